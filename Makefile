@@ -1,0 +1,51 @@
+# Every target creates or reuses the local virtual environment, so `make test` alone
+# does all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TARGET ?=
+SEED   ?=
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup contract test lint bench serve selfcheck mutation clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The contract suite against the embedded emulator, or TARGET=<base-url>.
+# Exit codes: 0 every contract holds, 1 a contract is violated, 2 usage/configuration error.
+contract: $(STAMP)
+	$(BIN)/norce-contracts run $(if $(TARGET),--target $(TARGET)) $(if $(SEED),--seed $(SEED))
+
+# The project's own tests: unit, emulator, the contract suite against the emulator, self-checks.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check contracts emulator tests conftest.py
+	$(BIN)/ruff format --check contracts emulator tests conftest.py
+	$(BIN)/python -m contracts.speclint openapi/connect-customer-4.0.yaml openapi/customer-service-1.1.yaml
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.selfcheck.bench
+
+selfcheck: $(STAMP)
+	$(BIN)/python -m tests.selfcheck.run
+
+mutation: $(STAMP)
+	$(BIN)/python -m tests.selfcheck.mutation
+
+serve: $(STAMP)
+	$(BIN)/norce-emulator serve --host $(HOST) --port $(PORT)
+
+clean:
+	rm -rf $(VENV) reports .hypothesis .schemathesis mutants
