@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT202012
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "openapi" / "customer-service-1.1.yaml"
 XSD_PATH = ROOT / "openapi" / "xsd" / "customer-service-1.1.xsd"
-SEED_ACCOUNTS = Path("/work/shared/seeds/003_87f6fad79acb5ac6.txt")
+SEED_ACCOUNTS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "003_87f6fad79acb5ac6.txt"
 SPEC_URI = "urn:customer-service-1.1"
 READ_PREFIXES = ("Get", "List", "Search")
 READ_NAMES = {"LoginAgreementAccount", "Login"}
