@@ -1,0 +1,121 @@
+"""Read Connect import bodies into a list of items (plain dicts for objects; anything else is kept as it is so
+initial validation can fail that one item).
+
+JSON: an array, a single object, or back-to-back objects. XML: ``ArrayOfCustomer``/``ArrayOfCompany`` or a
+sequence of ``Customer``/``Company`` roots; namespaces ignored, ``i:nil`` -> None, list members always lists,
+text converted per schema.TYPES (text that does not convert stays a string and fails validation later).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+from xml.etree.ElementTree import Element
+
+from .errors import BodyMalformed, PayloadTooLarge
+from .header import is_xml_media_type
+from .schema import BOOL, INT, INTEGER_TEXT, NUMBER, TYPES, Enum, FieldType, ListOf, Obj
+from .xmlsafe import is_nil, local_name, parse_xml, strip_declaration
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+EntityName = Literal["Customer", "Company"]
+_WRAPPER = "EmulatorSyntheticRoot"
+_BOOL_TEXT = {"true": True, "1": True, "false": False, "0": False}
+_NUMBER_TEXT = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+
+
+def parse_import_body(body: bytes, content_type: str | None, entity: EntityName) -> list[Any]:
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BodyMalformed(f"body is not valid UTF-8 (byte {exc.start})") from exc
+    if not text.strip():
+        raise BodyMalformed("body is empty")
+    if is_xml_media_type(content_type):
+        return _xml_items(text, entity)
+    return _json_items(text)
+
+
+# --- JSON --------------------------------------------------------------------------------------------------
+def _json_items(text: str) -> list[Any]:
+    decoder = json.JSONDecoder(parse_constant=_reject_constant)
+    stripped = text.strip()
+    try:
+        if stripped.startswith("["):
+            items = decoder.decode(stripped)
+            return list(items)
+        values: list[Any] = []
+        position = 0
+        while position < len(stripped):
+            value, position = decoder.raw_decode(stripped, position)
+            if not isinstance(value, dict):
+                raise BodyMalformed("body must be a JSON array, an object or back-to-back objects")
+            values.append(value)
+            while position < len(stripped) and stripped[position].isspace():
+                position += 1
+        return values
+    except (ValueError, RecursionError) as exc:
+        raise BodyMalformed(f"body is not valid JSON: {type(exc).__name__}") from exc
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+# --- XML ---------------------------------------------------------------------------------------------------
+def _xml_items(text: str, entity: EntityName) -> list[Any]:
+    wrapper = parse_xml(f"<{_WRAPPER}>{strip_declaration(text)}</{_WRAPPER}>")
+    if (wrapper.text or "").strip() or any((child.tail or "").strip() for child in wrapper):
+        raise BodyMalformed("text outside the root elements")
+    roots = list(wrapper)
+    if not roots:
+        raise BodyMalformed("no XML root element")
+    if len(roots) == 1 and local_name(roots[0]) == f"ArrayOf{entity}":
+        elements = list(roots[0])
+    elif all(local_name(root) == entity for root in roots):
+        elements = roots
+    else:
+        raise BodyMalformed(f"XML root must be ArrayOf{entity} or a sequence of {entity} elements")
+    for element in elements:
+        if local_name(element) != entity:
+            raise BodyMalformed(f"unexpected element {local_name(element)!r} in ArrayOf{entity}")
+    try:
+        return [_element_to_dict(element, entity) for element in elements]
+    except RecursionError as exc:
+        raise BodyMalformed("XML is nested too deeply") from exc
+
+
+def _element_to_dict(element: Element, type_name: str) -> dict[str, Any]:
+    fields = TYPES.get(type_name, {})
+    result: dict[str, Any] = {}
+    for child in element:
+        name = local_name(child)
+        result[name] = _element_value(child, fields.get(name))
+    return result
+
+
+def _element_value(element: Element, field_type: FieldType | None) -> Any:
+    if is_nil(element):
+        return None
+    if isinstance(field_type, ListOf):
+        return [_element_value(item, field_type.item) for item in element]
+    if isinstance(field_type, Obj):
+        return _element_to_dict(element, field_type.type_name)
+    if field_type is None and len(element):
+        return _element_to_dict(element, "")  # unknown member: keep its structure, it is never written
+    return _convert_text((element.text or "").strip(), field_type)
+
+
+def _convert_text(text: str, field_type: FieldType | None) -> Any:
+    if field_type == INT and INTEGER_TEXT.fullmatch(text):
+        return int(text)
+    if field_type == BOOL and text.lower() in _BOOL_TEXT:
+        return _BOOL_TEXT[text.lower()]
+    if field_type == NUMBER and _NUMBER_TEXT.fullmatch(text):
+        return float(text)
+    if isinstance(field_type, Enum) and INTEGER_TEXT.fullmatch(text):
+        return int(text)
+    return text

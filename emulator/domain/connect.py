@@ -1,0 +1,64 @@
+"""``ConnectService``: the Connect 4.0 operations over the domain, for the HTTP layer.
+
+``import_customers``/``import_companies`` parse and check the header, read the body, run initial validation,
+record a job and hand it to the runner; they return the JobResponse dict. Any ``DomainError`` raised on the
+way (header rule, malformed/oversized/forbidden body) leaves the state unchanged and creates no job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .body import EntityName, parse_import_body
+from .header import Operation, parse_customer_header
+from .jobs import JobRunner, Timing
+from .store import Store
+from .validation import validate_import
+
+JOB_CREATED_STATUS = "Created"
+JOB_CREATED_DESCRIPTION = "Job created"
+
+
+class ConnectService:
+    def __init__(self, store: Store, jobs: JobRunner | None = None, timing: Timing = "background") -> None:
+        self.store = store
+        self.jobs = jobs if jobs is not None else JobRunner(store, timing)
+
+    def import_customers(
+        self, header_value: str | None, content_type: str | None, body: bytes
+    ) -> dict[str, Any]:
+        return self._import("ImportCustomers", "Customer", header_value, content_type, body)
+
+    def import_companies(
+        self, header_value: str | None, content_type: str | None, body: bytes
+    ) -> dict[str, Any]:
+        return self._import("ImportCompanies", "Company", header_value, content_type, body)
+
+    def _import(
+        self,
+        operation: Operation,
+        entity: EntityName,
+        header_value: str | None,
+        content_type: str | None,
+        body: bytes,
+    ) -> dict[str, Any]:
+        header = parse_customer_header(header_value, operation, content_type, has_payload=bool(body.strip()))
+        items = parse_import_body(body, content_type, entity)
+        validated = validate_import(operation, header, items)
+        job_id = self.jobs.create_job(validated)
+        self.jobs.submit(job_id, validated)
+        return {
+            "StatusCode": JOB_CREATED_STATUS,
+            "Description": JOB_CREATED_DESCRIPTION,
+            "JobId": str(job_id),
+            "ValidationSummary": validated.summary(),
+        }
+
+    def get_job(self, job_id: int) -> dict[str, Any] | None:
+        return self.jobs.get_job(job_id)
+
+    def get_job_log(self, job_id: int) -> list[dict[str, Any]]:
+        return self.jobs.get_job_log(job_id)
+
+    def list_jobs(self) -> list[dict[str, Any]]:
+        return self.jobs.list_jobs()

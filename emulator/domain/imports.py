@@ -1,0 +1,554 @@
+"""Connect 4.0 import processing, per docs/import-semantics.md.
+
+``run_import(state, ids, validated)`` processes every item that passed initial validation, each on its
+own fork
+of ``state`` so a failing item changes nothing, and returns the resulting state with the counters and log
+rows.
+It never commits: the caller (jobs.py) commits the returned state in one transaction, so a job is applied
+whole
+or not at all. An unexpected exception propagates (the job then fails with StatusId 3 and nothing is applied).
+
+Choices the recorded semantics leave open (ours):
+- codes, e-mails, organisation numbers and login names match exactly (case-sensitive);
+- PriceLists and DeliveryAddresses sent replace the existing ones (addresses matched by Code keep their Id);
+  AdditionalInfo merges by Code; Contacts, DeliveryMethods and PaymentMethods merge by Code and an entry with
+  ``IsActive: false`` is removed; Discounts replace;
+- unknown flag/price-list/info/method codes are registered in the reference tables (roles are not: unknown
+  roles fail the item);
+- with ``IsCompanyListDelta``/``IsCustomerListDelta`` true and no ``IsPrimary`` sent, an existing primary
+stays;
+- nested ``Company.Customers`` entries update the listed scalar CustomerFieldsThatAreSet of the matched
+customer.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from .ids import IdSource
+from .model import (
+    SEVERITY_ERROR,
+    SEVERITY_INFORMATION,
+    SEVERITY_WARNING,
+    Account,
+    Address,
+    Company,
+    Customer,
+    Discount,
+    InfoValue,
+    JobLogRow,
+    PaymentMethodLink,
+)
+from .schema import ACCOUNT_STATUS, CUSTOMER_TYPE, DISCOUNT_TYPE, enum_value
+from .state import State
+from .store import hash_password
+from .validation import ValidatedImport, has_value
+
+
+class ItemFailed(Exception):
+    """This item cannot be processed; the reason goes to the job log."""
+
+
+@dataclass
+class ImportOutcome:
+    state: State
+    inserts: int = 0
+    updates: int = 0
+    failures: int = 0
+    log: list[JobLogRow] = field(default_factory=list)
+
+
+# CustomerField / CompanyField values of plain scalar members: field value -> (item member, attribute)
+CUSTOMER_SCALARS = {
+    0: ("ApplicationKey", "application_key"),
+    2: ("Code", "code"),
+    3: ("EmailAddress", "email_address"),
+    4: ("SocialSecurityNumber", "social_security_number"),
+    5: ("Title", "title"),
+    6: ("FirstName", "first_name"),
+    7: ("MiddleName", "middle_name"),
+    8: ("LastName", "last_name"),
+    9: ("PhoneNumber", "phone_number"),
+    10: ("CellPhoneNumber", "cell_phone_number"),
+    20: ("CrmId", "crm_id"),
+}
+COMPANY_SCALARS = {
+    0: ("ApplicationKey", "application_key"),
+    2: ("Code", "code"),
+    3: ("OrganizationNo", "organization_no"),
+    4: ("Name", "name"),
+    5: ("EmailAddress", "email_address"),
+    6: ("PhoneNumber", "phone_number"),
+    7: ("LogoImage", "logo_image"),
+    21: ("VatNo", "vat_no"),
+}
+CUSTOMER_INSERT_REQUIRED = ((2, "Code"), (6, "FirstName"), (8, "LastName"), (3, "EmailAddress"))
+COMPANY_INSERT_REQUIRED = ((2, "Code"), (4, "Name"), (3, "OrganizationNo"))
+ADDRESS_MEMBERS = {
+    "Code": "code",
+    "CareOf": "care_of",
+    "AddressLine1": "address_line1",
+    "AddressLine2": "address_line2",
+    "ZipCode": "zip_code",
+    "City": "city",
+    "Region": "region",
+    "CountryCode": "country_code",
+    "Gln": "gln",
+    "ShippingPhoneNumber": "shipping_phone_number",
+    "IsPrimary": "is_primary",
+    "IsValidated": "is_validated",
+}
+
+
+def run_import(state: State, ids: IdSource, validated: ValidatedImport) -> ImportOutcome:
+    outcome = ImportOutcome(state)
+    for index, item in validated.valid:
+        item_state = outcome.state.fork()
+        context = _ItemContext(item_state, ids, validated, index, outcome.log)
+        try:
+            if validated.operation == "ImportCustomers":
+                inserted, entity_id = _import_customer(context, item)
+                label = "Customer"
+            else:
+                inserted, entity_id = _import_company(context, item)
+                label = "Company"
+        except ItemFailed as failure:
+            outcome.failures += 1
+            outcome.log.append(
+                JobLogRow(SEVERITY_ERROR, f"Item {index}: {failure}", ids.timestamp(), str(index))
+            )
+            continue
+        outcome.state = item_state
+        outcome.log.extend(context.warnings)
+        if inserted:
+            outcome.inserts += 1
+        else:
+            outcome.updates += 1
+        verb = "inserted" if inserted else "updated"
+        outcome.log.append(
+            JobLogRow(
+                SEVERITY_INFORMATION, f"Item {index}: {label} {entity_id} {verb}", ids.timestamp(), str(index)
+            )
+        )
+    return outcome
+
+
+@dataclass
+class _ItemContext:
+    state: State
+    ids: IdSource
+    validated: ValidatedImport
+    index: int
+    job_log: list[JobLogRow]
+    warnings: list[JobLogRow] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(
+            JobLogRow(
+                SEVERITY_WARNING, f"Item {self.index}: {message}", self.ids.timestamp(), str(self.index)
+            )
+        )
+
+
+# --- customers ---------------------------------------------------------------------------------------------
+def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, int]:
+    header, state = context.validated.header, context.state
+    listed = header.customer_fields
+    search_only_by_code = 18 in listed
+    existing = _match_customer(state, item, use_email=not search_only_by_code)
+    inserted = existing is None
+    if existing is None:
+        for field_value, member in CUSTOMER_INSERT_REQUIRED:
+            if field_value not in listed or not has_value(item, member):
+                raise ItemFailed(f"{member} is required (present, non-empty and listed) to insert a customer")
+        if not search_only_by_code and state.customer_by_email(item["EmailAddress"]) is not None:
+            raise ItemFailed(f"EmailAddress {item['EmailAddress']!r} already belongs to another customer")
+        now = context.ids.timestamp()
+        customer = Customer(
+            id=context.ids.next_id("customer"),
+            key=context.ids.new_key(),
+            created=now,
+            updated=now,
+            customer_type=enum_value(CUSTOMER_TYPE, item.get("Type")) or 1,
+        )
+        state.put_customer(customer)
+    else:
+        customer = state.edit_customer(existing.id)
+    _write_customer_fields(context, customer, item, listed)
+    if 14 in listed and item.get("Accounts") is not None:
+        _write_accounts(context, customer, item["Accounts"])
+    if 19 in listed and "Companies" in item:
+        _write_customer_companies(
+            context, customer.id, item.get("Companies") or [], bool(item.get("IsCompanyListDelta"))
+        )
+    customer.updated = context.ids.timestamp()
+    return inserted, customer.id
+
+
+def _match_customer(state: State, ref: dict[str, Any], use_email: bool) -> Customer | None:
+    """First present of Id -> Code -> EmailAddress decides; an unknown Id fails the item."""
+    if ref.get("Id") is not None:
+        found = state.customer_by_id(ref["Id"])
+        if found is None:
+            raise ItemFailed(f"Customer with Id {ref['Id']} does not exist")
+        return found
+    if has_value(ref, "Code"):
+        return state.customer_by_code(ref["Code"])
+    if use_email and has_value(ref, "EmailAddress"):
+        return state.customer_by_email(ref["EmailAddress"])
+    return None
+
+
+def _write_customer_fields(
+    context: _ItemContext, customer: Customer, item: dict[str, Any], listed: frozenset[int]
+) -> None:
+    for field_value, (member, attribute) in CUSTOMER_SCALARS.items():
+        if field_value in listed and member in item:
+            setattr(customer, attribute, item[member])
+    if 11 in listed and item.get("IsActive") is not None:
+        customer.is_active = item["IsActive"]
+    if 12 in listed and "InvoiceAddress" in item:
+        customer.invoice_address = _invoice_address(context, customer.invoice_address, item["InvoiceAddress"])
+    if 13 in listed and "DeliveryAddresses" in item:
+        customer.delivery_addresses = _delivery_addresses(
+            context, customer.delivery_addresses, item["DeliveryAddresses"]
+        )
+    if 15 in listed and "AdditionalInfo" in item:
+        customer.additional_info = _merge_info(
+            context, "customer_info_types", customer.additional_info, item["AdditionalInfo"]
+        )
+    if 16 in listed and "Flags" in item:
+        customer.flags = _apply_flags(context, "customer_flags", customer.flags, item["Flags"], 21 in listed)
+    if 17 in listed and "PriceLists" in item:
+        customer.price_lists = _codes(context, "price_lists", item["PriceLists"])
+
+
+def _write_accounts(context: _ItemContext, customer: Customer, accounts: list[dict[str, Any]]) -> None:
+    account_fields = context.validated.header.account_fields
+    for sent in accounts:
+        login_name = sent["LoginName"]
+        owner = context.state.account_by_login_name(login_name)
+        if owner is not None and owner[0].id != customer.id:
+            raise ItemFailed(f"LoginName {login_name!r} belongs to another customer")
+        account = next((a for a in customer.accounts if a.login_name == login_name), None)
+        status = enum_value(ACCOUNT_STATUS, sent.get("Status", sent.get("AccountStatus")))
+        roles = _roles(context, sent.get("Roles")) if account_fields & {3, 4} and "Roles" in sent else None
+        if account is None:
+            now = context.ids.timestamp()
+            account = Account(
+                id=context.ids.next_id("account"),
+                key=context.ids.new_key(),
+                login_name=login_name,
+                application_key=sent.get("ApplicationKey"),
+                created=now,
+                updated=now,
+            )
+            if 0 in account_fields and has_value(sent, "Password"):
+                account.password_hash = hash_password(sent["Password"])
+            if account_fields & {1, 2} and status is not None:
+                account.is_active = status == 1
+            if account_fields & {3, 4} and roles is not None:
+                account.roles = roles
+            customer.accounts.append(account)
+        else:
+            if 1 in account_fields and status is not None:
+                account.is_active = status == 1
+            if 3 in account_fields and roles is not None:
+                account.roles = roles
+            account.updated = context.ids.timestamp()
+
+
+def _roles(context: _ItemContext, sent: list[dict[str, Any]] | None) -> list[str]:
+    roles: list[str] = []
+    for role in sent or []:
+        known = next(
+            (
+                r
+                for r in context.state.catalogues.account_roles
+                if r.code.lower() == str(role["Code"]).lower()
+            ),
+            None,
+        )
+        if known is None:
+            raise ItemFailed(f"account role {role['Code']!r} does not exist")
+        if role.get("IsActive", True) is not False and known.code not in roles:
+            roles.append(known.code)
+    return roles
+
+
+def _write_customer_companies(
+    context: _ItemContext, customer_id: int, refs: list[dict[str, Any]], is_delta: bool
+) -> None:
+    state = context.state
+    company_ids: list[int] = []
+    primary_id: int | None = None
+    for ref in refs:
+        if ref is None:
+            continue
+        company = _match_company(state, ref, use_org_no=True)
+        if company is None:
+            raise ItemFailed(f"Company {_describe(ref, ('Id', 'Code', 'OrganizationNo'))} does not exist")
+        if company.id not in company_ids:
+            company_ids.append(company.id)
+        if ref.get("IsPrimary") is True and primary_id is None:
+            primary_id = company.id
+    if not is_delta:
+        for relation in state.relations_of_customer(customer_id):
+            if relation.company_id not in company_ids:
+                state.remove_relation(customer_id, relation.company_id)
+    for company_id in company_ids:
+        state.add_relation(customer_id, company_id)
+    has_primary = any(r.is_primary for r in state.relations_of_customer(customer_id))
+    if primary_id is None and company_ids and (not is_delta or not has_primary):
+        primary_id = company_ids[0]
+    if primary_id is not None:
+        state.set_primary_company(customer_id, primary_id)
+
+
+# --- companies ---------------------------------------------------------------------------------------------
+def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, int]:
+    header, state = context.validated.header, context.state
+    listed = header.company_fields
+    search_only_by_code = 20 in listed
+    existing = _match_company(state, item, use_org_no=not search_only_by_code)
+    if item.get("Id") is not None and existing is None:
+        raise ItemFailed(f"Company with Id {item['Id']} does not exist")
+    inserted = existing is None
+    if existing is None:
+        for field_value, member in COMPANY_INSERT_REQUIRED:
+            if field_value not in listed or not has_value(item, member):
+                raise ItemFailed(f"{member} is required (present, non-empty and listed) to insert a company")
+        if not search_only_by_code and state.company_by_org_no(item["OrganizationNo"]) is not None:
+            raise ItemFailed(f"OrganizationNo {item['OrganizationNo']!r} already belongs to another company")
+        now = context.ids.timestamp()
+        company = Company(
+            id=context.ids.next_id("company"), key=context.ids.new_key(), created=now, updated=now
+        )
+        state.put_company(company)
+    else:
+        company = state.edit_company(existing.id)
+    _write_company_fields(context, company, item, listed)
+    if 14 in listed and "Customers" in item:
+        _write_company_customers(
+            context, company.id, item.get("Customers") or [], bool(item.get("IsCustomerListDelta"))
+        )
+    company.updated = context.ids.timestamp()
+    return inserted, company.id
+
+
+def _match_company(state: State, ref: dict[str, Any], use_org_no: bool) -> Company | None:
+    if ref.get("Id") is not None:
+        return state.company_by_id(ref["Id"])
+    if has_value(ref, "Code"):
+        return state.company_by_code(ref["Code"])
+    if use_org_no and has_value(ref, "OrganizationNo"):
+        return state.company_by_org_no(ref["OrganizationNo"])
+    return None
+
+
+def _write_company_fields(
+    context: _ItemContext, company: Company, item: dict[str, Any], listed: frozenset[int]
+) -> None:
+    for field_value, (member, attribute) in COMPANY_SCALARS.items():
+        if field_value in listed and member in item:
+            setattr(company, attribute, copy.deepcopy(item[member]))
+    if 8 in listed and "ParentCompanyCode" in item:
+        code = item["ParentCompanyCode"]
+        parent = context.state.company_by_code(code) if code else None
+        company.parent_company_code = code
+        company.parent_id = parent.id if parent is not None and parent.id != company.id else None
+    if 9 in listed and item.get("IsActive") is not None:
+        company.is_active = item["IsActive"]
+    if 10 in listed and "InvoiceAddress" in item:
+        company.invoice_address = _invoice_address(context, company.invoice_address, item["InvoiceAddress"])
+    if 11 in listed and "DeliveryAddresses" in item:
+        company.delivery_addresses = _delivery_addresses(
+            context, company.delivery_addresses, item["DeliveryAddresses"]
+        )
+    if item.get("UseInvoiceAddressAsDeliveryAddress") is True:
+        if {10, 11} <= listed:
+            company.use_invoice_address_as_delivery_address = True
+            invoice = company.invoice_address
+            company.delivery_addresses = (
+                [Address(**{**vars(invoice), "id": context.ids.next_id("address")})] if invoice else []
+            )
+        else:
+            context.warn(
+                "UseInvoiceAddressAsDeliveryAddress ignored: InvoiceAddress (10) and "
+                "DeliveryAddresses (11) must both be listed"
+            )
+    if 12 in listed and "AdditionalInfo" in item:
+        company.additional_info = _merge_info(
+            context, "company_info_types", company.additional_info, item["AdditionalInfo"]
+        )
+    if 13 in listed and "Contacts" in item:
+        company.contacts = _merge_codes(company.contacts, item["Contacts"])
+    if 15 in listed and "DeliveryMethods" in item:
+        _register(context, "delivery_methods", item["DeliveryMethods"])
+        company.delivery_methods = _merge_codes(company.delivery_methods, item["DeliveryMethods"])
+    if 16 in listed and "Discounts" in item:
+        company.discounts = [_discount(entry) for entry in item["Discounts"] or [] if entry is not None]
+    if 17 in listed and "Flags" in item:
+        company.flags = _apply_flags(context, "company_flags", company.flags, item["Flags"], 22 in listed)
+    if 18 in listed and "PaymentMethods" in item:
+        _register(context, "payment_methods", item["PaymentMethods"])
+        company.payment_methods = _merge_payment_methods(company.payment_methods, item["PaymentMethods"])
+    if 19 in listed and "PriceLists" in item:
+        company.price_lists = _codes(context, "price_lists", item["PriceLists"])
+
+
+def _write_company_customers(
+    context: _ItemContext, company_id: int, refs: list[dict[str, Any]], is_delta: bool
+) -> None:
+    state = context.state
+    customer_fields = context.validated.header.customer_fields
+    customer_ids: list[int] = []
+    for ref in refs:
+        if ref is None:
+            continue
+        customer = _match_customer(state, ref, use_email=True)
+        if customer is None:
+            raise ItemFailed(f"Customer {_describe(ref, ('Id', 'Code', 'EmailAddress'))} does not exist")
+        if customer.id not in customer_ids:
+            customer_ids.append(customer.id)
+        for field_value, (member, attribute) in CUSTOMER_SCALARS.items():
+            if field_value in customer_fields and member in ref:
+                setattr(state.edit_customer(customer.id), attribute, ref[member])
+        if 11 in customer_fields and ref.get("IsActive") is not None:
+            state.edit_customer(customer.id).is_active = ref["IsActive"]
+    if not is_delta:
+        for relation in state.relations_of_company(company_id):
+            if relation.customer_id not in customer_ids:
+                state.remove_relation(relation.customer_id, company_id)
+    for customer_id in customer_ids:
+        state.add_relation(customer_id, company_id)
+
+
+# --- shared pieces -----------------------------------------------------------------------------------------
+def _describe(ref: dict[str, Any], keys: tuple[str, ...]) -> str:
+    present = [f"{key}={ref[key]!r}" for key in keys if has_value(ref, key)]
+    return " ".join(present) if present else "without identity"
+
+
+def _address(context: _ItemContext, sent: dict[str, Any], address_id: int | None) -> Address:
+    address = Address(id=address_id if address_id is not None else context.ids.next_id("address"))
+    for member, attribute in ADDRESS_MEMBERS.items():
+        if member in sent:
+            setattr(address, attribute, sent[member])
+    return address
+
+
+def _invoice_address(
+    context: _ItemContext, current: Address | None, sent: dict[str, Any] | None
+) -> Address | None:
+    if sent is None:
+        return None
+    return _address(context, sent, current.id if current else None)
+
+
+def _delivery_addresses(
+    context: _ItemContext, current: list[Address], sent: list[Any] | None
+) -> list[Address]:
+    by_code = {address.code: address for address in current if address.code}
+    result: list[Address] = []
+    for entry in sent or []:
+        if entry is None:
+            continue
+        previous = by_code.get(entry.get("Code")) if entry.get("Code") else None
+        address = _address(context, entry, previous.id if previous else None)
+        if previous is not None:  # null IsPrimary / IsValidated mean "no change"
+            address.is_primary = previous.is_primary if entry.get("IsPrimary") is None else address.is_primary
+            address.is_validated = (
+                previous.is_validated if entry.get("IsValidated") is None else address.is_validated
+            )
+        result.append(address)
+    seen_primary = False  # only one primary delivery address: the first one sent as primary wins
+    for address in result:
+        if address.is_primary:
+            address.is_primary = not seen_primary
+            seen_primary = True
+    return result
+
+
+def _merge_info(
+    context: _ItemContext, table: str, current: list[InfoValue], sent: list[Any] | None
+) -> list[InfoValue]:
+    if sent is None:
+        return []
+    merged = {info.code: InfoValue(info.code, info.value) for info in current}
+    for entry in sent:
+        context.state.reference_id(table, entry["Code"], context.ids)
+        merged[entry["Code"]] = InfoValue(entry["Code"], entry["Value"])
+    return list(merged.values())
+
+
+def _apply_flags(
+    context: _ItemContext, table: str, current: list[str], sent: list[Any] | None, preserve: bool
+) -> list[str]:
+    existing = list(current)
+    result = list(existing) if preserve else []
+    for flag in sent or []:
+        code = flag["Code"]
+        context.state.reference_id(table, code, context.ids)
+        if flag.get("IsCreateOnly") and code in existing:
+            if code not in result:
+                result.append(code)  # create-only: an existing flag is left exactly as it is
+            continue
+        if flag.get("IsActive", True) is False:
+            if code in result:
+                result.remove(code)
+        elif code not in result:
+            result.append(code)
+    return result
+
+
+def _codes(context: _ItemContext, table: str, sent: list[Any] | None) -> list[str]:
+    codes: list[str] = []
+    for entry in sent or []:
+        context.state.reference_id(table, entry["Code"], context.ids)
+        if entry["Code"] not in codes:
+            codes.append(entry["Code"])
+    return codes
+
+
+def _register(context: _ItemContext, table: str, sent: list[Any] | None) -> None:
+    for entry in sent or []:
+        context.state.reference_id(table, entry["Code"], context.ids)
+
+
+def _merge_codes(current: list[str], sent: list[Any] | None) -> list[str]:
+    if sent is None:
+        return []
+    result = list(current)
+    for entry in sent:
+        if entry.get("IsActive", True) is False:
+            if entry["Code"] in result:
+                result.remove(entry["Code"])
+        elif entry["Code"] not in result:
+            result.append(entry["Code"])
+    return result
+
+
+def _merge_payment_methods(
+    current: list[PaymentMethodLink], sent: list[Any] | None
+) -> list[PaymentMethodLink]:
+    if sent is None:
+        return []
+    result = {link.code: PaymentMethodLink(link.code, link.invoice_capture_settings_code) for link in current}
+    for entry in sent:
+        if entry.get("IsActive", True) is False:
+            result.pop(entry["Code"], None)
+        else:
+            result[entry["Code"]] = PaymentMethodLink(entry["Code"], entry.get("InvoiceCaptureSettingsCode"))
+    return list(result.values())
+
+
+def _discount(entry: dict[str, Any]) -> Discount:
+    return Discount(
+        type=enum_value(DISCOUNT_TYPE, entry.get("Type")) or 1,
+        value_code=entry.get("ValueCode"),
+        discount_percentage=float(entry.get("DiscountPercentage") or 0.0),
+        price_list_type_id_seed=entry.get("PriceListTypeIdSeed"),
+    )

@@ -1,0 +1,201 @@
+"""Connect jobs: the registry (job records live in the store) and one worker thread that processes queued
+imports in order.
+
+Timing (``JobRunner.timing``): ``"immediate"`` processes before ``submit`` returns (deterministic tests),
+``"background"`` (default) hands the job to the worker, a number ``n`` makes the worker wait ``n`` seconds
+before processing (clients' polling tests). Each job's changes are committed in one store transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .ids import parse_timestamp
+from .imports import run_import
+from .model import (
+    JOB_STATUS_FAILED,
+    JOB_STATUS_INITIALIZED,
+    JOB_STATUS_SUCCEEDED,
+    JOB_STATUS_VALIDATION_FAILED,
+    SEVERITY_ERROR,
+    Job,
+    JobLogRow,
+)
+from .state import State
+from .store import Store
+from .validation import ValidatedImport
+
+Timing = str | float
+LOGGER = logging.getLogger(__name__)
+
+
+def format_run_time(seconds: float) -> str:
+    """.NET TimeSpan text: ``hh:mm:ss.fffffff``."""
+    ticks = max(0, round(seconds * 10_000_000))
+    whole_seconds, fraction = divmod(ticks, 10_000_000)
+    hours, rest = divmod(whole_seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{fraction:07d}"
+
+
+def job_dto(job: Job, now: str) -> dict[str, Any]:
+    end = job.stop if job.stop is not None else now
+    run_time = (parse_timestamp(end) - parse_timestamp(job.start)).total_seconds()
+    return {
+        "JobId": job.id,
+        "StatusId": job.status_id,
+        "StorageName": job.storage_name,
+        "Totals": job.totals,
+        "Inserts": job.inserts,
+        "Updates": job.updates,
+        "Fail": job.fail,
+        "Start": job.start,
+        "Stop": job.stop,
+        "LastUpdated": job.last_updated,
+        "IsFinished": job.is_finished,
+        "RunTime": format_run_time(run_time),
+    }
+
+
+def job_log_dto(row: JobLogRow) -> dict[str, Any]:
+    return {
+        "SeverityId": row.severity_id,
+        "Message": row.message,
+        "TimeStamp": row.timestamp,
+        "ImportedRow": row.imported_row,
+    }
+
+
+@dataclass
+class _QueuedJob:
+    job_id: int
+    validated: ValidatedImport
+
+
+class JobRunner:
+    def __init__(self, store: Store, timing: Timing = "background") -> None:
+        self.store = store
+        self.timing: Timing = timing
+        self._queue: queue.Queue[_QueuedJob | None] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._worker_lock = threading.Lock()
+        self._idle = threading.Condition()
+        self._pending = 0
+
+    # --- creating ------------------------------------------------------------------------------------------
+    def create_job(self, validated: ValidatedImport) -> int:
+        """Record a new job (StatusId 1) with the validation failures already logged and counted."""
+        ids = self.store.ids
+        with self.store.transaction() as state:
+            now = ids.timestamp()
+            job = Job(
+                id=ids.next_id("job"),
+                kind=validated.operation,
+                status_id=JOB_STATUS_INITIALIZED,
+                start=now,
+                last_updated=now,
+                totals=validated.total,
+                fail=len(validated.failures),
+            )
+            job.log = [
+                JobLogRow(SEVERITY_ERROR, f"Item {index}: {reason}", now, str(index))
+                for index, reason in validated.failures
+            ]
+            state.put_job(job)
+        return job.id
+
+    def submit(self, job_id: int, validated: ValidatedImport) -> None:
+        if self.timing == "immediate":
+            self.process(job_id, validated)
+            return
+        with self._idle:
+            self._pending += 1
+        self._ensure_worker()
+        self._queue.put(_QueuedJob(job_id, validated))
+
+    # --- processing ----------------------------------------------------------------------------------------
+    def process(self, job_id: int, validated: ValidatedImport) -> None:
+        try:
+            self.store.apply(lambda state: self._processed(state, job_id, validated))
+        except Exception as exc:  # the job fails as a whole; nothing of it was committed
+            LOGGER.exception("import job %s failed", job_id)
+            self._mark_failed(job_id, f"Internal error: {type(exc).__name__}")
+
+    def _processed(self, state: State, job_id: int, validated: ValidatedImport) -> State:
+        ids = self.store.ids
+        outcome = run_import(state, ids, validated)
+        final = outcome.state
+        job = final.edit_job(job_id)
+        job.inserts, job.updates = outcome.inserts, outcome.updates
+        job.fail = len(validated.failures) + outcome.failures
+        job.log.extend(outcome.log)
+        succeeded = job.inserts + job.updates
+        job.status_id = JOB_STATUS_SUCCEEDED if succeeded or job.totals == 0 else JOB_STATUS_VALIDATION_FAILED
+        job.stop = job.last_updated = ids.timestamp()
+        job.is_finished = True
+        return final
+
+    def _mark_failed(self, job_id: int, message: str) -> None:
+        with self.store.transaction() as state:
+            if job_id not in state.jobs:
+                return
+            job = state.edit_job(job_id)
+            now = self.store.ids.timestamp()
+            job.status_id, job.is_finished, job.stop, job.last_updated = JOB_STATUS_FAILED, True, now, now
+            job.inserts = job.updates = 0
+            job.fail = job.totals
+            job.log.append(JobLogRow(SEVERITY_ERROR, f"{message}; nothing was applied", now))
+
+    def _ensure_worker(self) -> None:
+        with self._worker_lock:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="connect-job-worker", daemon=True)
+                self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            queued = self._queue.get()
+            if queued is None:
+                return
+            try:
+                delay = self.timing
+                if isinstance(delay, int | float) and delay > 0:
+                    time.sleep(delay)
+                self.process(queued.job_id, queued.validated)
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until every submitted job has finished (tests, admin)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def stop(self) -> None:
+        with self._worker_lock:
+            if self._worker is not None and self._worker.is_alive():
+                self._queue.put(None)
+                self._worker.join(timeout=5)
+            self._worker = None
+
+    # --- reading -------------------------------------------------------------------------------------------
+    def get_job(self, job_id: int) -> dict[str, Any] | None:
+        with self.store.reading() as state:
+            job = state.jobs.get(job_id)
+            return None if job is None else job_dto(job, self.store.ids.timestamp())
+
+    def get_job_log(self, job_id: int) -> list[dict[str, Any]]:
+        with self.store.reading() as state:
+            job = state.jobs.get(job_id)
+            return [] if job is None else [job_log_dto(row) for row in job.log]
+
+    def list_jobs(self) -> list[dict[str, Any]]:
+        with self.store.reading() as state:
+            now = self.store.ids.timestamp()
+            return [job_dto(job, now) for job in sorted(state.jobs.values(), key=lambda j: j.id)]

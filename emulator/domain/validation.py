@@ -1,0 +1,156 @@
+"""Initial (synchronous) validation of import items, reported in the JobResponse ValidationSummary.
+
+Per docs/import-semantics.md an item fails when it is not an object, has no identity, has a nested entity in a
+*listed* collection without its required key, or has a value of the wrong JSON type / a non-member enum value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .header import CustomerHeader
+from .schema import (
+    BOOL,
+    DATETIME,
+    INT,
+    NUMBER,
+    REQUIRED_KEYS,
+    STR,
+    TYPES,
+    Enum,
+    FieldType,
+    ListOf,
+    Obj,
+    enum_value,
+)
+
+Operation = Literal["ImportCustomers", "ImportCompanies"]
+
+# (field enum value, item member, item type) of collections whose items need a key when the field is listed
+CUSTOMER_KEYED_COLLECTIONS = (
+    (14, "Accounts", "Account"),
+    (15, "AdditionalInfo", "Info"),
+    (16, "Flags", "Flag"),
+    (17, "PriceLists", "PriceList"),
+)
+COMPANY_KEYED_COLLECTIONS = (
+    (12, "AdditionalInfo", "Info"),
+    (13, "Contacts", "Contact"),
+    (15, "DeliveryMethods", "DeliveryMethod"),
+    (17, "Flags", "Flag"),
+    (18, "PaymentMethods", "PaymentMethod"),
+    (19, "PriceLists", "PriceList"),
+)
+ACCOUNT_ROLES_FIELDS = frozenset({3, 4})  # Roles, RolesCreateOnly
+CUSTOMER_SEARCH_ONLY_BY_CODE = 18
+COMPANY_SEARCH_ONLY_BY_CODE = 20
+
+
+@dataclass
+class ValidatedImport:
+    operation: Operation
+    header: CustomerHeader
+    total: int
+    valid: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    failures: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "NrOfItemsInTotal": self.total,
+            "NrOfValidationFailures": len(self.failures),
+            "Messages": [f"Item {index}: {reason}" for index, reason in self.failures],
+        }
+
+
+def validate_import(operation: Operation, header: CustomerHeader, items: list[Any]) -> ValidatedImport:
+    result = ValidatedImport(operation, header, len(items))
+    for index, item in enumerate(items):
+        reason = item_problem(operation, header, item)
+        if reason is None:
+            result.valid.append((index, item))
+        else:
+            result.failures.append((index, reason))
+    return result
+
+
+def has_value(item: dict[str, Any], key: str) -> bool:
+    value = item.get(key)
+    return value is not None and value != ""
+
+
+def item_problem(operation: Operation, header: CustomerHeader, item: Any) -> str | None:
+    """The reason the item fails initial validation, or None."""
+    if not isinstance(item, dict):
+        return "item is not an object"
+    if operation == "ImportCustomers":
+        entity, identity = "Customer", ["Id", "Code"]
+        if CUSTOMER_SEARCH_ONLY_BY_CODE not in header.customer_fields:
+            identity.append("EmailAddress")
+        collections: tuple[tuple[int, str, str], ...] = CUSTOMER_KEYED_COLLECTIONS
+        listed = header.customer_fields
+    else:
+        entity, identity = "Company", ["Id", "Code"]
+        if COMPANY_SEARCH_ONLY_BY_CODE not in header.company_fields:
+            identity.append("OrganizationNo")
+        collections, listed = COMPANY_KEYED_COLLECTIONS, header.company_fields
+    type_problem = _type_problem(item, entity, entity)
+    if type_problem is not None:
+        return type_problem
+    if not any(has_value(item, key) for key in identity):
+        return f"{entity} needs one of {', '.join(identity)}"
+    for field_value, member, item_type in collections:
+        if field_value in listed:
+            problem = _missing_keys(item.get(member), member, item_type)
+            if problem is not None:
+                return problem
+    if operation == "ImportCustomers" and 14 in listed and header.account_fields & ACCOUNT_ROLES_FIELDS:
+        for account in item.get("Accounts") or []:
+            problem = _missing_keys(account.get("Roles"), "Accounts.Roles", "AccountRole")
+            if problem is not None:
+                return problem
+    return None
+
+
+def _missing_keys(entries: Any, member: str, item_type: str) -> str | None:
+    for position, entry in enumerate(entries or []):
+        for key in REQUIRED_KEYS[item_type]:
+            if not isinstance(entry, dict) or not has_value(entry, key):
+                return f"{member}[{position}].{key} is required"
+    return None
+
+
+def _type_problem(value: dict[str, Any], type_name: str, path: str) -> str | None:
+    for name, field_type in TYPES[type_name].items():
+        if name in value and value[name] is not None:
+            problem = _value_problem(value[name], field_type, f"{path}.{name}")
+            if problem is not None:
+                return problem
+    return None
+
+
+def _value_problem(value: Any, field_type: FieldType, path: str) -> str | None:
+    if isinstance(field_type, Enum):
+        return None if enum_value(field_type, value) is not None else f"{path} has an unknown value {value!r}"
+    if isinstance(field_type, ListOf):
+        if not isinstance(value, list):
+            return f"{path} must be an array"
+        for position, entry in enumerate(value):
+            if entry is None:
+                continue
+            problem = _value_problem(entry, field_type.item, f"{path}[{position}]")
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(field_type, Obj):
+        if not isinstance(value, dict):
+            return f"{path} must be an object"
+        return _type_problem(value, field_type.type_name, path)
+    expected = {
+        STR: lambda v: isinstance(v, str),
+        DATETIME: lambda v: isinstance(v, str),
+        INT: lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**31) <= v < 2**31,
+        BOOL: lambda v: isinstance(v, bool),
+        NUMBER: lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    }[field_type]
+    return None if expected(value) else f"{path} has the wrong type ({type(value).__name__})"
