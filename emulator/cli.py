@@ -1,0 +1,87 @@
+"""`norce-emulator`: serve the emulator over HTTP, or list the fault catalogue.
+
+Exit codes: 0 normal shutdown, 2 usage or start-up error (bad option, port in use) with one clear line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import socket
+import sys
+from collections.abc import Sequence
+
+from emulator.config import ConfigError, EmulatorConfig, parse_job_timing
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="norce-emulator", description="Local Norce customer API emulator.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve", help="serve Connect 4.0, Customer Service 1.1 and the token endpoint"
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--db", metavar="FILE", help="persist state in this SQLite file")
+    serve.add_argument("--seed", type=int, default=0, help="seed for ids, keys and tokens")
+    serve.add_argument("--admin", action="store_true", help="enable the /_emulator/ admin endpoints")
+    serve.add_argument(
+        "--job-timing", default="immediate", help="immediate, background or a delay in seconds"
+    )
+    serve.add_argument(
+        "--fault", action="append", default=[], metavar="NAME", help="enable a fault (repeatable)"
+    )
+    commands.add_parser("faults", help="print the fault catalogue as JSON")
+    return parser
+
+
+def _port_free(host: str, port: int) -> str | None:
+    """None when the port can be bound, else the reason."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return (
+                "address already in use" if error.errno == errno.EADDRINUSE else str(error.strerror or error)
+            )
+    return None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from emulator.http.app import create_app
+
+    try:
+        config = EmulatorConfig(
+            seed=args.seed,
+            db_path=args.db,
+            admin=args.admin,
+            job_timing=parse_job_timing(args.job_timing),
+            faults=set(args.fault),
+        )
+    except ConfigError as error:
+        print(f"norce-emulator: error: {error}", file=sys.stderr)
+        return 2
+    if not 0 <= args.port <= 65535:
+        print(f"norce-emulator: error: port {args.port} is out of range", file=sys.stderr)
+        return 2
+    problem = _port_free(args.host, args.port)
+    if problem is not None:
+        print(f"norce-emulator: error: cannot listen on {args.host}:{args.port}: {problem}", file=sys.stderr)
+        return 2
+    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)  # argparse prints one usage error line and exits 2 on a bad option
+    if args.command == "faults":
+        print(json.dumps({"faults": []}, indent=2))
+        return 0
+    return _serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

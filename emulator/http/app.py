@@ -1,0 +1,64 @@
+"""`create_app`: the emulator as one Starlette app (uvicorn: `emulator.http.app:create_app --factory`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from emulator.config import EmulatorConfig
+from emulator.domain.connect import ConnectService
+from emulator.domain.customer_service import CustomerService
+from emulator.domain.jobs import JobRunner
+from emulator.domain.store import Store
+from emulator.http.admin import admin_routes
+from emulator.http.auth import TokenService
+from emulator.http.connect_handlers import CONNECT_HANDLERS
+from emulator.http.customer_handlers import customer_handlers
+from emulator.http.routing import Handler, RouteEntry, build_routes, coverage, dispatch
+from emulator.http.runtime import EmulatorClock, Runtime
+from emulator.http.spec import load_specs, operations_of
+from emulator.http.token_endpoint import TOKEN_PATH, issue_token
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
+
+def build_runtime(config: EmulatorConfig) -> Runtime:
+    store = Store(db_path=config.db_path, seed=config.seed)
+    jobs = JobRunner(store, config.job_runner_timing)
+    clock = EmulatorClock(store)
+    specs = load_specs()
+    handlers: dict[str, Handler] = dict(CONNECT_HANDLERS)
+    handlers.update(customer_handlers([op.operation_id for op in operations_of(specs.customer)]))
+    extra = [RouteEntry(method="POST", path=TOKEN_PATH, handler=issue_token)]
+    if config.admin:
+        extra += admin_routes()
+    return Runtime(
+        config=config,
+        store=store,
+        jobs=jobs,
+        connect=ConnectService(store, jobs),
+        customers=CustomerService(store),
+        tokens=TokenService(config, clock.now),
+        clock=clock,
+        specs=specs,
+        routes=build_routes(specs, handlers, extra),
+        coverage=coverage(specs, handlers),
+    )
+
+
+def create_app(config: EmulatorConfig | None = None) -> Starlette:
+    runtime = build_runtime(config if config is not None else EmulatorConfig.from_env())
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        runtime.jobs.stop()
+        runtime.store.close()
+
+    # One catch-all route: `dispatch` owns 404/405/501 so every refusal carries the Norce ErrorMessage.
+    app = Starlette(routes=[Route("/{path:path}", dispatch, methods=ALL_METHODS)], lifespan=lifespan)
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,155 @@
+"""OAuth2 client-credentials tokens and request authentication (ARCHITECTURE.md "Auth").
+
+Tokens are opaque random strings drawn from a seeded generator, kept only in memory, and never logged.
+Time comes from the emulator clock so tests can move past the 3600 s lifetime without waiting.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import math
+import random
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from emulator.config import EmulatorConfig
+from emulator.http.errors import TooManyRequests, Unauthorized
+
+Clock = Callable[[], datetime]
+APPLICATION_ID_HEADERS = ("application-id", "applicationid")  # Starlette header lookup is case-insensitive
+_TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+
+
+class OAuthError(Exception):
+    """RFC 6749 §5.2 error: 400 with {"error": code}."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    client_id: str
+    expires_at: float  # clock seconds
+
+
+def _same(left: str, right: str) -> bool:
+    return hmac.compare_digest(left.encode("utf-8"), right.encode("utf-8"))
+
+
+class TokenService:
+    """Issues and validates bearer tokens; rate-limits the token endpoint per client id."""
+
+    def __init__(self, config: EmulatorConfig, clock: Clock) -> None:
+        self.config = config
+        self.clock = clock
+        self._random = random.Random(f"tokens:{config.seed}")
+        self._tokens: dict[str, IssuedToken] = {}
+        self._requests: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _seconds(self) -> float:
+        return self.clock().timestamp()
+
+    def _check_rate(self, client_key: str, now: float) -> None:
+        window = self.config.token_window_seconds
+        with self._lock:
+            recent = self._requests.setdefault(client_key, deque())
+            while recent and recent[0] <= now - window:
+                recent.popleft()
+            if len(recent) >= self.config.token_requests_per_window:
+                retry_after = max(1, math.ceil(recent[0] + window - now))
+                raise TooManyRequests(
+                    f"More than {self.config.token_requests_per_window} token requests in {window} s.",
+                    headers={"Retry-After": str(retry_after)},
+                )
+            recent.append(now)
+
+    def issue(self, form: Mapping[str, str]) -> dict[str, object]:
+        """The token response for a client-credentials form, or OAuthError / TooManyRequests."""
+        now = self._seconds()
+        client_id = form.get("client_id", "")
+        self._check_rate(client_id, now)
+        if form.get("grant_type") != "client_credentials":
+            raise OAuthError("unsupported_grant_type", "grant_type must be client_credentials")
+        if not (
+            _same(client_id, self.config.client_id)
+            and _same(form.get("client_secret", ""), self.config.client_secret)
+        ):
+            raise OAuthError("invalid_client", "unknown client or wrong secret")
+        requested = form.get("scope", "").split()
+        if any(scope != self.config.scope for scope in requested):
+            raise OAuthError("invalid_scope", f"the only scope offered is {self.config.scope}")
+        token = "".join(self._random.choice(_TOKEN_ALPHABET) for _ in range(43))
+        lifetime = self.config.token_lifetime_seconds
+        with self._lock:
+            self._tokens = {t: i for t, i in self._tokens.items() if i.expires_at > now}
+            self._tokens[token] = IssuedToken(client_id=client_id, expires_at=now + lifetime)
+        return {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": lifetime,
+            "scope": self.config.scope,
+        }
+
+    def is_valid(self, token: str) -> bool:
+        with self._lock:
+            issued = self._tokens.get(token)
+        return issued is not None and issued.expires_at > self._seconds()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+            self._requests.clear()
+
+
+def _challenge(api: str, error: str | None) -> str:
+    bearer = 'Bearer realm="norce-emulator"' + (f', error="{error}"' if error else "")
+    return bearer + (', Basic realm="norce-connect"' if api == "connect" else "")
+
+
+def _basic_matches(credentials: str, config: EmulatorConfig) -> bool:
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return False
+    application_id, separator, secret_key = decoded.partition(":")
+    return (
+        bool(separator)
+        and _same(application_id, config.basic_application_id)
+        and _same(secret_key.lower(), config.basic_secret_key.lower())
+    )
+
+
+def authenticate(headers: Mapping[str, str], api: str, tokens: TokenService) -> None:
+    """Accept a valid bearer token plus the application id header, or (Connect only) legacy Basic.
+
+    Raises Unauthorized with a `WWW-Authenticate` challenge otherwise.
+    """
+    authorization = headers.get("authorization", "")
+    scheme, _, credentials = authorization.strip().partition(" ")
+    scheme = scheme.lower()
+    if scheme == "basic" and api == "connect":
+        if _basic_matches(credentials, tokens.config):
+            return
+        raise Unauthorized("Invalid Basic credentials.", headers={"WWW-Authenticate": _challenge(api, None)})
+    if scheme != "bearer" or not credentials.strip():
+        raise Unauthorized("A bearer token is required.", headers={"WWW-Authenticate": _challenge(api, None)})
+    if not tokens.is_valid(credentials.strip()):
+        raise Unauthorized(
+            "The access token is invalid or expired.",
+            headers={"WWW-Authenticate": _challenge(api, "invalid_token")},
+        )
+    application_id = next((headers[name] for name in APPLICATION_ID_HEADERS if name in headers), None)
+    if application_id is None or application_id.strip() != tokens.config.application_id:
+        raise Unauthorized(
+            "The application id header (application-id) is missing or unknown.",
+            headers={"WWW-Authenticate": _challenge(api, "invalid_request")},
+        )

@@ -1,0 +1,58 @@
+"""Customer Service 1.1 handlers: one per operation, each a thin adapter from HTTP to `CustomerService`.
+
+Query parameters are typed and checked against the spec (validation.query_arguments), the JSON body against
+the request body schema; the camelCase parameter names become the snake_case keyword arguments of the domain
+method named after the operationId.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from emulator.domain.customer_service import CustomerService
+from emulator.http.bodies import read_body
+from emulator.http.errors import UnsupportedMediaType
+from emulator.http.routing import Call, Handler, Reply
+from emulator.http.validation import body_schema, json_body, query_arguments
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+JSON_TYPES = {"application/json", "text/json"}
+
+
+def snake_case(name: str) -> str:
+    return _CAMEL.sub("_", name).lower()
+
+
+def _check_json_content_type(call: Call) -> None:
+    content_type = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and content_type not in JSON_TYPES:
+        raise UnsupportedMediaType(f"Request bodies must be application/json, not {content_type}.")
+
+
+def operation_handler(operation_id: str) -> Handler:
+    """The handler of one 1.1 operation (the domain method with the same name does the work)."""
+
+    async def handle(call: Call) -> Reply:
+        assert call.operation is not None
+        query = {key: value for key, value in call.request.query_params.items()}
+        arguments: dict[str, Any] = {
+            snake_case(name): value for name, value in query_arguments(call.operation, query).items()
+        }
+        _, schema = body_schema(call.operation)
+        if schema is not None:
+            raw = await read_body(call.request, call.runtime.config.max_body_bytes)
+            if raw.strip():
+                _check_json_content_type(call)
+            arguments["body"] = json_body(call.operation, raw, call.request.headers.get("content-type"))
+        service: CustomerService = call.runtime.customers
+        method = getattr(service, operation_id)
+        return Reply(value=method(**arguments))
+
+    handle.__name__ = f"handle_{operation_id}"
+    return handle
+
+
+def customer_handlers(operation_ids: list[str]) -> dict[str, Handler]:
+    """Handlers for the spec's 1.1 operations that `CustomerService` implements."""
+    return {op: operation_handler(op) for op in operation_ids if callable(getattr(CustomerService, op, None))}

@@ -1,0 +1,177 @@
+"""Routes built from the vendored OpenAPI descriptions: operationId → handler, mounted on the tenant layout.
+
+Every request goes through `dispatch`: unknown path → 404, known path with another method → 405 (+ Allow),
+authentication, media negotiation, then the handler; a spec operation without a handler → 501. Responses and
+errors all leave through `respond` / `error_response`, so one place decides status, media type and body.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from emulator.domain.errors import DomainError
+from emulator.http import auth
+from emulator.http.errors import (
+    HttpProblem,
+    MethodNotAllowed,
+    NotAcceptable,
+    OperationNotImplemented,
+    RouteNotFound,
+    error_message_body,
+    key_and_message,
+    status_for,
+)
+from emulator.http.negotiation import JSON_CHOICE, MediaChoice, NotAcceptableMedia, choose_media
+from emulator.http.serializers import json as json_serializer
+from emulator.http.serializers import xml as xml_serializer
+from emulator.http.spec import Operation, Specs
+
+if TYPE_CHECKING:
+    from emulator.http.runtime import Runtime
+
+logger = logging.getLogger("emulator.http")
+
+
+@dataclass
+class Reply:
+    """What a handler returns: a plain value (None = null / empty body) and optionally a status override."""
+
+    value: Any = None
+    status: int | None = None
+    headers: dict[str, str] | None = None
+    raw: Response | None = None  # a ready response (token endpoint, admin), bypassing the spec serializers
+
+
+@dataclass
+class Call:
+    request: Request
+    runtime: Runtime
+    operation: Operation | None
+    media: MediaChoice
+
+
+Handler = Callable[[Call], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class RouteEntry:
+    method: str
+    path: str
+    handler: Handler | None
+    operation: Operation | None = None
+    api: str | None = None  # "connect" / "customer" → authenticated; None → open (token, admin)
+
+
+class RouteTable:
+    def __init__(self) -> None:
+        self._by_path: dict[str, dict[str, RouteEntry]] = {}
+
+    def add(self, entry: RouteEntry) -> None:
+        # Paths match case-insensitively, as on Norce's .NET hosts.
+        self._by_path.setdefault(entry.path.lower().rstrip("/"), {})[entry.method] = entry
+
+    def find(self, method: str, path: str) -> RouteEntry:
+        methods = self._by_path.get(path.lower().rstrip("/"))
+        if methods is None:
+            raise RouteNotFound(f"No operation at {path}.")
+        entry = methods.get(method)
+        if entry is None:
+            allow = ", ".join(sorted(methods))
+            raise MethodNotAllowed(f"{method} is not allowed here; use {allow}.", headers={"Allow": allow})
+        return entry
+
+    def entries(self) -> list[RouteEntry]:
+        return [entry for methods in self._by_path.values() for entry in methods.values()]
+
+
+def build_routes(specs: Specs, handlers: dict[str, Handler], extra: list[RouteEntry]) -> RouteTable:
+    table = RouteTable()
+    for operation in specs.operations:
+        table.add(
+            RouteEntry(
+                method=operation.method,
+                path=operation.path,
+                handler=handlers.get(operation.operation_id),
+                operation=operation,
+                api=operation.spec.api,
+            )
+        )
+    for entry in extra:
+        table.add(entry)
+    return table
+
+
+def coverage(specs: Specs, handlers: dict[str, Handler]) -> dict[str, list[str]]:
+    """Implementation coverage: spec operationIds with and without a handler."""
+    ids = [operation.operation_id for operation in specs.operations]
+    return {
+        "handled": sorted(i for i in ids if i in handlers),
+        "unhandled": sorted(i for i in ids if i not in handlers),
+    }
+
+
+# --- responses ---
+def _render(call_media: MediaChoice, value: Any, schema: Any, runtime: Runtime, api: str) -> bytes:
+    if call_media.format == "xml":
+        spec = runtime.specs.connect if api == "connect" else runtime.specs.customer
+        return xml_serializer.render(value, schema, spec)
+    return json_serializer.render(value)
+
+
+def respond(call: Call, reply: Reply) -> Response:
+    if reply.raw is not None:
+        return reply.raw
+    operation = call.operation
+    assert operation is not None
+    status, schema = operation.success_response(call.media.content_type)
+    status = reply.status or status
+    if schema is None and reply.value is None:
+        return Response(b"", status_code=status, headers=reply.headers)
+    body = _render(call.media, reply.value, schema, call.runtime, operation.spec.api)
+    return Response(body, status_code=status, media_type=call.media.content_type, headers=reply.headers)
+
+
+def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, api: str | None) -> Response:
+    status = status_for(error)
+    key, message = key_and_message(error)
+    headers = dict(error.headers) if isinstance(error, HttpProblem) else {}
+    body = error_message_body(status, key, message, runtime.timestamp())
+    if media.format == "xml":
+        spec, schema = runtime.specs.error_schema(api or "customer")
+        content = xml_serializer.render(body, schema, spec, fallback_name="ErrorMessage")
+    else:
+        content = json_serializer.render(body)
+    return Response(content, status_code=status, media_type=media.content_type, headers=headers)
+
+
+# --- the one entry point ---
+async def dispatch(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    media = JSON_CHOICE
+    api: str | None = None
+    try:
+        entry = runtime.routes.find(request.method, request.url.path)
+        api = entry.api
+        if entry.api is not None:
+            auth.authenticate(request.headers, entry.api, runtime.tokens)
+        try:
+            media = choose_media(request.headers.get("accept"))
+        except NotAcceptableMedia:
+            raise NotAcceptable("None of the media types in Accept can be produced.") from None
+        if entry.handler is None:
+            name = entry.operation.operation_id if entry.operation else request.url.path
+            raise OperationNotImplemented(f"{name} is described but not implemented by the emulator.")
+        call = Call(request=request, runtime=runtime, operation=entry.operation, media=media)
+        reply = await entry.handler(call)
+        return respond(call, reply)
+    except (HttpProblem, DomainError) as error:
+        return error_response(error, runtime, media, api)
+    except Exception as error:  # a bug: log it (without request data that may hold secrets) and answer 500
+        logger.exception("unexpected error in %s %s", request.method, request.url.path)
+        return error_response(error, runtime, media, api)

@@ -1,0 +1,1 @@
+"""One serializer per media type; `negotiation` picks one from the Accept header."""

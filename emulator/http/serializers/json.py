@@ -1,0 +1,35 @@
+"""application/json: plain values in, UTF-8 bytes out (`null` for a null result)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from typing import Any
+
+MEDIA_TYPE = "application/json"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN/Infinity; such floats become null instead of an invalid document."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def render(value: Any) -> bytes:
+    return json.dumps(_finite(value), ensure_ascii=False, default=_default, separators=(",", ":")).encode(
+        "utf-8"
+    )

@@ -1,0 +1,160 @@
+"""application/xml: writes a plain value in the shape the OpenAPI `xml` annotations of its schema describe.
+
+Element names and namespaces come from `xml.name` / `xml.namespace` (a `$ref`'d component's name when no
+`xml.name` is given), elements follow the order of the schema's `properties`, arrays are wrapped when
+`xml.wrapped` is true with items named after the item schema, nulls are `i:nil="true"`, enums are integers
+(the domain already stores them as integers) and a null result is an empty body.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from emulator.http.spec import Schema, SpecDocument
+
+MEDIA_TYPE = "application/xml"
+XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
+_INVALID_XML_CHARS = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return (
+            repr(value)
+            if math.isfinite(value)
+            else ("NaN" if value != value else "INF" if value > 0 else "-INF")
+        )
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    # Characters XML 1.0 cannot carry at all are replaced rather than producing an unparseable document.
+    return escape(_INVALID_XML_CHARS.sub("\ufffd", str(value)))
+
+
+def _ref_name(schema: Any) -> str | None:
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        return schema["$ref"].rsplit("/", 1)[-1]
+    return None
+
+
+class _Writer:
+    def __init__(self, spec: SpecDocument) -> None:
+        self.spec = spec
+        self.parts: list[str] = []
+
+    def _xml_info(self, raw: Any) -> dict[str, Any]:
+        """`xml` annotations: those next to a `$ref` win over the referenced schema's own."""
+        resolved = self.spec.resolve(raw)
+        info = dict(resolved.get("xml") or {})
+        if isinstance(raw, dict) and isinstance(raw.get("xml"), dict):
+            info.update(raw["xml"])
+        return info
+
+    def _non_null_variant(self, schema: Schema) -> Schema:
+        """For `anyOf`/`oneOf` [X, null] (OpenAPI 3.1 nullability) the non-null branch carries the shape."""
+        for keyword in ("anyOf", "oneOf", "allOf"):
+            branches = schema.get(keyword)
+            if isinstance(branches, list):
+                for branch in branches:
+                    resolved = self.spec.resolve(branch)
+                    if resolved.get("type") != "null":
+                        merged = {**resolved, **{k: v for k, v in schema.items() if k not in (keyword,)}}
+                        if "xml" in resolved and "xml" not in schema:
+                            merged["xml"] = resolved["xml"]
+                        return merged
+        return schema
+
+    def element(self, name: str, namespace: str | None, parent_ns: str | None, raw: Any, value: Any) -> None:
+        schema = self._non_null_variant(self.spec.resolve(raw))
+        child_ns = self._xml_info(raw).get("namespace") or schema.get("xml", {}).get("namespace") or namespace
+        ns_attr = f" xmlns={quoteattr(namespace)}" if namespace and namespace != parent_ns else ""
+        if value is None:
+            self.parts.append(f'<{name}{ns_attr} i:nil="true"/>')
+            return
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), None)
+        if isinstance(value, dict) and (kind in (None, "object")):
+            self.parts.append(f"<{name}{ns_attr}>")
+            self._properties(schema, value, child_ns or namespace, namespace)
+            self.parts.append(f"</{name}>")
+        elif isinstance(value, list):
+            self.parts.append(f"<{name}{ns_attr}>")
+            self._items(schema, value, namespace)
+            self.parts.append(f"</{name}>")
+        else:
+            self.parts.append(f"<{name}{ns_attr}>{_text(value)}</{name}>")
+
+    def _properties(
+        self, schema: Schema, value: dict[str, Any], namespace: str | None, parent_ns: str | None
+    ) -> None:
+        properties = schema.get("properties")
+        if not isinstance(properties, dict):
+            properties = {key: {} for key in value}
+        for prop_name, prop_raw in properties.items():
+            if prop_name not in value:
+                continue
+            info = self._xml_info(prop_raw)
+            prop_schema = self._non_null_variant(self.spec.resolve(prop_raw))
+            element_name = info.get("name") if isinstance(prop_raw, dict) and "xml" in prop_raw else None
+            element_name = element_name or prop_name
+            element_ns = (prop_raw.get("xml") or {}).get("namespace") if isinstance(prop_raw, dict) else None
+            item = value[prop_name]
+            if isinstance(item, list) and prop_schema.get("type") in ("array", ["array", "null"], None):
+                wrapped = info.get("wrapped", True) or not item
+                if wrapped:
+                    self.element(element_name, element_ns or namespace, namespace, prop_raw, item)
+                else:
+                    self._items(prop_schema, item, namespace)
+            else:
+                self.element(element_name, element_ns or namespace, namespace, prop_raw, item)
+
+    def _items(self, array_schema: Schema, values: list[Any], namespace: str | None) -> None:
+        items_raw = array_schema.get("items", {})
+        info = self._xml_info(items_raw)
+        item_name = (
+            info.get("name") or _ref_name(items_raw) or _scalar_item_name(self.spec.resolve(items_raw))
+        )
+        item_ns = info.get("namespace") or namespace
+        for entry in values:
+            self.element(item_name, item_ns, namespace, items_raw, entry)
+
+
+def _scalar_item_name(schema: Schema) -> str:
+    kind = schema.get("type")
+    return {"integer": "int", "string": "string", "boolean": "boolean", "number": "decimal"}.get(
+        kind if isinstance(kind, str) else "", "Item"
+    )
+
+
+def render(value: Any, schema: Any, spec: SpecDocument, fallback_name: str = "Result") -> bytes:
+    """The XML document for `value`; empty bytes for a null result (ARCHITECTURE: Get* not found)."""
+    if value is None:
+        return b""
+    writer = _Writer(spec)
+    info = writer._xml_info(schema) if schema is not None else {}
+    resolved = spec.resolve(schema) if schema is not None else {}
+    name = info.get("name") or _ref_name(schema) or _default_root_name(resolved, schema, fallback_name)
+    namespace = info.get("namespace")
+    writer.element(name, namespace, None, schema if schema is not None else {}, value)
+    document = "".join(writer.parts)
+    # Declare the xsi prefix on the root element only when a nil was written.
+    if 'i:nil="true"' in document:
+        head_end = document.index(">")
+        if document[head_end - 1] == "/":
+            head_end -= 1
+        document = document[:head_end] + f" xmlns:i={quoteattr(XSI_NAMESPACE)}" + document[head_end:]
+    return ('<?xml version="1.0" encoding="utf-8"?>' + document).encode("utf-8")
+
+
+def _default_root_name(resolved: Schema, raw: Any, fallback: str) -> str:
+    """DataContractSerializer names a list root `ArrayOf<Item>`."""
+    if resolved.get("type") == "array":
+        item = _ref_name(resolved.get("items")) or _scalar_item_name(resolved.get("items") or {})
+        return f"ArrayOf{item}"
+    return fallback
