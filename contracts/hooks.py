@@ -1,0 +1,124 @@
+"""Schemathesis hooks for the Norce suite, and the one entry point that registers every extension.
+
+`register()` (idempotent) installs: the checks and XML deserializer (`contracts.checks`), the XML request
+serializer (`contracts.serializers`), the `norce-customer-header` string format, and these hooks:
+- `flatmap_case` (fuzzing/stateful, import operations): a valid X-StormConnect-Header matching the body's
+  media type, drawn from `contracts.strategies`, unless Schemathesis is mutating the header on purpose;
+- `map_case` (examples/coverage, where `flatmap_case` does not run): a positive case whose header breaks a
+  rule (e.g. the docs' example on ImportCustomers lacks Companies (19)) gets a canonical valid header;
+- `filter_failure`: drops a failure only through an active waiver (`contracts.waivers`), which records it.
+
+CLI: `SCHEMATHESIS_HOOKS=contracts.hooks st run ...` imports this module, which registers everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from contracts import checks, serializers, waivers
+from contracts.header import HEADER_NAME, CustomerHeader, expected_violation, import_kind, to_json
+from contracts.strategies import JSON, universal_header_objects, valid_headers
+
+IMPORT_OPERATION_ID_REGEX = r"^Import(Companies|Customers)$"
+HEADER_FORMAT = "norce-customer-header"
+
+# Smallest headers a conformant server accepts for each import (used when nothing is drawn).
+CANONICAL_HEADERS = {
+    "ImportCompanies": CustomerHeader(1, company_fields=(2, 3, 4)),
+    "ImportCustomers": CustomerHeader(1, customer_fields=(2, 3, 6, 8)),
+}
+
+
+def _operation_id(case: Any) -> str:
+    return str(case.operation.definition.raw.get("operationId", ""))
+
+
+def _header_is_mutated(case: Any) -> bool:
+    """Whether Schemathesis generated the headers in negative mode (then its value is left alone)."""
+    meta = getattr(case, "meta", None)
+    if meta is None:
+        return False
+    from schemathesis.core.parameters import ParameterLocation
+
+    component = meta.components.get(ParameterLocation.HEADER)
+    return component is not None and component.mode.is_negative
+
+
+def _current_header(case: Any) -> str | None:
+    for key, value in (case.headers or {}).items():
+        if key.lower() == HEADER_NAME.lower():
+            return None if value is None else str(value)
+    return None
+
+
+def _set_header(case: Any, value: str) -> Any:
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != HEADER_NAME.lower()}
+    headers[HEADER_NAME] = value
+    case.headers = headers
+    return case
+
+
+def flatmap_case(ctx: Any, case: Any) -> Any:
+    if _header_is_mutated(case):
+        return st.just(case)
+    operation = _operation_id(case)
+    media_type = case.media_type or JSON
+    # has_payload=False keeps StorageName out: on a real tenant it would point at Norce's file area.
+    headers = valid_headers(operation, media_type, has_payload=False)
+    return headers.map(lambda pair: _set_header(case, pair[1]))
+
+
+def map_case(ctx: Any, case: Any) -> Any:
+    operation = _operation_id(case)
+    if operation not in CANONICAL_HEADERS or _header_is_mutated(case):
+        return case
+    media_type = case.media_type or JSON
+    if expected_violation(operation, _current_header(case), media_type) is not None:
+        return _set_header(case, to_json(CANONICAL_HEADERS[import_kind(operation)], "int"))
+    return case
+
+
+def _documented_keys(operation_id: str) -> set[str]:
+    try:
+        definition = checks.spec_for(operation_id).operation(operation_id).definition
+    except LookupError:
+        return set()
+    return set(definition.get("x-norce-error-keys", []))
+
+
+def filter_failure(ctx: Any, failure: Any, case: Any, response: Any) -> bool:
+    """Keep every failure except those an active waiver covers (each drop is recorded)."""
+    operation = _operation_id(case)
+    if "positive_data_acceptance" in getattr(failure, "checks", ()) and response.status_code == 400:
+        content_type = checks.response_content_type(response) or ""
+        try:
+            key = checks.first_error_key(checks.decode_body(operation, 400, content_type, response.content))
+        except Exception:
+            key = None
+        if key is not None and key in _documented_keys(operation):
+            return not waivers.waive("W-BUSINESS-400", operation, f"400 {key} on a schema-valid request")
+    return True
+
+
+_registered = False
+
+
+def register() -> None:
+    """Register every Norce extension with Schemathesis (idempotent)."""
+    global _registered
+    if _registered:
+        return
+    import schemathesis
+
+    checks.register()
+    serializers.register()
+    schemathesis.openapi.format(HEADER_FORMAT, universal_header_objects().map(lambda h: to_json(h, "int")))
+    for hook in (flatmap_case, map_case):  # `apply_to` is attached at runtime by Schemathesis' filter chain
+        schemathesis.hook.apply_to(operation_id_regex=IMPORT_OPERATION_ID_REGEX)(hook)  # type: ignore[attr-defined]
+    schemathesis.hook(filter_failure)
+    _registered = True
+
+
+register()

@@ -1,0 +1,256 @@
+"""The checks judge hand-made good and bad responses correctly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from contracts import checks, waivers
+from contracts.header import CustomerHeader, to_json, to_xml
+
+NS = "Enferno.Services.StormConnect.Contracts"
+JOB_XML = (
+    f'<JobResponse xmlns="{NS}"><StatusCode>Created</StatusCode><Description>Job created</Description>'
+    "<JobId>7</JobId><ValidationSummary><NrOfItemsInTotal>2</NrOfItemsInTotal>"
+    "<NrOfValidationFailures>0</NrOfValidationFailures><Messages/></ValidationSummary></JobResponse>"
+).encode()
+JOB_JSON = {
+    "StatusCode": "Created",
+    "Description": "Job created",
+    "JobId": "7",
+    "ValidationSummary": {"NrOfItemsInTotal": 2, "NrOfValidationFailures": 0, "Messages": []},
+}
+
+
+def _error(key: str) -> dict[str, object]:
+    return {
+        "MessageId": 400,
+        "Message": "bad",
+        "Orchestration": None,
+        "TimeStamp": "2024-05-01T12:00:00Z",
+        "Record": None,
+        "Messages": [{"Key": key, "Value": "bad"}],
+    }
+
+
+ERROR_XML = (
+    f'<ErrorMessage xmlns="{NS}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><MessageId>400</MessageId>'
+    '<Message>bad</Message><Orchestration i:nil="true"/><TimeStamp>2024-05-01T12:00:00Z</TimeStamp>'
+    '<Record i:nil="true"/><Messages><KeyValue><Key>HDR-DEP-ACCOUNTS</Key><Value>x</Value></KeyValue>'
+    "</Messages>"
+    "</ErrorMessage>"
+).encode()
+
+
+@pytest.fixture(autouse=True)
+def _default_waivers() -> object:
+    waivers.set_active(None)
+    waivers.clear_uses()
+    yield
+    waivers.set_active(None)
+
+
+# ---- xml_xsd_conformance ----------------------------------------------------------------------------------
+
+
+def test_valid_xml_job_response_passes_the_xsd() -> None:
+    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", JOB_XML) == []
+
+
+def test_xml_body_violating_the_xsd_fails() -> None:
+    bad = JOB_XML.replace(b"<NrOfItemsInTotal>2<", b"<NrOfItemsInTotal>two<")
+    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", bad)
+    out_of_order = JOB_XML.replace(
+        b"<StatusCode>Created</StatusCode><Description>Job created</Description>", b""
+    )
+    out_of_order = out_of_order.replace(
+        b"<JobId>7</JobId>", b"<JobId>7</JobId><StatusCode>Created</StatusCode>"
+    )
+    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", out_of_order)
+
+
+def test_wrong_root_and_malformed_xml_fail() -> None:
+    assert "root element" in checks.xsd_problems("ImportCustomers", 200, "application/xml", ERROR_XML)[0]
+    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", b"<JobResponse")
+
+
+def test_error_xml_validates_on_400() -> None:
+    assert checks.xsd_problems("ImportCustomers", 400, "application/xml", ERROR_XML) == []
+
+
+def test_empty_xml_body_only_where_the_spec_allows_it() -> None:
+    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", b"")
+    assert checks.xsd_problems("GetCustomer", 200, "application/xml", b"") == []  # null on not found
+    assert checks.xsd_problems("ActivateCustomer", 200, "application/xml", b"") == []  # empty-body operation
+
+
+def test_xml_deserialization_follows_the_schema() -> None:
+    spec = checks.spec_for("ImportCustomers")
+    schema = {"$ref": "#/components/schemas/JobResponse"}
+    assert checks.xml_to_data(spec, schema, JOB_XML) == JOB_JSON
+    error = checks.xml_to_data(spec, {"$ref": "#/components/schemas/ErrorMessage"}, ERROR_XML)
+    assert error["Messages"] == [{"Key": "HDR-DEP-ACCOUNTS", "Value": "x"}] and error["Record"] is None
+
+
+# ---- json_schema_conformance ------------------------------------------------------------------------------
+
+
+def test_json_schema_cross_check() -> None:
+    assert checks.json_schema_problems("ImportCustomers", 200, "application/json", JOB_JSON) == []
+    missing = {k: v for k, v in JOB_JSON.items() if k != "JobId"}
+    assert checks.json_schema_problems("ImportCustomers", 200, "application/json", missing)
+    assert checks.json_schema_problems("ImportCustomers", 200, "application/json", {**JOB_JSON, "JobId": "x"})
+
+
+def test_date_time_without_offset_goes_through_a_recorded_waiver() -> None:
+    error = {**_error("LoginFailed"), "TimeStamp": "2024-05-01T12:00:00"}
+    assert checks.json_schema_problems("ImportCustomers", 400, "application/json", error) == []
+    assert [u.waiver_id for u in waivers.uses()] == ["W-NET-DATETIME"]
+    waivers.set_active(set())
+    assert checks.json_schema_problems("ImportCustomers", 400, "application/json", error)
+    garbage = {**_error("LoginFailed"), "TimeStamp": "yesterday"}
+    assert checks.json_schema_problems("ImportCustomers", 400, "application/json", garbage)
+
+
+# ---- norce_error_envelope ---------------------------------------------------------------------------------
+
+
+def test_error_envelope() -> None:
+    body = json.dumps(_error("CustomerMissing")).encode()
+    assert checks.error_envelope_problems("GetCustomer", 400, "application/json", body) == []
+    assert checks.error_envelope_problems("GetCustomer", 400, "application/json", b"")
+    assert checks.error_envelope_problems("GetCustomer", 404, "application/json", b'{"detail": "nope"}')
+    assert checks.error_envelope_problems("ImportCustomers", 400, "application/xml", ERROR_XML) == []
+    assert checks.error_envelope_problems("GetCustomer", 401, None, b"") == []
+    assert checks.error_envelope_problems("GetCustomer", 200, None, b"") == []
+
+
+# ---- content_negotiation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type", "ok"),
+    [
+        ("application/xml", "application/xml; charset=utf-8", True),
+        ("text/xml", "application/xml", True),
+        ("application/xml", "application/json", False),
+        ("application/json", "application/json", True),
+        ("application/json", "text/xml", False),
+        ("*/*", "text/plain", True),
+        (None, "application/json", True),
+    ],
+)
+def test_content_negotiation(accept: str | None, content_type: str, ok: bool) -> None:
+    assert (checks.negotiation_problems(accept, 200, content_type, b"x") == []) is ok
+
+
+# ---- header_rule_oracle -----------------------------------------------------------------------------------
+
+VALID = to_json(CustomerHeader(1, customer_fields=(2, 3)))
+DEP = to_json(CustomerHeader(1, customer_fields=(2,), account_fields=(1,)))
+BODY = b'[{"Code":"nct-x-1"},{"Code":"nct-x-2"}]'
+
+
+def _oracle(header: str | None, status: int, response: object, **kwargs: object) -> tuple[str, list[str]]:
+    body = response if isinstance(response, bytes) else json.dumps(response).encode()
+    arguments: dict[str, object] = {
+        "header_value": header,
+        "request_content_type": "application/json",
+        "request_body": BODY,
+        "status": status,
+        "response_content_type": "application/json",
+        "response_body": body,
+        **kwargs,
+    }
+    return checks.header_rule_problems("ImportCustomers", **arguments)  # type: ignore[arg-type]
+
+
+def test_conformant_request_gets_a_job_counting_the_items() -> None:
+    assert _oracle(VALID, 200, JOB_JSON) == ("HDR-VALID", [])
+    _, problems = _oracle(VALID, 200, {**JOB_JSON, "ValidationSummary": {"NrOfItemsInTotal": 3}})
+    assert problems and "NrOfItemsInTotal" in problems[0]
+    assert _oracle(VALID, 200, {"ok": True})[1]
+    assert _oracle(VALID, 400, _error("HDR-SYNTAX"))[1]
+
+
+def test_rule_breaking_header_must_get_400_with_the_rule_id() -> None:
+    assert _oracle(DEP, 400, _error("HDR-DEP-ACCOUNTS")) == ("HDR-DEP-ACCOUNTS", [])
+    rule, problems = _oracle(DEP, 200, JOB_JSON)
+    assert rule == "HDR-DEP-ACCOUNTS" and "expected 400" in problems[0]
+    assert "HDR-DEP-ACCOUNTS" in _oracle(DEP, 400, _error("HDR-SYNTAX"))[1][0]
+    assert _oracle(None, 400, _error("HDR-PRESENT")) == ("HDR-PRESENT", [])
+
+
+def test_xml_requests_and_responses() -> None:
+    xml_body = (
+        b'<ArrayOfCustomer xmlns="Enferno.Services.StormConnect.Contracts.Customer.Models">'
+        b"<Customer><Code>a</Code></Customer><Customer><Code>b</Code></Customer></ArrayOfCustomer>"
+    )
+    header = to_xml(CustomerHeader(1, customer_fields=(2,)))
+    arguments = {"request_content_type": "application/xml", "request_body": xml_body}
+    assert _oracle(header, 200, JOB_XML, response_content_type="application/xml", **arguments)[1] == []
+    names = to_json(CustomerHeader(1, customer_fields=(2,)), "name")
+    assert _oracle(names, 400, ERROR_XML.replace(b"HDR-DEP-ACCOUNTS", b"HDR-XML-INT-ENUMS"),
+                   response_content_type="application/xml", **arguments)[1] == []  # fmt: skip
+
+
+def test_q3_waiver_is_off_by_default_and_recorded_when_on() -> None:
+    names = to_json(CustomerHeader(1, customer_fields=(2,)), "name")
+    arguments = {"request_content_type": "application/xml", "request_body": b"<ArrayOfCustomer/>"}
+    assert _oracle(names, 200, JOB_JSON, **arguments)[1]
+    waivers.set_active({"W-Q3-XML-ENUM-NAMES"})
+    assert _oracle(names, 200, JOB_JSON, **arguments)[1] == []
+    assert waivers.report_lines() == [
+        "W-Q3-XML-ENUM-NAMES (norce-api.md §5 Q3) applied 1x on ImportCustomers"
+    ]
+
+
+def test_item_counting() -> None:
+    assert checks.count_items("application/json", b'[{"a":1},{"a":2}]') == 2
+    assert checks.count_items("application/json", b'{"a":1} {"a":2}{"a":3}') == 3
+    assert (
+        checks.count_items("application/xml", b"<ArrayOfCompany><Company/><Company/></ArrayOfCompany>") == 2
+    )
+    assert checks.count_items("application/json", b"") == 0
+    assert checks.count_items("application/json", b"[1,") is None
+
+
+# ---- through Schemathesis ---------------------------------------------------------------------------------
+
+
+def test_registered_checks_raise_named_failures_through_schemathesis() -> None:
+    import schemathesis
+
+    from contracts import hooks
+
+    hooks.register()
+    schema = schemathesis.openapi.from_path(str(checks.CONNECT_SPEC))
+    operation = schema["/Customer/ImportCustomers"]["POST"]
+    case = operation.Case(
+        headers={"X-StormConnect-Header": DEP}, body=[{"Code": "a"}], media_type="application/json"
+    )
+    request = requests.Request(
+        "POST",
+        "http://testserver/Customer/ImportCustomers",
+        headers={
+            "X-StormConnect-Header": DEP,
+            "Content-Type": "application/json",
+            "Accept": "application/xml",
+        },
+        data=b'[{"Code":"a"}]',
+    ).prepare()
+    response = schemathesis.Response(
+        status_code=200,
+        headers={"content-type": ["application/json"]},
+        content=json.dumps(JOB_JSON).encode(),
+        request=request,
+        elapsed=0.01,
+        verify=True,
+    )
+    with pytest.raises(AssertionError, match=r"\[ImportCustomers\] HDR-DEP-ACCOUNTS"):
+        checks.header_rule_oracle(None, response, case)
+    with pytest.raises(AssertionError, match="content_negotiation"):
+        checks.content_negotiation(None, response, case)
+    assert checks.json_schema_conformance(None, response, case) is None
