@@ -1,0 +1,248 @@
+"""OAuth2 client credentials with one cached token per run, a client-side token-endpoint limiter,
+legacy Basic for Connect, and a Schemathesis auth provider sharing the same cache.
+
+Norce's token endpoint allows about 3 requests a minute per client (429 + Retry-After beyond that), and a
+token lives 3600 s, so the suite asks once, refreshes at 80 % of the lifetime, and never exceeds 3 asks in
+any 60 s window, even when a 401 forces a refresh.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from contracts.target import ConfigError, Credentials
+
+APPLICATION_ID_HEADER = "application-id"
+REFRESH_RATIO = 0.8
+
+
+class TokenError(Exception):
+    """The token endpoint refused or answered nonsense. The message never contains the secret."""
+
+
+class SlidingWindowLimiter:
+    """At most `max_calls` in any `window` seconds: `acquire()` sleeps until a slot is free."""
+
+    def __init__(
+        self,
+        max_calls: int = 3,
+        window: float = 60.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.max_calls, self.window = max_calls, window
+        self.clock, self.sleep = clock, sleep
+        self.calls: deque[float] = deque()
+
+    def acquire(self) -> None:
+        while True:
+            now = self.clock()
+            while self.calls and now - self.calls[0] >= self.window:
+                self.calls.popleft()
+            if len(self.calls) < self.max_calls:
+                self.calls.append(now)
+                return
+            self.sleep(self.window - (now - self.calls[0]))
+
+    def defer(self, seconds: float) -> None:
+        """The server said Retry-After: treat the window as full until then."""
+        until = self.clock() + seconds
+        self.calls = deque([until - self.window] * self.max_calls)
+
+
+@dataclass
+class CachedToken:
+    access_token: str
+    token_type: str
+    obtained_at: float
+    expires_in: float
+
+    def fresh(self, now: float) -> bool:
+        return now < self.obtained_at + REFRESH_RATIO * self.expires_in
+
+
+class TokenProvider:
+    """Client-credentials token source: cached, refreshed before expiry, rate-limited, thread-safe."""
+
+    def __init__(
+        self,
+        token_url: str,
+        credentials: Credentials,
+        *,
+        http: httpx.Client | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        limiter: SlidingWindowLimiter | None = None,
+        timeout: float = 15.0,
+        max_attempts: int = 4,
+    ) -> None:
+        credentials.require_oauth()
+        self.token_url = token_url
+        self.credentials = credentials
+        self.http = http or httpx.Client(timeout=timeout)
+        self.clock, self.sleep = clock, sleep
+        self.limiter = limiter or SlidingWindowLimiter(clock=clock, sleep=sleep)
+        self.max_attempts = max_attempts
+        self.requests_made = 0
+        self._token: CachedToken | None = None
+        self._lock = threading.Lock()
+
+    def token(self) -> str:
+        with self._lock:
+            if self._token is None or not self._token.fresh(self.clock()):
+                self._token = self._fetch()
+            return self._token.access_token
+
+    def refresh_after_rejection(self, rejected_token: str) -> str:
+        """A 401 with `rejected_token`: fetch a new one unless another caller already did."""
+        with self._lock:
+            if self._token is None or self._token.access_token == rejected_token:
+                self._token = self._fetch()
+            return self._token.access_token
+
+    def _fetch(self) -> CachedToken:
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.credentials.client_id or "",
+            "client_secret": self.credentials.client_secret or "",
+        }
+        if self.credentials.scope:
+            form["scope"] = self.credentials.scope
+        for _ in range(self.max_attempts):
+            self.limiter.acquire()
+            self.requests_made += 1
+            try:
+                response = self.http.post(self.token_url, data=form, headers={"Accept": "application/json"})
+            except httpx.TransportError as exc:
+                raise TokenError(
+                    f"token endpoint {self.token_url} unreachable: {type(exc).__name__}"
+                ) from None
+            if response.status_code == 429:
+                self.limiter.defer(retry_after_seconds(response, default=60.0))
+                continue
+            if response.status_code != 200:
+                raise TokenError(f"token endpoint {self.token_url} answered {response.status_code}")
+            return self._parse(response)
+        raise TokenError(f"token endpoint {self.token_url} kept answering 429")
+
+    def _parse(self, response: httpx.Response) -> CachedToken:
+        try:
+            body: Any = response.json()
+            access_token = str(body["access_token"])
+            expires_in = float(body.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError):
+            raise TokenError(f"token endpoint {self.token_url} returned no access_token") from None
+        return CachedToken(access_token, str(body.get("token_type") or "Bearer"), self.clock(), expires_in)
+
+
+def retry_after_seconds(response: httpx.Response, *, default: float) -> float:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return default
+
+
+def bearer_headers(token: str, application_id: str | None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if application_id:
+        headers[APPLICATION_ID_HEADER] = application_id
+    return headers
+
+
+def basic_headers(application_id: str, secret_key: str) -> dict[str, str]:
+    """Connect's legacy scheme: Basic base64(<applicationId>:<secretKey GUID>)."""
+    encoded = base64.b64encode(f"{application_id}:{secret_key}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {encoded}"}
+
+
+class AuthSession:
+    """Produces request headers for either scheme; shared by NorceClient and the Schemathesis provider."""
+
+    def __init__(self, credentials: Credentials, tokens: TokenProvider | None) -> None:
+        self.credentials = credentials
+        self.tokens = tokens
+
+    def headers(self, scheme: str = "oauth") -> dict[str, str]:
+        if scheme == "basic":
+            if not self.credentials.has_basic:
+                raise ConfigError("legacy Basic needs NORCE_BASIC_APPLICATION_ID and NORCE_BASIC_SECRET_KEY")
+            return basic_headers(
+                self.credentials.basic_application_id or "", self.credentials.basic_secret_key or ""
+            )
+        if self.tokens is None:
+            raise ConfigError("OAuth2 is not configured for this target")
+        return bearer_headers(self.tokens.token(), self.credentials.application_id)
+
+    def refresh_after_rejection(self, sent_headers: httpx.Headers | dict[str, str]) -> bool:
+        """After a 401: refresh the bearer token once. False when there is nothing to refresh (Basic)."""
+        authorization = httpx.Headers(sent_headers).get("Authorization", "")
+        if self.tokens is None or not authorization.startswith("Bearer "):
+            return False
+        self.tokens.refresh_after_rejection(authorization.removeprefix("Bearer "))
+        return True
+
+
+# The Schemathesis provider is instantiated by Schemathesis without arguments, so it reads the run's
+# session from here; the pytest plugin activates it once the target is known.
+_active_session: AuthSession | None = None
+
+
+def activate(session: AuthSession | None) -> None:
+    global _active_session
+    _active_session = session
+
+
+def active_session() -> AuthSession:
+    if _active_session is None:
+        raise ConfigError("no Norce auth session is active (the contracts pytest plugin sets one up)")
+    return _active_session
+
+
+class NorceSchemathesisAuth:
+    """Schemathesis auth provider (schemathesis-4.md §3.2) over the run's shared token cache.
+
+    Register with a very long `refresh_interval` so Schemathesis calls `get` only at first use and after a
+    401 (its `retry_on`); the token's real lifetime is handled by TokenProvider, read afresh in `set`.
+    """
+
+    def __init__(self) -> None:
+        self._last_token: str | None = None
+
+    def get(self, case: Any, ctx: Any) -> str:
+        session = active_session()
+        if session.tokens is None:
+            raise ConfigError("OAuth2 is not configured for this target")
+        if self._last_token is not None:
+            # Schemathesis only asks again after a 401 (retry_on) when the cached value was dropped.
+            self._last_token = session.tokens.refresh_after_rejection(self._last_token)
+        else:
+            self._last_token = session.tokens.token()
+        return self._last_token
+
+    def set(self, case: Any, data: str, ctx: Any) -> None:
+        session = active_session()
+        headers = session.headers("oauth")
+        self._last_token = headers["Authorization"].removeprefix("Bearer ")
+        case.headers = {**(case.headers or {}), **headers}
+
+
+SCHEMATHESIS_REFRESH_INTERVAL = 10 * 365 * 24 * 3600
+
+
+def register_schemathesis_auth(schema: Any | None = None) -> type[NorceSchemathesisAuth]:
+    """Register the provider on one schema (`schema.auth`) or globally (`schemathesis.auth`)."""
+    import schemathesis  # imported lazily: unit tests of the client need no Schemathesis import
+
+    registrar = schema.auth if schema is not None else schemathesis.auth
+    registrar(refresh_interval=SCHEMATHESIS_REFRESH_INTERVAL, retry_on=[401])(NorceSchemathesisAuth)
+    return NorceSchemathesisAuth

@@ -1,0 +1,218 @@
+"""`norce-contracts`: run the contract suite, finish an earlier run's cleanup, or show what a run would do.
+
+Exit codes: 0 every contract holds, 1 a contract is violated (or cleanup left data behind),
+2 usage or configuration error (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import httpx
+import pytest
+
+from contracts.auth import AuthSession, TokenError, TokenProvider
+from contracts.client import NorceClient
+from contracts.embedded import load_app_factory
+from contracts.guard import WriteGuard, WriteRefused
+from contracts.ledger import CleanupError, Ledger
+from contracts.target import EMULATOR, ConfigError, Target, resolve_target
+
+EXIT_OK, EXIT_VIOLATION, EXIT_USAGE = 0, 1, 2
+SUITE_DIR = Path(__file__).resolve().parent.parent / "tests" / "contract"
+REACHABILITY_TIMEOUT = 5.0
+PLUGIN = "contracts.pytest_plugin"
+# This process imported httpx (hence anyio, a pytest plugin) before pytest starts: pytest cannot rewrite its
+# asserts and warns, which the project's `filterwarnings = error` would turn into a crash.
+IN_PROCESS_ARGS = ("-p", PLUGIN, "-W", "ignore::pytest.PytestAssertRewriteWarning")
+
+
+class UsageError(Exception):
+    """Reported as one line on stderr with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _add_target_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", help="'emulator' (default), a tenant base URL, or a profile name")
+    parser.add_argument("--connect-url", help="Connect 4.0 base URL (per-API layout)")
+    parser.add_argument("--customer-url", help="Customer Service 1.1 base URL (per-API layout)")
+    parser.add_argument("--token-url", help="OAuth2 token endpoint")
+    parser.add_argument("--rate", type=float, help="max requests per second to the target")
+    parser.add_argument("--job-timeout", type=float, help="seconds to wait for an import job")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="norce-contracts", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="run the contract suite (tests/contract) against the target")
+    _add_target_options(run)
+    run.add_argument("--seed", type=int, help="replay a run's seed")
+    run.add_argument(
+        "--allow-writes", action="store_true", help="allow writes on a lab/stage/playground host"
+    )
+    run.add_argument("--dry-run", action="store_true", help="deselect and list write tests, send no writes")
+    run.add_argument("--max-examples", type=int, help="Hypothesis examples per test")
+    run.add_argument("--report-dir", default="reports", help="directory for junit.xml and other reports")
+    run.add_argument("-k", dest="keyword", help="only tests matching this pytest -k expression")
+    run.add_argument("--suite", type=Path, default=SUITE_DIR, help=argparse.SUPPRESS)
+    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+
+    cleanup = commands.add_parser("cleanup", help="finish the cleanup recorded in a ledger file")
+    cleanup.add_argument("--ledger", required=True, type=Path, help="ledger file (reports/ledger.json)")
+    _add_target_options(cleanup)
+
+    dry_run = commands.add_parser("dry-run", help="show the target, the write decision and the tests to run")
+    _add_target_options(dry_run)
+    dry_run.add_argument("--allow-writes", action="store_true")
+    return parser
+
+
+def target_options(args: argparse.Namespace) -> dict[str, Any]:
+    names = ("target", "connect_url", "customer_url", "token_url", "rate", "job_timeout")
+    return {name.replace("_", "-"): getattr(args, name, None) for name in names}
+
+
+def check_reachable(target: Target) -> None:
+    """Any HTTP answer counts as reachable; a connection failure is a configuration error."""
+    if target.is_emulator:
+        load_app_factory(target.emulator_app)  # the embedded server starts later; fail early on a bad import
+        return
+    for url in dict.fromkeys((target.connect_url, target.customer_url, target.token_url)):
+        try:
+            httpx.get(url, timeout=REACHABILITY_TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise ConfigError(f"target unreachable: {url} ({type(exc).__name__})") from None
+
+
+def _pytest_target_args(args: argparse.Namespace) -> list[str]:
+    argv: list[str] = []
+    for name, value in target_options(args).items():
+        if value is not None:
+            argv += [f"--{name}", str(value)]
+    return argv
+
+
+def command_run(args: argparse.Namespace) -> int:
+    target = resolve_target(target_options(args))
+    guard = WriteGuard(target, allow_writes=args.allow_writes)
+    if args.allow_writes and guard.refusal:
+        raise ConfigError(f"--allow-writes refused: {guard.refusal}")
+    if not target.is_emulator:
+        target.credentials.require_oauth()
+    check_reachable(target)
+    if not args.suite.is_dir():
+        raise ConfigError(f"contract suite not found at {args.suite}")
+    report_dir = Path(args.report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    # `-p` makes the run independent of the repository's root conftest (a no-op when that loads it too).
+    argv = [str(args.suite), *IN_PROCESS_ARGS, f"--junitxml={report_dir / 'junit.xml'}", "-q"]
+    argv.append(f"--report-dir={report_dir}")
+    argv += _pytest_target_args(args)
+    if args.seed is not None:
+        argv += ["--seed", str(args.seed)]
+    if args.allow_writes:
+        argv.append("--allow-writes")
+    if args.dry_run:
+        argv.append("--dry-run")
+    if args.max_examples is not None:
+        argv += ["--max-examples", str(args.max_examples)]
+    if args.keyword:
+        argv += ["-k", args.keyword]
+    argv += args.pytest_args
+    return _exit_code(pytest.main(argv))
+
+
+def _exit_code(pytest_code: int | pytest.ExitCode) -> int:
+    code = int(pytest_code)
+    if code == pytest.ExitCode.OK:
+        return EXIT_OK
+    if code == pytest.ExitCode.TESTS_FAILED:
+        return EXIT_VIOLATION
+    # interrupted, internal error, usage error, nothing collected: none of them is a verdict on the target
+    return EXIT_USAGE
+
+
+def command_cleanup(args: argparse.Namespace) -> int:
+    if not args.ledger.is_file():
+        raise ConfigError(f"ledger not found: {args.ledger}")
+    try:
+        book = Ledger.load(args.ledger)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"ledger {args.ledger} is not readable: {exc}") from None
+    if not book.pending:
+        print(f"norce-contracts: nothing left to clean in {args.ledger}")
+        return EXIT_OK
+    options = target_options(args)
+    if not any(options.values()):
+        if book.target == EMULATOR:
+            print("norce-contracts: the ledger belongs to an embedded emulator, whose state is gone")
+            return EXIT_OK
+        # The URLs the run used, as a per-API target (explicit 'emulator' keeps NORCE_TARGET out of it).
+        options = {
+            "target": EMULATOR,
+            "connect-url": book.urls.get("connect"),
+            "customer-url": book.urls.get("customer"),
+            "token-url": book.urls.get("token"),
+        }
+    target = resolve_target(options)
+    # Cleanup only deactivates what the ledger says this suite created; it is a write all the same.
+    guard = WriteGuard(target, allow_writes=True)
+    if guard.refusal:
+        raise ConfigError(f"cleanup refused: {guard.refusal}")
+    target.credentials.require_oauth()
+    check_reachable(target)
+    tokens = TokenProvider(target.token_url, target.credentials)
+    client = NorceClient(target, AuthSession(target.credentials, tokens), guard)
+    try:
+        handled = book.cleanup(client)
+    except CleanupError as exc:
+        print(f"norce-contracts: {exc}", file=sys.stderr)
+        return EXIT_VIOLATION
+    finally:
+        client.close()
+    print(f"norce-contracts: cleaned {len(handled)} ledger item(s) from {args.ledger}")
+    return EXIT_OK
+
+
+def command_dry_run(args: argparse.Namespace) -> int:
+    target = resolve_target(target_options(args))
+    guard = WriteGuard(target, allow_writes=args.allow_writes, dry_run=True)
+    print(f"target: {target.label}")
+    print(f"  connect:  {target.connect_url}")
+    print(f"  customer: {target.customer_url}")
+    print(f"  token:    {target.token_url}")
+    present = [name for name, value in vars(target.credentials).items() if value]
+    print(f"credentials present: {', '.join(present) or 'none'} (values never shown)")
+    print(f"writes: {'allowed' if guard.writes_allowed else guard.refusal} - dry-run sends none")
+    if not SUITE_DIR.is_dir():
+        raise ConfigError(f"contract suite not found at {SUITE_DIR}")
+    argv = [str(SUITE_DIR), *IN_PROCESS_ARGS, "--collect-only", "-q", "--dry-run", *_pytest_target_args(args)]
+    if args.allow_writes:
+        argv.append("--allow-writes")
+    code = int(pytest.main(argv))
+    return EXIT_OK if code in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) else EXIT_USAGE
+
+
+COMMANDS = {"run": command_run, "cleanup": command_cleanup, "dry-run": command_dry_run}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (UsageError, ConfigError, WriteRefused, TokenError) as exc:
+        print(f"norce-contracts: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

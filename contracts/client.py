@@ -1,0 +1,348 @@
+"""NorceClient: the suite's one way to talk to a target over HTTP (both APIs), polite and recorded.
+
+Politeness: an optional request rate, 429 + Retry-After honoured, transient network errors retried with
+backoff (writes only when the request cannot have been sent), bounded timeouts, one token refresh on 401.
+Every request is recorded (method, redacted URL, status, elapsed) for reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import json as jsonlib
+import shlex
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+import httpx
+
+from contracts.auth import AuthSession, retry_after_seconds
+from contracts.guard import WriteGuard, WriteRefused, check_raw_host, is_write_method
+from contracts.ledger import Ledger
+from contracts.namespace import RunNamespace
+from contracts.redact import redact_body, redact_header_value, redact_text, redact_url
+from contracts.spec import CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.target import Target, host_of
+
+STORM_HEADER = "X-StormConnect-Header"
+READ_PREFIXES = ("Get", "List", "Search")
+READ_OPERATIONS = frozenset({"Login", "LoginAgreementAccount"})
+MAX_RETRY_AFTER = 120.0
+DRY_RUN_HEADER = "x-norce-contracts-dry-run"
+
+
+class NetworkError(Exception):
+    """The target could not be reached after the allowed retries."""
+
+
+class JobTimeout(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    url: str  # redacted
+    status: int | None
+    elapsed: float
+    attempt: int
+    error: str | None = None
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    network_retries: int = 0
+    throttled: int = 0
+    auth_refreshes: int = 0
+
+
+@dataclass
+class Pacer:
+    """Keeps at least 1/rate seconds between request starts."""
+
+    rate: float | None
+    clock: Callable[[], float]
+    sleep: Callable[[float], None]
+    _last: float | None = field(default=None, repr=False)
+
+    def wait(self) -> None:
+        if self.rate:
+            now = self.clock()
+            if self._last is not None:
+                remaining = self._last + 1.0 / self.rate - now
+                if remaining > 0:
+                    self.sleep(remaining)
+            self._last = self.clock()
+
+
+def verb_rule(operation_id: str) -> str:
+    """Observed on every confirmed Norce 1.1 page: reads are GET, everything else is POST (reference §1C)."""
+    return "GET" if operation_id.startswith(READ_PREFIXES) or operation_id in READ_OPERATIONS else "POST"
+
+
+@functools.cache
+def _spec_methods() -> dict[str, str]:
+    """operationId -> HTTP method from the vendored Customer Service 1.1 description, when it is there."""
+    try:
+        spec = load_spec(CUSTOMER_SERVICE_SPEC)
+    except (OSError, LookupError):
+        return {}
+    return {operation.operation_id: operation.method.upper() for operation in spec.operations()}
+
+
+def method_for(operation_id: str) -> str:
+    return _spec_methods().get(operation_id) or verb_rule(operation_id)
+
+
+def as_curl(request: httpx.Request, secrets: Sequence[str] = ()) -> str:
+    """A shell command reproducing `request`, with credentials and secret body fields redacted."""
+    parts = ["curl", "-X", request.method, shlex.quote(redact_text(redact_url(str(request.url)), secrets))]
+    for name, value in request.headers.items():
+        if name.lower() in ("host", "content-length", "accept-encoding", "connection", "user-agent"):
+            continue
+        shown = redact_text(redact_header_value(name, value), secrets)
+        parts += ["-H", shlex.quote(f"{name}: {shown}")]
+    body = request.content
+    if body:
+        shown_body = redact_text(redact_body(body, request.headers.get("content-type")), secrets)
+        parts += ["--data-binary", shlex.quote(shown_body)]
+    return " ".join(parts)
+
+
+def import_items(body: Any, media_type: str) -> list[Any]:
+    """The items of an import body, for the ledger and the namespace check ([] when unreadable)."""
+    if isinstance(body, Mapping):
+        return [body]
+    if isinstance(body, list):
+        return body
+    raw = body.encode() if isinstance(body, str) else bytes(body)
+    if "xml" in media_type:
+        try:
+            root = SafeET.fromstring(raw)
+        except Exception:
+            return []
+        elements = list(root) if root.tag.rsplit("}", 1)[-1].startswith("ArrayOf") else [root]
+        items = []
+        for element in elements:
+            codes = [child.text for child in element if child.tag.rsplit("}", 1)[-1] == "Code"]
+            items.append({"Code": codes[0] if codes else None})
+        return items
+    try:
+        parsed = jsonlib.loads(raw)
+    except ValueError:
+        return []
+    return parsed if isinstance(parsed, list) else [parsed]
+
+
+class NorceClient:
+    def __init__(
+        self,
+        target: Target,
+        auth: AuthSession,
+        guard: WriteGuard | None = None,
+        *,
+        namespace: RunNamespace | None = None,
+        ledger: Ledger | None = None,
+        rate: float | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        job_timeout: float | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.target = target
+        self.auth = auth
+        self.guard = guard or WriteGuard(target)
+        self.namespace = namespace
+        self.ledger = ledger
+        self.max_retries = max_retries
+        self.job_timeout = job_timeout or target.job_timeout
+        self.clock, self.sleep = clock, sleep
+        self.pacer = Pacer(rate if rate is not None else target.rate, clock, sleep)
+        self.http = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), transport=transport
+        )
+        self.records: list[RequestRecord] = []
+        self.stats = ClientStats()
+        self.secrets = tuple(target.credentials.secrets().values())
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- Connect 4.0 -------------------------------------------------------------------------------
+    def import_customers(
+        self, items_or_bytes: Any, header: str, media_type: str = "application/json"
+    ) -> httpx.Response:
+        return self._import("ImportCustomers", "customer", items_or_bytes, header, media_type)
+
+    def import_companies(
+        self, items_or_bytes: Any, header: str, media_type: str = "application/json"
+    ) -> httpx.Response:
+        return self._import("ImportCompanies", "company", items_or_bytes, header, media_type)
+
+    def job(self, job_id: int) -> httpx.Response:
+        return self._send("GET", f"{self.target.connect_url}/Job/Get", api="connect", params={"id": job_id})
+
+    def job_log(self, job_id: int) -> httpx.Response:
+        return self._send(
+            "GET", f"{self.target.connect_url}/Job/GetLog", api="connect", params={"id": job_id}
+        )
+
+    def wait_for_job(
+        self, job_id: int, timeout: float | None = None, interval: float = 0.1
+    ) -> dict[str, Any]:
+        """Poll Job/Get until IsFinished (bounded); returns the final JobDto."""
+        deadline = self.clock() + (timeout if timeout is not None else self.job_timeout)
+        delay = interval
+        while True:
+            response = self.job(job_id)
+            if response.status_code != 200:
+                raise JobTimeout(f"Job/Get?id={job_id} answered {response.status_code}")
+            job = response.json()
+            if isinstance(job, dict) and job.get("IsFinished"):
+                return job
+            if self.clock() >= deadline:
+                raise JobTimeout(f"job {job_id} not finished after {timeout or self.job_timeout:.1f}s")
+            self.sleep(delay)
+            delay = min(delay * 1.5, 2.0)
+
+    def _import(self, operation: str, kind: str, body: Any, header: str, media_type: str) -> httpx.Response:
+        url = f"{self.target.connect_url}/Customer/{operation}"
+        if isinstance(body, (bytes, bytearray, str)):
+            content = body.encode() if isinstance(body, str) else bytes(body)
+        elif "json" in media_type:
+            content = jsonlib.dumps(body).encode()
+        else:
+            raise TypeError("XML import bodies must be given as bytes (contracts.xml_codec builds them)")
+        items = import_items(body, media_type)
+        self._check_namespaced(operation, items)
+        if self.ledger is not None and self.guard.sends_writes:
+            self.ledger.record_import(kind, items)
+        headers = {STORM_HEADER: header, "Content-Type": media_type, "Accept": "application/json"}
+        return self._send("POST", url, api="connect", content=content, headers=headers)
+
+    def _check_namespaced(self, operation: str, items: list[Any]) -> None:
+        """On a real tenant every imported item must carry this run's code prefix: nothing else is touched."""
+        if self.target.is_emulator or self.namespace is None:
+            return
+        for index, item in enumerate(items):
+            code = item.get("Code") if isinstance(item, Mapping) else None
+            if not self.namespace.owns(code):
+                raise WriteRefused(
+                    f"{operation} item {index} refused: its Code must start with {self.namespace.prefix} "
+                    "on a shared tenant"
+                )
+
+    # -- Customer Service 1.1 ----------------------------------------------------------------------
+    def call(
+        self,
+        operation_id: str,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        accept: str = "application/json",
+    ) -> httpx.Response:
+        method = method_for(operation_id)
+        headers = {"Accept": accept}
+        content = None
+        if json is not None:
+            content = jsonlib.dumps(json).encode()
+            headers["Content-Type"] = "application/json"
+        response = self._send(
+            method,
+            f"{self.target.customer_url}/{operation_id}",
+            api="customer",
+            params=dict(params or {}),
+            content=content,
+            headers=headers,
+        )
+        if self.ledger is not None and method == "POST":
+            self.ledger.record_call(operation_id, params, response)
+        return response
+
+    # -- anything ----------------------------------------------------------------------------------
+    def raw(self, method: str, url: str, *, authenticate: bool = True, **kwargs: Any) -> httpx.Response:
+        """Any request (e.g. malformed bodies). Writes outside the target's hosts are judged by host."""
+        if is_write_method(method) and host_of(url) not in self.target.hosts:
+            check_raw_host(url, self.target, self.guard)
+        api = "connect" if url.startswith(self.target.connect_url) else "customer"
+        return self._send(method, url, api=api if authenticate else None, **kwargs)
+
+    # -- the one place requests leave ------------------------------------------------------------
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        api: str | None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        write = is_write_method(method)
+        if write:
+            self.guard.check_write(method, url)
+            if self.guard.dry_run:
+                request = self.http.build_request(
+                    method, url, params=params, content=content, headers=headers
+                )
+                self.guard.plan(method, str(request.url), content, request.headers.get("content-type"))
+                return httpx.Response(204, request=request, headers={DRY_RUN_HEADER: "1"})
+        refreshed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            request_headers = dict(headers or {})
+            if api is not None:
+                scheme = self.target.connect_auth if api == "connect" else "oauth"
+                request_headers.update(self.auth.headers(scheme))
+            request = self.http.build_request(
+                method, url, params=params, content=content, headers=request_headers, **kwargs
+            )
+            self.pacer.wait()
+            started = self.clock()
+            try:
+                response = self.http.send(request)
+            except httpx.TransportError as exc:
+                self._record(request, None, started, attempt, type(exc).__name__)
+                # A write that may have reached the server is not repeated (it could import twice).
+                safe_to_retry = not write or isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                if not safe_to_retry or attempt > self.max_retries:
+                    raise NetworkError(
+                        f"{method} {redact_url(url)} failed after {attempt} attempt(s): {type(exc).__name__}"
+                    ) from None
+                self.stats.network_retries += 1
+                self.sleep(min(0.25 * 2 ** (attempt - 1), 5.0))
+                continue
+            response.read()
+            self._record(request, response.status_code, started, attempt, None)
+            if response.status_code == 429 and attempt <= self.max_retries:
+                self.stats.throttled += 1
+                self.sleep(min(retry_after_seconds(response, default=1.0), MAX_RETRY_AFTER))
+                continue
+            if (
+                response.status_code == 401
+                and not refreshed
+                and api is not None
+                and self.auth.refresh_after_rejection(request.headers)
+            ):
+                refreshed = True
+                self.stats.auth_refreshes += 1
+                continue
+            return response
+
+    def _record(
+        self, request: httpx.Request, status: int | None, started: float, attempt: int, error: str | None
+    ) -> None:
+        self.stats.requests += 1
+        url = redact_text(redact_url(str(request.url)), self.secrets)
+        self.records.append(
+            RequestRecord(request.method, url, status, self.clock() - started, attempt, error)
+        )
+
+    def curl(self, request: httpx.Request) -> str:
+        return as_curl(request, self.secrets)

@@ -1,0 +1,272 @@
+"""Cleanup ledger: what this run created on the target, persisted as it happens (reports/ledger.json), so a
+crashed run can be finished later with `norce-contracts cleanup --ledger FILE`.
+
+Cleanup removes relations (DeleteCompanyCustomer), then deactivates customers (InactivateCustomer) and
+companies (InactivateCompany) through Customer Service 1.1. Anything left behind fails loudly, by name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from contracts.namespace import RunNamespace
+
+PENDING, CLEANED, ABSENT, KEPT, FAILED = "pending", "cleaned", "absent", "kept", "failed"
+DONE = frozenset({CLEANED, ABSENT, KEPT})
+DEFAULT_UPDATED_BY = 1  # "Pass 1 for the default account" (reference §1C)
+
+
+class CleanupError(Exception):
+    def __init__(self, leftovers: list[LedgerEntry]) -> None:
+        self.leftovers = leftovers
+        lines = "\n".join(f"  - {entry.describe()}" for entry in leftovers)
+        super().__init__(f"cleanup left {len(leftovers)} item(s) on the target:\n{lines}")
+
+
+class CallsCustomerService(Protocol):
+    def call(
+        self, operation_id: str, params: Mapping[str, Any] | None = None, json: Any = None, accept: str = ...
+    ) -> httpx.Response: ...
+
+
+@dataclass
+class LedgerEntry:
+    kind: str  # "customer" | "company" | "relation"
+    code: str | None = None
+    id: int | None = None
+    company_code: str | None = None
+    company_id: int | None = None
+    customer_code: str | None = None
+    customer_id: int | None = None
+    status: str = PENDING
+    detail: str = ""
+
+    def key(self) -> tuple[Any, ...]:
+        if self.kind == "relation":
+            return ("relation", self.company_code or self.company_id, self.customer_code or self.customer_id)
+        return (self.kind, self.code or self.id)
+
+    def describe(self) -> str:
+        if self.kind == "relation":
+            what = (
+                f"relation company={self.company_code or self.company_id} "
+                f"customer={self.customer_code or self.customer_id}"
+            )
+        else:
+            what = f"{self.kind} {self.code or ''}{f' (id {self.id})' if self.id is not None else ''}".strip()
+        return f"{what}: {self.status}{f' - {self.detail}' if self.detail else ''}"
+
+
+@dataclass
+class Ledger:
+    path: Path
+    run_id: str = ""
+    target: str = ""
+    urls: dict[str, str] = field(default_factory=dict)  # connect/customer/token, for a later cleanup
+    entries: list[LedgerEntry] = field(default_factory=list)
+    namespace: RunNamespace | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # -- recording ---------------------------------------------------------------------------------
+    def record_customer(self, *, code: str | None = None, id: int | None = None) -> None:
+        self._add(LedgerEntry("customer", code=code, id=id))
+
+    def record_company(self, *, code: str | None = None, id: int | None = None) -> None:
+        self._add(LedgerEntry("company", code=code, id=id))
+
+    def record_relation(
+        self,
+        *,
+        company_code: str | None = None,
+        company_id: int | None = None,
+        customer_code: str | None = None,
+        customer_id: int | None = None,
+    ) -> None:
+        self._add(
+            LedgerEntry(
+                "relation",
+                company_code=company_code,
+                company_id=company_id,
+                customer_code=customer_code,
+                customer_id=customer_id,
+            )
+        )
+
+    def record_import(self, kind: str, items: Iterable[Any]) -> None:
+        """Record what an ImportCustomers/ImportCompanies body may create, before it is sent."""
+        for item in items:
+            if not isinstance(item, Mapping):
+                continue
+            code = item.get("Code")
+            if not self._ours(code):
+                continue
+            if kind == "customer":
+                self.record_customer(code=code)
+                for company in item.get("Companies") or []:
+                    if isinstance(company, Mapping) and self._ours(company.get("Code")):
+                        self.record_relation(company_code=company["Code"], customer_code=code)
+            else:
+                self.record_company(code=code)
+                for customer in item.get("Customers") or []:
+                    if isinstance(customer, Mapping) and self._ours(customer.get("Code")):
+                        self.record_relation(company_code=code, customer_code=customer["Code"])
+
+    def record_call(
+        self, operation_id: str, params: Mapping[str, Any] | None, response: httpx.Response
+    ) -> None:
+        """Customer Service 1.1 writes that create customers or relations: read what was created."""
+        if response.status_code != 200 or not operation_id.startswith(
+            ("CreateCustomer", "RegisterCustomer", "InsertCompanyCustomer")
+        ):
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        customers = body if isinstance(body, list) else [body]
+        for customer in customers:
+            if not isinstance(customer, Mapping) or not isinstance(customer.get("Id"), int):
+                continue
+            if not self._ours(customer.get("Code")) and not self._ours(customer.get("Email")):
+                continue
+            self.record_customer(code=customer.get("Code"), id=customer["Id"])
+            if operation_id.startswith("InsertCompanyCustomer") and params and "companyId" in params:
+                self.record_relation(company_id=int(params["companyId"]), customer_id=customer["Id"])
+
+    def _ours(self, code: Any) -> bool:
+        if not isinstance(code, str) or not code:
+            return False
+        return self.namespace is None or self.namespace.owns(code)
+
+    def _add(self, entry: LedgerEntry) -> None:
+        with self._lock:
+            if any(existing.key() == entry.key() for existing in self.entries):
+                return
+            self.entries.append(entry)
+            self._save_locked()
+
+    # -- persistence -------------------------------------------------------------------------------
+    def save(self) -> None:
+        with self._lock:
+            self._save_locked()
+
+    def _save_locked(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            "run_id": self.run_id,
+            "target": self.target,
+            "urls": self.urls,
+            "entries": [asdict(entry) for entry in self.entries],
+        }
+        temporary = self.path.with_suffix(self.path.suffix + ".tmp")
+        temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, self.path)
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        entries = [LedgerEntry(**entry) for entry in document.get("entries", [])]
+        return cls(
+            Path(path),
+            run_id=document.get("run_id", ""),
+            target=document.get("target", ""),
+            urls=dict(document.get("urls") or {}),
+            entries=entries,
+        )
+
+    @property
+    def pending(self) -> list[LedgerEntry]:
+        return [entry for entry in self.entries if entry.status not in DONE]
+
+    # -- cleanup -----------------------------------------------------------------------------------
+    def cleanup(self, client: CallsCustomerService) -> list[LedgerEntry]:
+        """Undo everything pending; returns the entries handled. Raises CleanupError listing leftovers."""
+        order = {"relation": 0, "customer": 1, "company": 2}
+        handled = sorted(self.pending, key=lambda entry: order[entry.kind])
+        company_keys = {(e.code, e.id) for e in self.entries if e.kind == "company"}
+        for entry in handled:
+            try:
+                _CLEANERS[entry.kind](client, entry, company_keys)
+            except Exception as exc:  # one failure must not stop the rest of the cleanup
+                entry.status, entry.detail = FAILED, f"{type(exc).__name__}: {exc}"
+            self.save()
+        leftovers = [entry for entry in handled if entry.status not in DONE]
+        if leftovers:
+            raise CleanupError(leftovers)
+        return handled
+
+
+def _lookup_id(
+    client: CallsCustomerService, operation_id: str, code: str | None, known: int | None
+) -> int | None:
+    if known is not None:
+        return known
+    if code is None:
+        return None
+    response = client.call(operation_id, params={"code": code})
+    _expect_ok(response, operation_id)
+    body = response.json() if response.content.strip() else None
+    return body.get("Id") if isinstance(body, Mapping) else None  # null = never created
+
+
+def _expect_ok(response: httpx.Response, operation_id: str) -> None:
+    if response.status_code // 100 != 2:
+        raise RuntimeError(f"{operation_id} answered {response.status_code}: {_error_keys(response)}")
+
+
+def _error_keys(response: httpx.Response) -> str:
+    try:
+        messages = response.json().get("Messages") or []
+        return ", ".join(str(m.get("Key")) for m in messages) or response.text[:120]
+    except (ValueError, AttributeError):
+        return response.text[:120]
+
+
+def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, company_keys: set[Any]) -> None:
+    entry.company_id = _lookup_id(client, "GetCompanyByCode", entry.company_code, entry.company_id)
+    entry.customer_id = _lookup_id(client, "GetCustomerByCode", entry.customer_code, entry.customer_id)
+    if entry.company_id is None or entry.customer_id is None:
+        entry.status, entry.detail = ABSENT, "company or customer was never created"
+        return
+    response = client.call(
+        "DeleteCompanyCustomer", params={"companyId": entry.company_id, "customerId": entry.customer_id}
+    )
+    if response.status_code == 400 and "CannotDeleteLastCustomer" in _error_keys(response):
+        ours = any(code == entry.company_code or id_ == entry.company_id for code, id_ in company_keys)
+        if ours:
+            # Norce keeps a company's last customer; the company itself is deactivated next.
+            entry.status, entry.detail = KEPT, "last customer of a company this run deactivates"
+            return
+    _expect_ok(response, "DeleteCompanyCustomer")
+    entry.status, entry.detail = CLEANED, ""
+
+
+def _clean_entity(
+    client: CallsCustomerService, entry: LedgerEntry, lookup: str, operation: str, param: str
+) -> None:
+    entry.id = _lookup_id(client, lookup, entry.code, entry.id)
+    if entry.id is None:
+        entry.status, entry.detail = ABSENT, "never created (import item failed or was rejected)"
+        return
+    response = client.call(operation, params={param: entry.id, "inactivatedBy": DEFAULT_UPDATED_BY})
+    _expect_ok(response, operation)
+    entry.status, entry.detail = CLEANED, ""
+
+
+_CLEANERS = {
+    "relation": _clean_relation,
+    "customer": lambda client, entry, _: _clean_entity(
+        client, entry, "GetCustomerByCode", "InactivateCustomer", "customerId"
+    ),
+    "company": lambda client, entry, _: _clean_entity(
+        client, entry, "GetCompanyByCode", "InactivateCompany", "companyId"
+    ),
+}

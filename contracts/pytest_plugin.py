@@ -1,0 +1,296 @@
+"""pytest wiring for the contract suite: options, the target (embedded emulator by default), the client,
+run namespace, cleanup ledger and write guard.
+
+Write tests (marker `writes`) on a read-only or dry-run target are *deselected with a reported reason*, not
+skipped: the terminal summary says how many and why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts import auth as auth_module
+from contracts.auth import AuthSession, TokenProvider
+from contracts.client import NorceClient
+from contracts.embedded import EmbeddedServer
+from contracts.guard import WriteGuard
+from contracts.ledger import Ledger
+from contracts.namespace import RunNamespace
+from contracts.target import ConfigError, Target, resolve_target
+
+WRITES_MARKER = "writes"
+# (option dest, pyproject/target key) for the target-shaping options.
+TARGET_OPTIONS = (
+    ("norce_target", "target"),
+    ("norce_connect_url", "connect-url"),
+    ("norce_customer_url", "customer-url"),
+    ("norce_token_url", "token-url"),
+    ("norce_rate", "rate"),
+    ("norce_job_timeout", "job-timeout"),
+)
+
+
+@dataclass
+class SuiteSettings:
+    """Everything decided at configure time (no network yet)."""
+
+    target: Target
+    seed: int
+    seed_derived: bool
+    allow_writes: bool
+    dry_run: bool
+    max_examples: int | None
+    report_dir: Path
+    run_id: str
+    deselected: list[str] = field(default_factory=list)
+    deselect_reason: str | None = None
+
+    def guard(self, target: Target | None = None) -> WriteGuard:
+        return WriteGuard(target or self.target, allow_writes=self.allow_writes, dry_run=self.dry_run)
+
+
+SETTINGS_KEY = pytest.StashKey[SuiteSettings]()
+
+
+def suite_settings(config: pytest.Config) -> SuiteSettings:
+    return config.stash[SETTINGS_KEY]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("norce-contracts", "Norce contract suite")
+    group.addoption(
+        "--target", dest="norce_target", help="'emulator' (default), a tenant base URL, or a profile"
+    )
+    group.addoption("--connect-url", dest="norce_connect_url", help="Connect 4.0 base URL (per-API layout)")
+    group.addoption("--customer-url", dest="norce_customer_url", help="Customer Service 1.1 base URL")
+    group.addoption("--token-url", dest="norce_token_url", help="OAuth2 token endpoint")
+    group.addoption("--seed", dest="norce_seed", type=int, help="run seed (default: derived and printed)")
+    group.addoption("--allow-writes", dest="norce_allow_writes", action="store_true", help="allow writes")
+    group.addoption("--dry-run", dest="norce_dry_run", action="store_true", help="list writes, send none")
+    group.addoption("--rate", dest="norce_rate", type=float, help="max requests per second to the target")
+    group.addoption("--job-timeout", dest="norce_job_timeout", type=float, help="seconds to wait for a job")
+    group.addoption(
+        "--max-examples", dest="norce_max_examples", type=int, help="Hypothesis examples per test"
+    )
+    group.addoption("--report-dir", dest="norce_report_dir", default="reports", help="where reports go")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{WRITES_MARKER}: performs write operations on the target (guarded)")
+    options = {key: config.getoption(dest) for dest, key in TARGET_OPTIONS}
+    try:
+        target = resolve_target(options)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    worker_input: dict[str, Any] = getattr(config, "workerinput", {})
+    seed = config.getoption("norce_seed")
+    derived = seed is None
+    if seed is None:
+        seed = int(worker_input.get("norce_seed", secrets.randbelow(2**32)))
+    run_id = str(worker_input.get("norce_run_id", secrets.token_hex(4)))
+    config.stash[SETTINGS_KEY] = SuiteSettings(
+        target=target,
+        seed=seed,
+        seed_derived=derived,
+        allow_writes=bool(config.getoption("norce_allow_writes")),
+        dry_run=bool(config.getoption("norce_dry_run")),
+        max_examples=config.getoption("norce_max_examples"),
+        report_dir=Path(config.getoption("norce_report_dir")),
+        run_id=run_id,
+    )
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistShare(seed, run_id), "norce-contracts-xdist")
+
+
+class _XdistShare:
+    """Workers get the controller's seed and run id, so one run has one seed and one namespace."""
+
+    def __init__(self, seed: int, run_id: str) -> None:
+        self.seed, self.run_id = seed, run_id
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput["norce_seed"] = self.seed
+        node.workerinput["norce_run_id"] = self.run_id
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    settings = suite_settings(config)
+    seed_note = f" (derived; replay with --seed {settings.seed})" if settings.seed_derived else ""
+    return [
+        f"norce-contracts: target={settings.target.label} seed={settings.seed}{seed_note} "
+        f"writes={settings.guard().describe()}"
+    ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    settings = suite_settings(config)
+    guard = settings.guard()
+    if guard.sends_writes:
+        return
+    reason = "dry-run: writes are listed, not sent" if settings.dry_run else str(guard.refusal)
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        (deselected if item.get_closest_marker(WRITES_MARKER) else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+        settings.deselected = [item.nodeid for item in deselected]
+        settings.deselect_reason = reason
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    settings = suite_settings(config)
+    if settings.deselected:
+        count = len(settings.deselected)
+        terminalreporter.write_line(
+            f"norce-contracts: {count} write test(s) deselected: {settings.deselect_reason}"
+        )
+        if settings.dry_run:
+            for nodeid in settings.deselected:
+                terminalreporter.write_line(f"  would run: {nodeid}")
+    terminalreporter.write_line(f"norce-contracts: seed={settings.seed} (replay with --seed {settings.seed})")
+
+
+# -- fixtures -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def norce_settings(pytestconfig: pytest.Config) -> SuiteSettings:
+    return suite_settings(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def norce_seed(norce_settings: SuiteSettings) -> int:
+    return norce_settings.seed
+
+
+@pytest.fixture(scope="session")
+def norce_max_examples(norce_settings: SuiteSettings) -> int | None:
+    return norce_settings.max_examples
+
+
+@pytest.fixture(scope="session")
+def target(norce_settings: SuiteSettings) -> Iterator[Target]:
+    """The resolved target; for the emulator, a fresh embedded server on an ephemeral port."""
+    configured = norce_settings.target
+    if not configured.is_emulator:
+        yield configured
+        return
+    env = {} if "NORCE_EMULATOR_SEED" in os.environ else {"NORCE_EMULATOR_SEED": str(norce_settings.seed)}
+    server = EmbeddedServer(configured.emulator_app, env=env)
+    try:
+        base_url = server.start()
+    except ConfigError as exc:
+        pytest.fail(f"norce-contracts: {exc}", pytrace=False)
+    try:
+        yield configured.with_base_url(base_url)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def write_guard(norce_settings: SuiteSettings, target: Target) -> WriteGuard:
+    return norce_settings.guard(target)
+
+
+@pytest.fixture(scope="session")
+def norce_auth(target: Target) -> Iterator[AuthSession]:
+    """One token cache per run, shared by NorceClient and the Schemathesis auth provider."""
+    credentials = target.credentials
+    tokens = TokenProvider(target.token_url, credentials) if credentials.has_oauth else None
+    session = AuthSession(credentials, tokens)
+    auth_module.activate(session)
+    try:
+        yield session
+    finally:
+        auth_module.activate(None)
+        if tokens is not None:
+            tokens.http.close()
+
+
+@pytest.fixture(scope="session")
+def run_namespace(norce_settings: SuiteSettings) -> RunNamespace:
+    return RunNamespace(norce_settings.run_id)
+
+
+def _ledger_path(config: pytest.Config, report_dir: Path) -> Path:
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    return report_dir / (f"ledger-{worker}.json" if worker else "ledger.json")
+
+
+@pytest.fixture(scope="session")
+def ledger(
+    pytestconfig: pytest.Config,
+    norce_settings: SuiteSettings,
+    target: Target,
+    norce_auth: AuthSession,
+    write_guard: WriteGuard,
+    run_namespace: RunNamespace,
+) -> Iterator[Ledger]:
+    """Records what the run creates; at session end deactivates it, failing loudly on leftovers."""
+    path = _ledger_path(pytestconfig, norce_settings.report_dir)
+    _keep_unfinished_ledger(path)
+    urls = {"connect": target.connect_url, "customer": target.customer_url, "token": target.token_url}
+    book = Ledger(path, run_id=run_namespace.run_id, target=target.label, urls=urls, namespace=run_namespace)
+    yield book
+    if book.pending and write_guard.sends_writes:
+        cleaner = NorceClient(target, norce_auth, write_guard)
+        try:
+            book.cleanup(cleaner)
+        finally:
+            cleaner.close()
+
+
+def _keep_unfinished_ledger(path: Path) -> None:
+    """An earlier run's unfinished ledger is moved aside (not overwritten) for `norce-contracts cleanup`."""
+    if not path.is_file():
+        return
+    try:
+        previous = Ledger.load(path)
+    except (ValueError, TypeError, OSError):
+        return
+    if previous.pending and previous.target != "emulator":
+        path.replace(path.with_name(f"{path.stem}-{previous.run_id or 'previous'}{path.suffix}"))
+
+
+@pytest.fixture(scope="session")
+def norce(
+    pytestconfig: pytest.Config,
+    norce_settings: SuiteSettings,
+    target: Target,
+    norce_auth: AuthSession,
+    write_guard: WriteGuard,
+    run_namespace: RunNamespace,
+    ledger: Ledger,
+) -> Iterator[NorceClient]:
+    client = NorceClient(
+        target,
+        norce_auth,
+        write_guard,
+        namespace=run_namespace,
+        ledger=ledger,
+        rate=target.rate,
+        job_timeout=target.job_timeout,
+    )
+    try:
+        yield client
+    finally:
+        _write_request_log(pytestconfig, norce_settings.report_dir, client)
+        client.close()
+
+
+def _write_request_log(config: pytest.Config, report_dir: Path, client: NorceClient) -> None:
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    path = report_dir / (f"requests-{worker}.json" if worker else "requests.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"stats": asdict(client.stats), "requests": [asdict(record) for record in client.records]}
+    path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,280 @@
+"""Where the suite points: the embedded emulator, a tenant base URL, or per-API URLs (older lab layout).
+
+Settings come from, in rising precedence: `[tool.norce-contracts]` in pyproject.toml (with named profiles in
+`[tool.norce-contracts.environments.<name>]`), environment variables, then explicit options. Credentials come
+only from the environment (never from options, which a process listing would show).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+EMULATOR = "emulator"
+DEFAULT_EMULATOR_APP = "emulator.http.app:create_app"
+
+# Tenant layout (ARCHITECTURE.md), relative to a base URL; the emulator mirrors it on one host.
+CONNECT_PATH = "/commerce/connect/4.0"
+CUSTOMER_PATH = "/commerce/customer/1.1"
+TOKEN_PATH = "/identity/1.0/connect/token"
+
+# Documented emulator credentials (ARCHITECTURE.md "Auth"), used only for the embedded emulator.
+EMULATOR_CREDENTIALS: Mapping[str, str] = {
+    "NORCE_CLIENT_ID": "norce-emulator",
+    "NORCE_CLIENT_SECRET": "emulator-secret",
+    "NORCE_APPLICATION_ID": "1",
+    "NORCE_SCOPE": "playground",
+    "NORCE_BASIC_APPLICATION_ID": "1",
+    "NORCE_BASIC_SECRET_KEY": "2b1f6a9e-0c6d-4b53-9a55-3c1f5e0d7a11",
+}
+
+# Setting name -> environment variable. Names are the pyproject keys (kebab-case).
+SETTING_ENV_VARS: Mapping[str, str] = {
+    "target": "NORCE_TARGET",
+    "connect-url": "NORCE_CONNECT_URL",
+    "customer-url": "NORCE_CUSTOMER_URL",
+    "token-url": "NORCE_TOKEN_URL",
+    "write-hosts": "NORCE_WRITE_HOSTS",
+    "rate": "NORCE_RATE",
+    "job-timeout": "NORCE_JOB_TIMEOUT",
+    "emulator-app": "NORCE_EMULATOR_APP",
+    "connect-auth": "NORCE_CONNECT_AUTH",
+}
+KNOWN_SETTINGS = frozenset({*SETTING_ENV_VARS, "base-url", "environments"})
+
+
+class ConfigError(Exception):
+    """A usage or configuration problem: reported as one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    client_id: str | None = None
+    client_secret: str | None = None
+    application_id: str | None = None
+    scope: str | None = None
+    basic_application_id: str | None = None
+    basic_secret_key: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, emulator_defaults: bool) -> Credentials:
+        source = {**EMULATOR_CREDENTIALS, **env} if emulator_defaults else dict(env)
+        return cls(
+            client_id=source.get("NORCE_CLIENT_ID") or None,
+            client_secret=source.get("NORCE_CLIENT_SECRET") or None,
+            application_id=source.get("NORCE_APPLICATION_ID") or None,
+            scope=source.get("NORCE_SCOPE") or None,
+            basic_application_id=source.get("NORCE_BASIC_APPLICATION_ID") or None,
+            basic_secret_key=source.get("NORCE_BASIC_SECRET_KEY") or None,
+        )
+
+    @property
+    def has_oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret and self.application_id)
+
+    @property
+    def has_basic(self) -> bool:
+        return bool(self.basic_application_id and self.basic_secret_key)
+
+    def secrets(self) -> dict[str, str]:
+        """Values that must never appear in output (for redaction and the secret scan)."""
+        values = {"NORCE_CLIENT_SECRET": self.client_secret, "NORCE_BASIC_SECRET_KEY": self.basic_secret_key}
+        return {label: value for label, value in values.items() if value}
+
+    def require_oauth(self) -> None:
+        missing = [
+            name
+            for name, value in (
+                ("NORCE_CLIENT_ID", self.client_id),
+                ("NORCE_CLIENT_SECRET", self.client_secret),
+                ("NORCE_APPLICATION_ID", self.application_id),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(f"missing credentials in the environment: {', '.join(missing)}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Resolved URLs (no trailing slash) plus what the guard and client need to know about the target."""
+
+    name: str  # "emulator", the base URL, a profile name, or "per-api"
+    connect_url: str
+    customer_url: str
+    token_url: str
+    is_emulator: bool = False
+    credentials: Credentials = field(default_factory=Credentials)
+    write_hosts: tuple[str, ...] = ()
+    rate: float | None = None  # requests per second; None = unlimited
+    job_timeout: float = 30.0
+    emulator_app: str = DEFAULT_EMULATOR_APP
+    connect_auth: str = "oauth"  # or "basic" (legacy Connect credentials)
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Every distinct host this target talks to (the guard checks all of them)."""
+        seen: dict[str, None] = {}
+        for url in (self.connect_url, self.customer_url, self.token_url):
+            seen.setdefault(host_of(url), None)
+        return tuple(seen)
+
+    @property
+    def label(self) -> str:
+        return EMULATOR if self.is_emulator else self.name
+
+    def with_base_url(self, base_url: str) -> Target:
+        """The embedded emulator's address is only known once it has started."""
+        base = base_url.rstrip("/")
+        return replace(
+            self,
+            connect_url=base + CONNECT_PATH,
+            customer_url=base + CUSTOMER_PATH,
+            token_url=base + TOKEN_PATH,
+        )
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def is_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def load_pyproject_settings(path: Path | None = None) -> dict[str, Any]:
+    """`[tool.norce-contracts]` from the nearest pyproject.toml (searching upwards from cwd)."""
+    candidates = [path] if path else [p / "pyproject.toml" for p in (Path.cwd(), *Path.cwd().parents)]
+    for candidate in candidates:
+        if candidate is not None and candidate.is_file():
+            with candidate.open("rb") as handle:
+                data = tomllib.load(handle)
+            settings = data.get("tool", {}).get("norce-contracts", {})
+            unknown = set(settings) - KNOWN_SETTINGS
+            if unknown:
+                raise ConfigError(f"unknown keys in [tool.norce-contracts]: {', '.join(sorted(unknown))}")
+            return dict(settings)
+    return {}
+
+
+def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    return {name: env[var] for name, var in SETTING_ENV_VARS.items() if env.get(var)}
+
+
+def resolve_target(
+    options: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    pyproject: Mapping[str, Any] | None = None,
+) -> Target:
+    """Merge pyproject < profile < env < options and build the Target. Raises ConfigError on bad input.
+
+    `options` uses the pyproject key names ("target", "connect-url", ...); None values mean "not given".
+    """
+    env = os.environ if env is None else env
+    base_settings = dict(load_pyproject_settings() if pyproject is None else pyproject)
+    profiles: Mapping[str, Any] = base_settings.pop("environments", {}) or {}
+    env_settings = settings_from_env(env)
+    option_settings = {k: v for k, v in (options or {}).items() if v is not None and v != ""}
+
+    chosen = {**base_settings, **env_settings, **option_settings}.get("target", EMULATOR)
+    layers: list[Mapping[str, Any]] = [base_settings]
+    if chosen != EMULATOR and not is_url(str(chosen)):
+        if chosen not in profiles:
+            known = ", ".join(sorted(profiles)) or "none defined"
+            raise ConfigError(
+                f"--target {chosen!r} is neither 'emulator', an http(s) URL, nor a profile in "
+                f"[tool.norce-contracts.environments] ({known})"
+            )
+        layers.append(profiles[chosen])
+    layers += [env_settings, option_settings]
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update(layer)
+    merged["target"] = chosen
+    return _build(merged, env)
+
+
+def _build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Target:
+    target = str(settings.get("target", EMULATOR))
+    base_url = settings.get("base-url") or (target if is_url(target) else None)
+    connect_url = settings.get("connect-url")
+    customer_url = settings.get("customer-url")
+    token_url = settings.get("token-url")
+    is_emulator = target == EMULATOR and not (connect_url or customer_url)
+
+    for name, value in (
+        ("connect-url", connect_url),
+        ("customer-url", customer_url),
+        ("token-url", token_url),
+    ):
+        if value and not is_url(str(value)):
+            raise ConfigError(f"--{name} must be an http(s) URL, got {value!r}")
+    if base_url and not is_url(str(base_url)):
+        raise ConfigError(f"base URL must be an http(s) URL, got {base_url!r}")
+
+    if is_emulator:
+        # Placeholder URLs; the plugin swaps in the embedded server's address once it listens.
+        urls = ("http://127.0.0.1:0" + CONNECT_PATH, "http://127.0.0.1:0" + CUSTOMER_PATH)
+        token = "http://127.0.0.1:0" + TOKEN_PATH
+    else:
+        base = str(base_url).rstrip("/") if base_url else None
+        if not base and not (connect_url and customer_url):
+            raise ConfigError("per-API targets need both --connect-url and --customer-url (or a base URL)")
+        urls = (
+            str(connect_url or f"{base}{CONNECT_PATH}").rstrip("/"),
+            str(customer_url or f"{base}{CUSTOMER_PATH}").rstrip("/"),
+        )
+        token_from_env = env.get("NORCE_TOKEN_URL")
+        token = str(token_url or token_from_env or (f"{base}{TOKEN_PATH}" if base else ""))
+        if not token:
+            raise ConfigError("per-API targets need --token-url or NORCE_TOKEN_URL")
+        token = token.rstrip("/")
+
+    name = EMULATOR if is_emulator else (str(base_url).rstrip("/") if is_url(target) else target)
+    if not is_emulator and target == EMULATOR:
+        name = "per-api"
+    return Target(
+        name=name,
+        connect_url=urls[0],
+        customer_url=urls[1],
+        token_url=token,
+        is_emulator=is_emulator,
+        credentials=Credentials.from_env(env, emulator_defaults=is_emulator),
+        write_hosts=_patterns(settings.get("write-hosts")),
+        rate=_positive_float(settings.get("rate"), "rate", allow_none=True),
+        job_timeout=_positive_float(settings.get("job-timeout", 30.0), "job-timeout") or 30.0,
+        emulator_app=str(settings.get("emulator-app") or DEFAULT_EMULATOR_APP),
+        connect_auth=_connect_auth(settings.get("connect-auth", "oauth")),
+    )
+
+
+def _patterns(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(str(item).strip().lower() for item in items if str(item).strip())
+
+
+def _positive_float(value: Any, name: str, *, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"--{name} must be a number, got {value!r}") from None
+    if number <= 0:
+        raise ConfigError(f"--{name} must be positive, got {value!r}")
+    return number
+
+
+def _connect_auth(value: Any) -> str:
+    text = str(value).lower()
+    if text not in ("oauth", "basic"):
+        raise ConfigError(f"connect-auth must be 'oauth' or 'basic', got {value!r}")
+    return text

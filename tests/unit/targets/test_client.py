@@ -1,0 +1,152 @@
+"""NorceClient politeness: 429 + Retry-After, network retries, rate, bounded job waits; recording; curl."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from contracts.auth import AuthSession
+from contracts.client import JobTimeout, NetworkError, NorceClient, as_curl, method_for
+from contracts.guard import WriteGuard
+from tests.unit.targets.fakes import CREDENTIALS, FakeClock, tenant_target
+
+
+def client_with(
+    handler, *, rate: float | None = None, allow_writes: bool = True
+) -> tuple[NorceClient, FakeClock]:  # type: ignore[no-untyped-def]
+    clock = FakeClock()
+    target = tenant_target(connect_auth="basic")
+    return (
+        NorceClient(
+            target,
+            AuthSession(CREDENTIALS, None),
+            WriteGuard(target, allow_writes=allow_writes),
+            transport=httpx.MockTransport(handler),
+            clock=clock,
+            sleep=clock.sleep,
+            rate=rate,
+        ),
+        clock,
+    )
+
+
+def test_429_retry_after_is_honoured() -> None:
+    answers = iter([httpx.Response(429, headers={"Retry-After": "7"})] * 2 + [httpx.Response(200, json={})])
+    client, clock = client_with(lambda request: next(answers))
+    assert client.job(1).status_code == 200
+    assert clock.sleeps == [7.0, 7.0]
+    assert client.stats.throttled == 2
+    assert [record.status for record in client.records] == [429, 429, 200]
+
+
+def test_429_gives_up_after_the_retry_budget() -> None:
+    client, clock = client_with(lambda request: httpx.Response(429, headers={"Retry-After": "1"}))
+    assert client.job(1).status_code == 429
+    assert len(clock.sleeps) == client.max_retries
+
+
+def test_transient_network_errors_are_retried_with_backoff_and_counted() -> None:
+    failures = [httpx.ConnectError("refused"), httpx.ReadTimeout("slow")]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if failures:
+            raise failures.pop(0)
+        return httpx.Response(200, json={})
+
+    client, clock = client_with(handler)
+    assert client.job(1).status_code == 200
+    assert client.stats.network_retries == 2
+    assert clock.sleeps == [0.25, 0.5]
+    assert [record.error for record in client.records] == ["ConnectError", "ReadTimeout", None]
+
+
+def test_a_write_that_may_have_been_sent_is_not_repeated() -> None:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        raise httpx.ReadTimeout("slow")
+
+    client, _ = client_with(handler)
+    with pytest.raises(NetworkError, match="ReadTimeout"):
+        client.import_customers([{"Code": "a"}], header="{}")
+    assert len(sent) == 1
+
+
+def test_network_retries_are_bounded() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("down")
+
+    client, _ = client_with(handler)
+    with pytest.raises(NetworkError):
+        client.job(1)
+    assert client.stats.network_retries == client.max_retries
+
+
+def test_request_rate_is_paced() -> None:
+    client, clock = client_with(lambda request: httpx.Response(200, json={}), rate=2.0)
+    for _ in range(3):
+        client.job(1)
+    assert clock.sleeps == [0.5, 0.5]
+
+
+def test_wait_for_job_polls_until_finished_and_is_bounded() -> None:
+    polls = iter([{"IsFinished": False}, {"IsFinished": False}, {"IsFinished": True, "StatusId": 2}])
+    client, _ = client_with(lambda request: httpx.Response(200, json=next(polls)))
+    assert client.wait_for_job(7, timeout=5)["StatusId"] == 2
+    never, clock = client_with(lambda request: httpx.Response(200, json={"IsFinished": False}))
+    with pytest.raises(JobTimeout):
+        never.wait_for_job(7, timeout=3, interval=0.5)
+    assert clock.now - 1000.0 >= 3
+
+
+def test_call_picks_the_method_from_the_spec_or_verb_rule_and_builds_the_url() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=None)
+
+    client, _ = client_with(handler)
+    client.target = tenant_target()  # bearer for 1.1 is not reached: patch headers instead
+    client.auth.headers = lambda scheme="oauth": {"Authorization": "Bearer t", "application-id": "42"}  # type: ignore[method-assign]
+    client.call("GetCustomerByCode", params={"code": "A B"}, accept="application/xml")
+    client.call("UpdateCustomer", params={"updatedBy": 1}, json={"Code": "A"})
+    assert [r.method for r in seen] == ["GET", "POST"]
+    assert (
+        str(seen[0].url)
+        == "https://acme.api-se.stage.norce.tech/commerce/customer/1.1/GetCustomerByCode?code=A+B"
+    )
+    assert seen[0].headers["accept"] == "application/xml"
+    assert json.loads(seen[1].content) == {"Code": "A"}
+    assert method_for("ListCustomerFlags") == "GET" and method_for("SendPasswordReminder") == "POST"
+
+
+def test_import_sends_the_header_and_body() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"JobId": 3})
+
+    client, _ = client_with(handler)
+    client.import_companies(b"<ArrayOfCompany/>", header='{"AccountId":1}', media_type="application/xml")
+    assert seen[0].url.path == "/commerce/connect/4.0/Customer/ImportCompanies"
+    assert seen[0].headers["x-stormconnect-header"] == '{"AccountId":1}'
+    assert seen[0].headers["content-type"] == "application/xml"
+    assert seen[0].content == b"<ArrayOfCompany/>"
+
+
+def test_as_curl_redacts_credentials_and_secret_fields() -> None:
+    request = httpx.Request(
+        "POST",
+        "https://x.lab/identity/1.0/connect/token?client_secret=abc123456",
+        headers={"Authorization": "Bearer eyJhbGciOi.payload.sig", "application-id": "42"},
+        content=b'{"LoginName": "a", "Password": "hunter22"}',
+    )
+    curl = as_curl(request, secrets=["abc123456"])
+    assert curl.startswith("curl -X POST")
+    assert "eyJhbGciOi" not in curl and "hunter22" not in curl and "abc123456" not in curl
+    assert "application-id: 42" in curl and "LoginName" in curl

@@ -1,0 +1,125 @@
+"""Cleanup ledger: records what the run creates and deactivates exactly that, failing loudly on leftovers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from contracts.auth import AuthSession, TokenProvider
+from contracts.client import NorceClient
+from contracts.guard import WriteGuard
+from contracts.ledger import CleanupError, Ledger
+from contracts.namespace import RunNamespace
+from tests.unit.targets.fakes import CREDENTIALS, FakeClock, FakeNorce, tenant_target
+
+NS = RunNamespace("abcd1234")
+
+
+def client_for(fake: FakeNorce, clock: FakeClock, ledger: Ledger | None = None) -> NorceClient:
+    target = tenant_target()
+    tokens = TokenProvider(
+        target.token_url,
+        CREDENTIALS,
+        http=httpx.Client(transport=fake.transport),
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    return NorceClient(
+        target,
+        AuthSession(CREDENTIALS, tokens),
+        WriteGuard(target, allow_writes=True),
+        namespace=NS,
+        ledger=ledger,
+        transport=fake.transport,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+
+
+def test_imports_are_recorded_and_cleanup_deactivates_exactly_them(tmp_path: Path) -> None:
+    clock = FakeClock()
+    fake = FakeNorce(clock)
+    ledger = Ledger(tmp_path / "ledger.json", run_id=NS.run_id, target="lab", namespace=NS)
+    client = client_for(fake, clock, ledger)
+    customer, never_created, company = NS.code("cu"), NS.code("cu"), NS.code("co")
+    client.import_companies([{"Code": company, "Name": "Co"}], header="{}")
+    client.import_customers(
+        [
+            {"Code": customer, "Companies": [{"Code": company}, {"Code": "FOREIGN-CO"}]},
+            {"Code": never_created},
+        ],
+        header="{}",
+    )
+    assert [e.kind for e in Ledger.load(tmp_path / "ledger.json").entries] == [
+        "company",
+        "customer",
+        "relation",
+        "customer",
+    ]
+    fake.customers[customer] = 101  # what the import jobs created
+    fake.companies[company] = 201
+    fake.calls.clear()
+
+    handled = ledger.cleanup(client)
+
+    assert fake.writes() == [
+        ("DeleteCompanyCustomer", {"companyId": "201", "customerId": "101"}),
+        ("InactivateCustomer", {"customerId": "101", "inactivatedBy": "1"}),
+        ("InactivateCompany", {"companyId": "201", "inactivatedBy": "1"}),
+    ]
+    assert {e.status for e in handled} == {"cleaned", "absent"}
+    assert [e.code for e in handled if e.status == "absent"] == [never_created]
+    assert Ledger.load(tmp_path / "ledger.json").pending == []
+
+
+def test_last_customer_relation_is_kept_when_the_company_is_deactivated(tmp_path: Path) -> None:
+    clock = FakeClock()
+    fake = FakeNorce(
+        clock, customers={"nct-abcd1234-a": 1}, companies={"nct-abcd1234-b": 2}, last_customer_of={2}
+    )
+    ledger = Ledger(tmp_path / "l.json", namespace=NS)
+    ledger.record_company(code="nct-abcd1234-b")
+    ledger.record_relation(company_code="nct-abcd1234-b", customer_code="nct-abcd1234-a")
+    ledger.cleanup(client_for(fake, clock))
+    assert [e.status for e in ledger.entries] == ["cleaned", "kept"]
+
+
+def test_a_cleanup_failure_lists_leftovers_and_a_later_cleanup_finishes(tmp_path: Path) -> None:
+    clock = FakeClock()
+    fake = FakeNorce(clock, customers={"nct-abcd1234-a": 1, "nct-abcd1234-b": 2})
+    fake.fail_operations.add("InactivateCustomer")
+    ledger = Ledger(tmp_path / "l.json", namespace=NS)
+    ledger.record_customer(code="nct-abcd1234-a")
+    ledger.record_customer(code="nct-abcd1234-b")
+    with pytest.raises(CleanupError) as error:
+        ledger.cleanup(client_for(fake, clock))
+    assert "nct-abcd1234-a" in str(error.value) and "nct-abcd1234-b" in str(error.value)
+    assert len(error.value.leftovers) == 2
+    reloaded = Ledger.load(tmp_path / "l.json")
+    assert [e.status for e in reloaded.entries] == ["failed", "failed"]
+    fake.fail_operations.clear()
+    fake.calls.clear()
+    reloaded.cleanup(client_for(fake, clock))
+    assert [op for op, _ in fake.writes()] == ["InactivateCustomer", "InactivateCustomer"]
+
+
+def test_only_namespaced_codes_are_recorded_and_duplicates_once(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "l.json", namespace=NS)
+    ledger.record_import("customer", [{"Code": "REAL-1"}, {"Id": 5}, "junk", {"Code": "nct-abcd1234-x"}])
+    ledger.record_import("customer", [{"Code": "nct-abcd1234-x"}])
+    assert [(e.kind, e.code) for e in ledger.entries] == [("customer", "nct-abcd1234-x")]
+
+
+def test_created_by_customer_service_calls_are_recorded(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "l.json", namespace=NS)
+    response = httpx.Response(200, json=[{"Id": 9, "Code": "nct-abcd1234-z"}])
+    ledger.record_call("InsertCompanyCustomer", {"companyId": 4}, response)
+    ledger.record_call(
+        "GetCustomer", {"id": 9}, httpx.Response(200, json={"Id": 9, "Code": "nct-abcd1234-q"})
+    )
+    assert [(e.kind, e.id, e.company_id) for e in ledger.entries] == [
+        ("customer", 9, None),
+        ("relation", None, 4),
+    ]
