@@ -289,8 +289,8 @@ def _check_account_id(members: Mapping[str, object], xml_form: bool) -> None:
     value = members.get("AccountId")
     if value is None:
         raise _Rejected("HDR-ACCOUNTID")
-    if not xml_form and not isinstance(value, int):
-        raise _Rejected("HDR-ACCOUNTID")  # JSON: a number, not a string or a boolean
+    if isinstance(value, (bool, float)):
+        raise _Rejected("HDR-ACCOUNTID")  # a boolean or a fraction is no account id
     if _int32(value) is None:
         raise _Rejected("HDR-ACCOUNTID")
 

@@ -6,7 +6,8 @@ HDR-XML-INT-ENUMS, HDR-ENUM-RANGE, HDR-DEP-ACCOUNTS, HDR-DEP-CUSTOMERS, HDR-DEP-
 HDR-STORAGE-NO-PAYLOAD.
 Property names are matched case-insensitively; unknown properties, ``JobId`` and a ``SupplierId`` without
 ``StorageName`` are ignored. Older variants (``"SerializationType": ["JSON"]``, ``"JobId": "string"``) pass.
-A required field list that is present but empty counts as missing (ours).
+A required field list that is present but empty is accepted: nothing to process
+(ours, docs/import-semantics.md).
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from emulator import faults
+
 from .enums import enum_members
 from .errors import HeaderRuleViolation
 from .schema import INTEGER_TEXT
 from .xmlsafe import is_nil, local_name, parse_xml
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 Operation = Literal["ImportCustomers", "ImportCompanies"]
 
@@ -63,14 +68,20 @@ def parse_customer_header(
     value: str | None, operation: Operation, content_type: str | None, has_payload: bool = True
 ) -> CustomerHeader:
     if value is None or not value.strip():
+        if faults.is_active("hdr-present-not-enforced"):
+            return CustomerHeader(0, frozenset(), frozenset(), frozenset())
         raise HeaderRuleViolation("HDR-PRESENT", "X-StormConnect-Header is required")
-    if "\n" in value or "\r" in value:
+    if ("\n" in value or "\r" in value) and not faults.is_active("hdr-one-line-not-enforced"):
         raise HeaderRuleViolation("HDR-ONE-LINE", "X-StormConnect-Header must be a single line")
-    raw = _read_json(value) if value.lstrip().startswith("{") else _read_xml(value)
+    raw = _read_header(value)
+    _seeded_rejections(raw)
 
     account_id = _account_id(raw.values.get("accountid"))
     required = "customerfieldsthatareset" if operation == "ImportCustomers" else "companyfieldsthatareset"
-    if not raw.lists.get(required):
+    required_fault = (
+        "hdr-customer-fields-not-enforced" if operation == "ImportCustomers" else "hdr-company-fields-not-enforced"
+    )
+    if raw.lists.get(required) is None and not faults.is_active(required_fault):
         rule = (
             "HDR-CUSTOMER-FIELDS-REQUIRED"
             if operation == "ImportCustomers"
@@ -88,7 +99,11 @@ def parse_customer_header(
     company_fields = fields["companyfieldsthatareset"]
     account_fields = fields["accountfieldsthatareset"]
 
-    if account_fields and ACCOUNTS_FIELD_IN_CUSTOMER not in customer_fields:
+    if (
+        account_fields
+        and ACCOUNTS_FIELD_IN_CUSTOMER not in customer_fields
+        and not faults.is_active("hdr-dep-accounts-not-enforced")
+    ):
         raise HeaderRuleViolation(
             "HDR-DEP-ACCOUNTS", "AccountFieldsThatAreSet requires Accounts (14) in CustomerFieldsThatAreSet"
         )
@@ -96,6 +111,7 @@ def parse_customer_header(
         operation == "ImportCompanies"
         and customer_fields
         and CUSTOMERS_FIELD_IN_COMPANY not in company_fields
+        and not faults.is_active("hdr-dep-customers-not-enforced")
     ):
         raise HeaderRuleViolation(
             "HDR-DEP-CUSTOMERS",
@@ -105,6 +121,7 @@ def parse_customer_header(
         operation == "ImportCustomers"
         and company_fields
         and COMPANIES_FIELD_IN_CUSTOMER not in customer_fields
+        and not faults.is_active("hdr-dep-companies-not-enforced")
     ):
         raise HeaderRuleViolation(
             "HDR-DEP-COMPANIES",
@@ -112,7 +129,7 @@ def parse_customer_header(
         )
 
     storage_name = _optional_text(raw.values.get("storagename"))
-    if storage_name and not has_payload:
+    if storage_name and not has_payload and not faults.is_active("hdr-storage-no-payload-not-enforced"):
         raise HeaderRuleViolation(
             "HDR-STORAGE-NO-PAYLOAD",
             "StorageName refers to Norce's file area, which is "
@@ -131,6 +148,31 @@ def parse_customer_header(
 
 
 # --- reading the two forms ---------------------------------------------------------------------------------
+def _read_header(value: str) -> _Raw:
+    try:
+        return _read_json(value) if value.lstrip().startswith("{") else _read_xml(value)
+    except HeaderRuleViolation as violation:
+        if violation.rule_id == "HDR-SYNTAX" and faults.is_active("hdr-syntax-not-enforced"):
+            return _Raw({}, {})
+        raise
+
+
+def _seeded_rejections(raw: _Raw) -> None:
+    """Seeded faults that refuse a valid header (the documented behaviour ignores or accepts these)."""
+    if raw.values.get("jobid") not in (None, "") and faults.is_active("hdr-rejects-job-id"):
+        raise HeaderRuleViolation("HDR-JOBID-IGNORED", "JobId must not be sent")
+    if (
+        raw.values.get("supplierid") not in (None, "")
+        and not raw.values.get("storagename")
+        and faults.is_active("hdr-rejects-supplier-without-storage")
+    ):
+        raise HeaderRuleViolation("HDR-SUPPLIER-NEEDS-STORAGE", "SupplierId needs StorageName")
+    if any(len(items or []) > 1 for items in raw.lists.values()) and faults.is_active(
+        "hdr-rejects-valid-multi-value"
+    ):
+        raise HeaderRuleViolation("HDR-SYNTAX", "a field list must hold a single value")
+
+
 def _read_json(value: str) -> _Raw:
     try:
         data = json.loads(value, parse_constant=_reject_constant)
@@ -174,11 +216,16 @@ def _read_xml(value: str) -> _Raw:
 
 # --- values ------------------------------------------------------------------------------------------------
 def _account_id(value: Any) -> int:
+    if value is None and faults.is_active("hdr-accountid-not-enforced"):
+        return 0
+    number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        number = value
     # XML element text is always a string; a JSON "1" passes too, as Newtonsoft would convert it (lenient)
-    if isinstance(value, str) and INTEGER_TEXT.fullmatch(value.strip()):
-        return int(value)
+    elif isinstance(value, str) and INTEGER_TEXT.fullmatch(value.strip()):
+        number = int(value)
+    if number is not None and INT32_MIN <= number <= INT32_MAX:  # the contract types it as a .NET int
+        return number
     raise HeaderRuleViolation("HDR-ACCOUNTID", "AccountId is required and must be an integer")
 
 
@@ -186,6 +233,9 @@ def _enum_set(items: list[Any] | None, enum_name: str, xml_request: bool) -> fro
     if not items:
         return frozenset()
     members = enum_members(enum_name)
+    if not xml_request and faults.is_active("hdr-rejects-enum-names-in-json"):
+        if any(isinstance(item, str) and not INTEGER_TEXT.fullmatch(item.strip()) for item in items):
+            raise HeaderRuleViolation("HDR-ENUM-RANGE", f"{enum_name} values must be integers")
     return frozenset(_enum_member(item, members, enum_name, xml_request) for item in items)
 
 
@@ -199,7 +249,7 @@ def _enum_member(
     if isinstance(item, bool) or not isinstance(item, int | str):
         raise HeaderRuleViolation("HDR-ENUM-RANGE", f"{item!r} is not a {enum_name}")
     if isinstance(item, str) and not INTEGER_TEXT.fullmatch(item.strip()):
-        if xml_request:
+        if xml_request and not faults.is_active("hdr-xml-int-enums-not-enforced"):
             raise HeaderRuleViolation(
                 "HDR-XML-INT-ENUMS", f"{enum_name} must be an integer with application/xml, got {item!r}"
             )
@@ -209,7 +259,7 @@ def _enum_member(
             raise HeaderRuleViolation("HDR-ENUM-RANGE", f"{item!r} is not a {enum_name}")
         return by_name[lowered]
     number = int(item)
-    if number not in members:
+    if number not in members and not faults.is_active("hdr-enum-range-not-enforced"):
         raise HeaderRuleViolation(
             "HDR-ENUM-RANGE", f"{number} is not a {enum_name} ({min(members)}-{max(members)})"
         )

@@ -102,8 +102,12 @@ def test_account_id_must_be_integer(account_id: object) -> None:
 
 def test_required_field_lists_per_operation() -> None:
     assert rule_of(header(CompanyFieldsThatAreSet=[2])) == "HDR-CUSTOMER-FIELDS-REQUIRED"
-    assert rule_of(header(CustomerFieldsThatAreSet=[]), "ImportCustomers") == "HDR-CUSTOMER-FIELDS-REQUIRED"
+    # present but empty: nothing to process, accepted (docs/import-semantics.md)
+    assert parse_customer_header(
+        header(CustomerFieldsThatAreSet=[]), "ImportCustomers", JSON_CT
+    ).customer_fields == (frozenset())
     assert rule_of(header(CustomerFieldsThatAreSet=[2]), "ImportCompanies") == "HDR-COMPANY-FIELDS-REQUIRED"
+    assert rule_of(header(AccountId=2**31, CustomerFieldsThatAreSet=[2])) == "HDR-ACCOUNTID"
     # each list is optional for the other operation
     assert (
         parse_customer_header(header(CompanyFieldsThatAreSet=[2]), "ImportCompanies", JSON_CT).customer_fields
