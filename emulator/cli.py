@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import socket
 import sys
 from collections.abc import Sequence
 
+from emulator import faults
 from emulator.config import ConfigError, EmulatorConfig, parse_job_timing
 
 
@@ -32,8 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--fault", action="append", default=[], metavar="NAME", help="enable a fault (repeatable)"
     )
-    commands.add_parser("faults", help="print the fault catalogue as JSON")
+    commands.add_parser(
+        "faults", help="print the fault catalogue: one line per fault (name, category, description)"
+    )
     return parser
+
+
+def _print_catalogue() -> None:
+    width = max(len(name) for name in faults.CATALOGUE)
+    category_width = max(len(category) for category in faults.CATEGORIES)
+    for fault in faults.CATALOGUE.values():
+        print(f"{fault.name:<{width}}  {fault.category:<{category_width}}  {fault.description}")
 
 
 def _port_free(host: str, port: int) -> str | None:
@@ -59,9 +68,9 @@ def _serve(args: argparse.Namespace) -> int:
             db_path=args.db,
             admin=args.admin,
             job_timing=parse_job_timing(args.job_timing),
-            faults=set(args.fault),
+            faults=set(faults.validate(args.fault)),
         )
-    except ConfigError as error:
+    except (ConfigError, faults.UnknownFaultError) as error:
         print(f"norce-emulator: error: {error}", file=sys.stderr)
         return 2
     if not 0 <= args.port <= 65535:
@@ -78,7 +87,7 @@ def _serve(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # argparse prints one usage error line and exits 2 on a bad option
     if args.command == "faults":
-        print(json.dumps({"faults": []}, indent=2))
+        _print_catalogue()
         return 0
     return _serve(args)
 

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from emulator import faults as fault_catalogue
+
 JOB_TIMING_MODES = ("immediate", "background")
 
 # Default credentials: the same values ARCHITECTURE.md documents and the suite uses for the embedded emulator.
@@ -55,6 +57,10 @@ class EmulatorConfig:
 
     def __post_init__(self) -> None:
         self.job_timing = parse_job_timing(self.job_timing)
+        try:
+            self.faults = set(fault_catalogue.validate(self.faults))
+        except fault_catalogue.UnknownFaultError as error:
+            raise ConfigError(str(error)) from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EmulatorConfig:
@@ -64,7 +70,10 @@ class EmulatorConfig:
             seed = int(seed_text)
         except ValueError:
             raise ConfigError(f"NORCE_EMULATOR_SEED must be an integer, not {seed_text!r}") from None
-        faults = {name.strip() for name in env.get("NORCE_EMULATOR_FAULTS", "").split(",") if name.strip()}
+        try:
+            faults = set(fault_catalogue.parse(env.get(fault_catalogue.FAULTS_ENV_VAR, "")))
+        except fault_catalogue.UnknownFaultError as error:
+            raise ConfigError(f"{fault_catalogue.FAULTS_ENV_VAR}: {error}") from None
         return cls(
             seed=seed,
             db_path=env.get("NORCE_EMULATOR_DB") or None,

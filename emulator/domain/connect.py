@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator import faults
+
 from .body import EntityName, parse_import_body
-from .header import Operation, parse_customer_header
+from .errors import BodyMalformed
+from .header import CustomerHeader, Operation, is_xml_media_type, parse_customer_header
 from .jobs import JobRunner, Timing
 from .store import Store
 from .validation import validate_import
@@ -43,7 +46,8 @@ class ConnectService:
         body: bytes,
     ) -> dict[str, Any]:
         header = parse_customer_header(header_value, operation, content_type, has_payload=bool(body.strip()))
-        items = parse_import_body(body, content_type, entity)
+        items = self._read_items(header, body, content_type, entity)
+        _seeded_crashes(body, content_type, items)
         validated = validate_import(operation, header, items)
         job_id = self.jobs.create_job(validated)
         self.jobs.submit(job_id, validated)
@@ -54,6 +58,23 @@ class ConnectService:
             "ValidationSummary": validated.summary(),
         }
 
+    @staticmethod
+    def _read_items(
+        header: CustomerHeader, body: bytes, content_type: str | None, entity: EntityName
+    ) -> list[Any]:
+        if (
+            header.storage_name
+            and not body.strip()
+            and faults.is_active("hdr-storage-no-payload-not-enforced")
+        ):
+            return []
+        try:
+            return parse_import_body(body, content_type, entity)
+        except BodyMalformed:
+            if faults.is_active("malformed-body-returns-200"):
+                return []
+            raise
+
     def get_job(self, job_id: int) -> dict[str, Any] | None:
         return self.jobs.get_job(job_id)
 
@@ -62,3 +83,29 @@ class ConnectService:
 
     def list_jobs(self) -> list[dict[str, Any]]:
         return self.jobs.list_jobs()
+
+
+LONG_CODE = 255
+
+
+def _seeded_crashes(body: bytes, content_type: str | None, items: list[Any]) -> None:
+    """robust-500-* faults: inputs a regressed release fails on with an unhandled exception (a 500)."""
+    if not faults.active_faults():
+        return
+    if not items and faults.is_active("robust-500-on-empty-array"):
+        raise RuntimeError("seeded fault robust-500-on-empty-array")
+    if (
+        is_xml_media_type(content_type)
+        and body.startswith(b"\xef\xbb\xbf")
+        and faults.is_active("robust-500-on-xml-bom")
+    ):
+        raise RuntimeError("seeded fault robust-500-on-xml-bom")
+    objects = [item for item in items if isinstance(item, dict)]
+    if faults.is_active("robust-500-on-long-code") and any(
+        len(str(i.get("Code") or "")) > LONG_CODE for i in objects
+    ):
+        raise RuntimeError("seeded fault robust-500-on-long-code")
+    if faults.is_active("robust-500-on-non-ascii-name"):
+        names = (i.get(key) for i in objects for key in ("FirstName", "Name"))
+        if any(isinstance(name, str) and not name.isascii() for name in names):
+            raise RuntimeError("seeded fault robust-500-on-non-ascii-name")

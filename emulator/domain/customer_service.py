@@ -13,6 +13,8 @@ import string
 from collections.abc import Callable
 from typing import Any
 
+from emulator import faults
+
 from . import customer_views as views
 from .errors import BusinessError, NotFound
 from .model import Account, Company, Customer, Discount, PaymentMethodLink, ReferenceItem
@@ -24,6 +26,10 @@ Plain = dict[str, Any]
 
 def wants_companies(include_companies: str | None) -> bool:
     """`includeCompanies` is a string; only "false" limits Customer.Companies to the primary company (Q15)."""
+    if faults.is_active("cs-include-companies-ignored"):
+        return True
+    if faults.is_active("cs-include-companies-inverted"):
+        return (include_companies or "").strip().lower() == "false"
     return (include_companies or "").strip().lower() != "false"
 
 
@@ -103,7 +109,10 @@ class CustomerService:
             if found is None or password is None:
                 raise BusinessError("LoginFailed", "Wrong login name or password.")
             customer, account = found
-            if not account.is_active or not verify_password(password, account.password_hash):
+            password_ok = verify_password(password, account.password_hash) or faults.is_active(
+                "cs-login-wrong-password-accepted"
+            )
+            if not account.is_active or not password_ok:
                 raise BusinessError("LoginFailed", "Wrong login name or password.")
             if state.customer_by_id(customer.id) is None:
                 raise BusinessError("AccountCustomerMissing", "The account has no customer.")
@@ -151,7 +160,8 @@ class CustomerService:
             customer = self._editable_customer(state, customer_id)
             if not customer.accounts:
                 raise BusinessError("AccountCustomerMissing", f"Customer {customer_id} has no account.")
-            customer.accounts[0].is_active = is_active
+            if not faults.is_active("cs-update-account-status-ignored"):
+                customer.accounts[0].is_active = is_active
             customer.accounts[0].updated = self.store.ids.timestamp()
         return self._customer_result(customer_id, include_companies)
 
@@ -502,6 +512,10 @@ class CustomerService:
         self._set_customer_active(customer_id, True)
 
     def InactivateCustomer(self, customer_id: int, **_unused: Any) -> None:
+        if faults.is_active("cs-deactivation-does-not-stick"):  # the call succeeds, IsActive stays
+            if self._read(lambda s: s.customer_by_id(customer_id)) is None:
+                raise _customer_missing(customer_id)
+            return
         self._set_customer_active(customer_id, False)
 
     # --- Address ---
@@ -650,7 +664,9 @@ class CustomerService:
                 raise NotFound(
                     "CustomerMissing", f"Customer {customer_id} is not a customer of company {company_id}."
                 )
-            if len(state.relations_of_company(company_id)) <= 1:
+            if len(state.relations_of_company(company_id)) <= 1 and not faults.is_active(
+                "cs-delete-last-company-customer-allowed"
+            ):
                 raise BusinessError(
                     "CannotDeleteLastCustomer",
                     f"Customer {customer_id} is the last customer of company {company_id}.",

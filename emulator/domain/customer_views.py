@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator import faults
+
 from .errors import BusinessError
 from .model import Account, Address, Company, Customer, InfoValue, ReferenceItem
 from .state import State
@@ -125,7 +127,7 @@ def customer_view(state: State, customer: Customer, include_companies: bool = Tr
         "Id": customer.id,
         "Key": customer.key,
         "Code": customer.code,
-        "Email": customer.email_address,
+        "Email": None if faults.is_active("cs-email-mapping-broken") else customer.email_address,
         "SSN": customer.social_security_number,
         "FirstName": customer.first_name,
         "LastName": customer.last_name,

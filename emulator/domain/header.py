@@ -79,7 +79,9 @@ def parse_customer_header(
     account_id = _account_id(raw.values.get("accountid"))
     required = "customerfieldsthatareset" if operation == "ImportCustomers" else "companyfieldsthatareset"
     required_fault = (
-        "hdr-customer-fields-not-enforced" if operation == "ImportCustomers" else "hdr-company-fields-not-enforced"
+        "hdr-customer-fields-not-enforced"
+        if operation == "ImportCustomers"
+        else "hdr-company-fields-not-enforced"
     )
     if raw.lists.get(required) is None and not faults.is_active(required_fault):
         rule = (
@@ -233,9 +235,9 @@ def _enum_set(items: list[Any] | None, enum_name: str, xml_request: bool) -> fro
     if not items:
         return frozenset()
     members = enum_members(enum_name)
-    if not xml_request and faults.is_active("hdr-rejects-enum-names-in-json"):
-        if any(isinstance(item, str) and not INTEGER_TEXT.fullmatch(item.strip()) for item in items):
-            raise HeaderRuleViolation("HDR-ENUM-RANGE", f"{enum_name} values must be integers")
+    names = [item for item in items if isinstance(item, str) and not INTEGER_TEXT.fullmatch(item.strip())]
+    if names and not xml_request and faults.is_active("hdr-rejects-enum-names-in-json"):
+        raise HeaderRuleViolation("HDR-ENUM-RANGE", f"{enum_name} values must be integers")
     return frozenset(_enum_member(item, members, enum_name, xml_request) for item in items)
 
 

@@ -27,6 +27,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator import faults
+
 from .ids import IdSource
 from .model import (
     SEVERITY_ERROR,
@@ -105,6 +107,8 @@ ADDRESS_MEMBERS = {
 def run_import(state: State, ids: IdSource, validated: ValidatedImport) -> ImportOutcome:
     outcome = ImportOutcome(state)
     for index, item in validated.valid:
+        if index == validated.total - 1 > 0 and faults.is_active("import-items-silently-dropped"):
+            continue
         item_state = outcome.state.fork()
         context = _ItemContext(item_state, ids, validated, index, outcome.log)
         try:
@@ -157,13 +161,18 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
     header, state = context.validated.header, context.state
     listed = header.customer_fields
     search_only_by_code = 18 in listed
-    existing = _match_customer(state, item, use_email=not search_only_by_code)
+    use_email = not search_only_by_code or faults.is_active("import-search-only-by-code-ignored")
+    existing = _match_customer(state, item, use_email=use_email)
     inserted = existing is None
     if existing is None:
-        for field_value, member in CUSTOMER_INSERT_REQUIRED:
+        for field_value, member in _customer_insert_required():
             if field_value not in listed or not has_value(item, member):
                 raise ItemFailed(f"{member} is required (present, non-empty and listed) to insert a customer")
-        if not search_only_by_code and state.customer_by_email(item["EmailAddress"]) is not None:
+        if (
+            not search_only_by_code
+            and state.customer_by_email(item["EmailAddress"]) is not None
+            and not faults.is_active("import-duplicate-email-accepted")
+        ):
             raise ItemFailed(f"EmailAddress {item['EmailAddress']!r} already belongs to another customer")
         now = context.ids.timestamp()
         customer = Customer(
@@ -181,14 +190,24 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
         _write_accounts(context, customer, item["Accounts"])
     if 19 in listed and "Companies" in item:
         _write_customer_companies(
-            context, customer.id, item.get("Companies") or [], bool(item.get("IsCompanyListDelta"))
+            context, customer.id, item.get("Companies") or [], _list_delta(item.get("IsCompanyListDelta"))
         )
     customer.updated = context.ids.timestamp()
     return inserted, customer.id
 
 
+def _customer_insert_required() -> tuple[tuple[int, str], ...]:
+    if faults.is_active("import-insert-without-required-fields"):
+        return tuple(entry for entry in CUSTOMER_INSERT_REQUIRED if entry[1] not in ("FirstName", "LastName"))
+    return CUSTOMER_INSERT_REQUIRED
+
+
 def _match_customer(state: State, ref: dict[str, Any], use_email: bool) -> Customer | None:
     """First present of Id -> Code -> EmailAddress decides; an unknown Id fails the item."""
+    if use_email and has_value(ref, "EmailAddress") and faults.is_active("import-matching-email-before-code"):
+        by_email = state.customer_by_email(ref["EmailAddress"])
+        if by_email is not None:
+            return by_email
     if ref.get("Id") is not None:
         found = state.customer_by_id(ref["Id"])
         if found is None:
@@ -205,7 +224,7 @@ def _write_customer_fields(
     context: _ItemContext, customer: Customer, item: dict[str, Any], listed: frozenset[int]
 ) -> None:
     for field_value, (member, attribute) in CUSTOMER_SCALARS.items():
-        if field_value in listed and member in item:
+        if _writes(field_value, listed, item, member):
             setattr(customer, attribute, item[member])
     if 11 in listed and item.get("IsActive") is not None:
         customer.is_active = item["IsActive"]
@@ -253,11 +272,26 @@ def _write_accounts(context: _ItemContext, customer: Customer, accounts: list[di
                 account.roles = roles
             customer.accounts.append(account)
         else:
-            if 1 in account_fields and status is not None:
+            if _status_or_roles_written(account_fields, 1, 2, "status") and status is not None:
                 account.is_active = status == 1
-            if 3 in account_fields and roles is not None:
+            if _status_or_roles_written(account_fields, 3, 4, "roles") and roles is not None:
                 account.roles = roles
+            if (
+                0 in account_fields
+                and has_value(sent, "Password")
+                and faults.is_active("import-password-create-only-overwritten")
+            ):
+                account.password_hash = hash_password(sent["Password"])
             account.updated = context.ids.timestamp()
+
+
+def _status_or_roles_written(
+    account_fields: frozenset[int], always: int, create_only: int, what: str
+) -> bool:
+    """On an existing account only the "always" field writes, unless a *CreateOnly-overwritten fault is on."""
+    if always in account_fields:
+        return True
+    return create_only in account_fields and faults.is_active(f"import-{what}-create-only-overwritten")
 
 
 def _roles(context: _ItemContext, sent: list[dict[str, Any]] | None) -> list[str]:
@@ -292,7 +326,9 @@ def _write_customer_companies(
             raise ItemFailed(f"Company {_describe(ref, ('Id', 'Code', 'OrganizationNo'))} does not exist")
         if company.id not in company_ids:
             company_ids.append(company.id)
-        if ref.get("IsPrimary") is True and primary_id is None:
+        if ref.get("IsPrimary") is True and (
+            primary_id is None or faults.is_active("import-primary-company-wrong")
+        ):
             primary_id = company.id
     if not is_delta:
         for relation in state.relations_of_customer(customer_id):
@@ -332,7 +368,7 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
     _write_company_fields(context, company, item, listed)
     if 14 in listed and "Customers" in item:
         _write_company_customers(
-            context, company.id, item.get("Customers") or [], bool(item.get("IsCustomerListDelta"))
+            context, company.id, item.get("Customers") or [], _list_delta(item.get("IsCustomerListDelta"))
         )
     company.updated = context.ids.timestamp()
     return inserted, company.id
@@ -352,7 +388,7 @@ def _write_company_fields(
     context: _ItemContext, company: Company, item: dict[str, Any], listed: frozenset[int]
 ) -> None:
     for field_value, (member, attribute) in COMPANY_SCALARS.items():
-        if field_value in listed and member in item:
+        if _writes(field_value, listed, item, member):
             setattr(company, attribute, copy.deepcopy(item[member]))
     if 8 in listed and "ParentCompanyCode" in item:
         code = item["ParentCompanyCode"]
@@ -427,6 +463,23 @@ def _write_company_customers(
 
 
 # --- shared pieces -----------------------------------------------------------------------------------------
+def _writes(field_value: int, listed: frozenset[int], item: dict[str, Any], member: str) -> bool:
+    """Whether a scalar member is written: listed and present (a sent null clears it)."""
+    if member not in item:
+        return False
+    if item[member] is None and faults.is_active("import-null-does-not-clear"):
+        return False
+    return field_value in listed or faults.is_active("import-unlisted-fields-applied")
+
+
+def _list_delta(sent: Any) -> bool:
+    if faults.is_active("import-list-delta-ignored"):
+        return False
+    if faults.is_active("import-list-delta-inverted"):
+        return not bool(sent)
+    return bool(sent)
+
+
 def _describe(ref: dict[str, Any], keys: tuple[str, ...]) -> str:
     present = [f"{key}={ref[key]!r}" for key in keys if has_value(ref, key)]
     return " ".join(present) if present else "without identity"
@@ -488,6 +541,10 @@ def _apply_flags(
     context: _ItemContext, table: str, current: list[str], sent: list[Any] | None, preserve: bool
 ) -> list[str]:
     existing = list(current)
+    if faults.is_active("import-preserve-flags-ignored"):
+        preserve = False
+    if faults.is_active("import-preserve-flags-inverted"):
+        preserve = not preserve
     result = list(existing) if preserve else []
     for flag in sent or []:
         code = flag["Code"]

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from emulator import faults
+
 from .ids import parse_timestamp
 from .imports import run_import
 from .model import (
@@ -132,10 +134,17 @@ class JobRunner:
         final = outcome.state
         job = final.edit_job(job_id)
         job.inserts, job.updates = outcome.inserts, outcome.updates
+        if faults.is_active("job-wrong-counters"):
+            job.inserts, job.updates = outcome.inserts + outcome.updates, 0
         job.fail = len(validated.failures) + outcome.failures
         job.log.extend(outcome.log)
+        if faults.is_active("job-never-finishes"):
+            job.last_updated = ids.timestamp()
+            return final  # the changes land, but the job is never marked finished
         succeeded = job.inserts + job.updates
         job.status_id = JOB_STATUS_SUCCEEDED if succeeded or job.totals == 0 else JOB_STATUS_VALIDATION_FAILED
+        if faults.is_active("job-wrong-status-id"):
+            job.status_id = JOB_STATUS_SUCCEEDED
         job.stop = job.last_updated = ids.timestamp()
         job.is_finished = True
         return final
@@ -188,12 +197,19 @@ class JobRunner:
     def get_job(self, job_id: int) -> dict[str, Any] | None:
         with self.store.reading() as state:
             job = state.jobs.get(job_id)
+            if job is None and faults.is_active("job-get-unknown-returns-500"):
+                raise RuntimeError(f"seeded fault job-get-unknown-returns-500: job {job_id}")
             return None if job is None else job_dto(job, self.store.ids.timestamp())
 
     def get_job_log(self, job_id: int) -> list[dict[str, Any]]:
         with self.store.reading() as state:
             job = state.jobs.get(job_id)
-            return [] if job is None else [job_log_dto(row) for row in job.log]
+            if job is None:
+                return []
+            drop_errors = faults.is_active("job-log-missing-errors")
+            return [
+                job_log_dto(row) for row in job.log if not (drop_errors and row.severity_id == SEVERITY_ERROR)
+            ]
 
     def list_jobs(self) -> list[dict[str, Any]]:
         with self.store.reading() as state:

@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from emulator import faults as fault_catalogue
 from emulator.config import ConfigError, parse_job_timing
 from emulator.http.bodies import read_body
 from emulator.http.errors import BadRequest
@@ -74,14 +75,17 @@ async def coverage(call: Call) -> Reply:
 
 
 async def faults(call: Call) -> Reply:
-    """Placeholder: stores the enabled fault names; the fault catalogue is built elsewhere."""
+    """GET: the active faults. POST `{"enabled": [names]}`: replace them (unknown name → 400, no change)."""
     if call.request.method == "POST":
         body = await _json_object(call)
         names = body.get("enabled", [])
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise BadRequest("enabled must be a list of fault names.", key="InvalidFaults")
-        call.runtime.config.faults = set(names)
-    return _ok({"enabled": sorted(call.runtime.config.faults)})
+        try:
+            call.runtime.config.faults = set(fault_catalogue.set_active(names))
+        except fault_catalogue.UnknownFaultError as error:
+            raise BadRequest(str(error), key="UnknownFault") from None
+    return _ok({"enabled": sorted(fault_catalogue.active_faults())})
 
 
 async def clock(call: Call) -> Reply:

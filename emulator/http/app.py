@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from emulator import faults
 from emulator.config import EmulatorConfig
 from emulator.domain.connect import ConnectService
 from emulator.domain.customer_service import CustomerService
@@ -26,6 +27,7 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRAC
 
 
 def build_runtime(config: EmulatorConfig) -> Runtime:
+    faults.set_active(config.faults)  # the process-wide switchboard the fault hooks read
     store = Store(db_path=config.db_path, seed=config.seed)
     jobs = JobRunner(store, config.job_runner_timing)
     clock = EmulatorClock(store)

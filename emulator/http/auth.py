@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from emulator import faults
 from emulator.config import EmulatorConfig
 from emulator.http.errors import TooManyRequests, Unauthorized
 
@@ -59,6 +60,8 @@ class TokenService:
         return self.clock().timestamp()
 
     def _check_rate(self, client_key: str, now: float) -> None:
+        if faults.is_active("auth-token-not-rate-limited"):
+            return
         window = self.config.token_window_seconds
         with self._lock:
             recent = self._requests.setdefault(client_key, deque())
@@ -102,6 +105,8 @@ class TokenService:
     def is_valid(self, token: str) -> bool:
         with self._lock:
             issued = self._tokens.get(token)
+        if issued is not None and faults.is_active("auth-expired-token-accepted"):
+            return True
         return issued is not None and issued.expires_at > self._seconds()
 
     def reset(self) -> None:
@@ -134,9 +139,13 @@ def authenticate(headers: Mapping[str, str], api: str, tokens: TokenService) -> 
     Raises Unauthorized with a `WWW-Authenticate` challenge otherwise.
     """
     authorization = headers.get("authorization", "")
+    if not authorization.strip() and faults.is_active("auth-missing-token-accepted"):
+        return
     scheme, _, credentials = authorization.strip().partition(" ")
     scheme = scheme.lower()
-    if scheme == "basic" and api == "connect":
+    if scheme == "basic" and (
+        api == "connect" or faults.is_active("auth-basic-accepted-on-customer-service")
+    ):
         if _basic_matches(credentials, tokens.config):
             return
         raise Unauthorized("Invalid Basic credentials.", headers={"WWW-Authenticate": _challenge(api, None)})
@@ -148,7 +157,10 @@ def authenticate(headers: Mapping[str, str], api: str, tokens: TokenService) -> 
             headers={"WWW-Authenticate": _challenge(api, "invalid_token")},
         )
     application_id = next((headers[name] for name in APPLICATION_ID_HEADERS if name in headers), None)
-    if application_id is None or application_id.strip() != tokens.config.application_id:
+    wrong_id_accepted = application_id is not None and faults.is_active("auth-wrong-application-id-accepted")
+    if application_id is None or (
+        application_id.strip() != tokens.config.application_id and not wrong_id_accepted
+    ):
         raise Unauthorized(
             "The application id header (application-id) is missing or unknown.",
             headers={"WWW-Authenticate": _challenge(api, "invalid_request")},

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from emulator.domain.customer_service import CustomerService
+from emulator.http import fault_effects
 from emulator.http.bodies import read_body
 from emulator.http.errors import UnsupportedMediaType
 from emulator.http.routing import Call, Handler, Reply
@@ -36,6 +37,7 @@ def operation_handler(operation_id: str) -> Handler:
     async def handle(call: Call) -> Reply:
         assert call.operation is not None
         query = {key: value for key, value in call.request.query_params.items()}
+        fault_effects.unknown_query_parameter_crash(call.operation, list(query))
         arguments: dict[str, Any] = {
             snake_case(name): value for name, value in query_arguments(call.operation, query).items()
         }
@@ -47,7 +49,11 @@ def operation_handler(operation_id: str) -> Handler:
             arguments["body"] = json_body(call.operation, raw, call.request.headers.get("content-type"))
         service: CustomerService = call.runtime.customers
         method = getattr(service, operation_id)
-        return Reply(value=method(**arguments))
+        value = method(**arguments)
+        seeded = fault_effects.not_found_error(operation_id, value)
+        if seeded is not None:
+            raise seeded
+        return Reply(value=value)
 
     handle.__name__ = f"handle_{operation_id}"
     return handle

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.domain.errors import DomainError
-from emulator.http import auth
+from emulator.http import auth, fault_effects
 from emulator.http.errors import (
     HttpProblem,
     MethodNotAllowed,
@@ -86,6 +86,9 @@ class RouteTable:
             raise MethodNotAllowed(f"{method} is not allowed here; use {allow}.", headers={"Allow": allow})
         return entry
 
+    def has_path(self, path: str) -> bool:
+        return path.lower().rstrip("/") in self._by_path
+
     def entries(self) -> list[RouteEntry]:
         return [entry for methods in self._by_path.values() for entry in methods.values()]
 
@@ -129,25 +132,39 @@ def respond(call: Call, reply: Reply) -> Response:
         return reply.raw
     operation = call.operation
     assert operation is not None
-    status, schema = operation.success_response(call.media.content_type)
-    status = reply.status or status
+    media = fault_effects.response_media(call.media)
+    status, schema = operation.success_response(media.content_type)
+    status = fault_effects.success_status(operation.operation_id, reply.status or status)
     if schema is None and reply.value is None:
         return Response(b"", status_code=status, headers=reply.headers)
-    body = _render(call.media, reply.value, schema, call.runtime, operation.spec.api)
-    return Response(body, status_code=status, media_type=call.media.content_type, headers=reply.headers)
+    value = fault_effects.reshape(reply.value, schema, operation.spec)
+    if value is None and media.format == "xml":
+        body = fault_effects.xml_not_found_body(operation.spec.api)
+    else:
+        body = _render(media, value, schema, call.runtime, operation.spec.api)
+    content_type = fault_effects.content_type(media)
+    return Response(body, status_code=status, media_type=content_type, headers=reply.headers)
 
 
 def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, api: str | None) -> Response:
-    status = status_for(error)
+    status = fault_effects.error_status(error, status_for(error))
     key, message = key_and_message(error)
-    headers = dict(error.headers) if isinstance(error, HttpProblem) else {}
+    key = fault_effects.error_key(error, key)
+    headers = fault_effects.error_headers(
+        status, dict(error.headers) if isinstance(error, HttpProblem) else {}
+    )
+    if fault_effects.drops_error_body(status):
+        return Response(b"", status_code=status, headers=headers)
+    media = fault_effects.response_media(media)
     body = error_message_body(status, key, message, runtime.timestamp())
     if media.format == "xml":
         spec, schema = runtime.specs.error_schema(api or "customer")
         content = xml_serializer.render(body, schema, spec, fallback_name="ErrorMessage")
     else:
         content = json_serializer.render(body)
-    return Response(content, status_code=status, media_type=media.content_type, headers=headers)
+    return Response(
+        content, status_code=status, media_type=fault_effects.content_type(media), headers=headers
+    )
 
 
 # --- the one entry point ---
@@ -156,6 +173,11 @@ async def dispatch(request: Request) -> Response:
     media = JSON_CHOICE
     api: str | None = None
     try:
+        base = runtime.specs.customer.base_path
+        if fault_effects.answers_unknown_operation(base, request.url.path) and not runtime.routes.has_path(
+            request.url.path
+        ):
+            return Response(b"null", media_type="application/json")
         entry = runtime.routes.find(request.method, request.url.path)
         api = entry.api
         if entry.api is not None:

@@ -14,10 +14,12 @@ from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from emulator import faults
 from emulator.http.spec import Schema, SpecDocument
 
 MEDIA_TYPE = "application/xml"
 XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
+WRONG_NAMESPACE = "http://tempuri.org/"  # the WCF default a misconfigured DataContract falls back to
 _INVALID_XML_CHARS = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -74,7 +76,7 @@ class _Writer:
         child_ns = self._xml_info(raw).get("namespace") or schema.get("xml", {}).get("namespace") or namespace
         ns_attr = f" xmlns={quoteattr(namespace)}" if namespace and namespace != parent_ns else ""
         if value is None:
-            self.parts.append(f'<{name}{ns_attr} i:nil="true"/>')
+            self.parts.append(_nil_element(name, ns_attr))
             return
         kind = schema.get("type")
         if isinstance(kind, list):
@@ -96,7 +98,10 @@ class _Writer:
         properties = schema.get("properties")
         if not isinstance(properties, dict):
             properties = {key: {} for key in value}
-        for prop_name, prop_raw in properties.items():
+        ordered = list(properties.items())
+        if faults.is_active("xml-element-order-wrong"):
+            ordered.sort()
+        for prop_name, prop_raw in ordered:
             if prop_name not in value:
                 continue
             info = self._xml_info(prop_raw)
@@ -125,6 +130,14 @@ class _Writer:
             self.element(item_name, item_ns, namespace, items_raw, entry)
 
 
+def _nil_element(name: str, ns_attr: str) -> str:
+    if faults.is_active("xml-nil-as-empty"):
+        return f"<{name}{ns_attr}/>"
+    if faults.is_active("xml-nil-as-null-text"):
+        return f"<{name}{ns_attr}>null</{name}>"
+    return f'<{name}{ns_attr} i:nil="true"/>'
+
+
 def _scalar_item_name(schema: Schema) -> str:
     kind = schema.get("type")
     return {"integer": "int", "string": "string", "boolean": "boolean", "number": "decimal"}.get(
@@ -143,6 +156,8 @@ def render(value: Any, schema: Any, spec: SpecDocument, fallback_name: str = "Re
     namespace = info.get("namespace")
     writer.element(name, namespace, None, schema if schema is not None else {}, value)
     document = "".join(writer.parts)
+    if faults.is_active("xml-namespace-wrong"):
+        document = re.sub(r' xmlns="[^"]*"', f" xmlns={quoteattr(WRONG_NAMESPACE)}", document)
     # Declare the xsi prefix on the root element only when a nil was written.
     if 'i:nil="true"' in document:
         head_end = document.index(">")

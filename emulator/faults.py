@@ -1,0 +1,373 @@
+"""The fault catalogue: named, plausible regressions of a real Norce release that the emulator can switch on.
+
+Each fault is data (name, category, one-line description). The emulator asks `is_active(name)` at the point
+where the regression would live; `tests/selfcheck` runs the contract suite once per fault, expecting
+a failure.
+
+Policy: a fault the suite misses is NEVER deleted from this catalogue, and never weakened to make it
+detectable. The suite is improved instead, until it catches the fault.
+Renaming a fault is a catalogue version bump.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Bump the minor version when faults are added, the major version when one is renamed or its meaning changes.
+CATALOGUE_VERSION = "1.0.0"
+FAULTS_ENV_VAR = "NORCE_EMULATOR_FAULTS"
+
+CATEGORIES = (
+    "response-shape",
+    "status-codes",
+    "xml",
+    "header-rules",
+    "import-semantics",
+    "job-lifecycle",
+    "customer-service",
+    "auth",
+    "robustness",
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    category: str
+    description: str
+    since: str = "0.1.0"
+
+
+class UnknownFaultError(ValueError):
+    """A fault name that is not in the catalogue (a typo in the environment, a CLI flag or the wiring)."""
+
+
+_ENTRIES: tuple[tuple[str, str, str], ...] = (
+    # --- response-shape: Connect 4.0 (JobResponse, ValidationSummary, JobDto, JobLogDto) ---
+    (
+        "job-response-drops-job-id",
+        "response-shape",
+        "ImportCustomers/ImportCompanies JobResponse omits JobId",
+    ),
+    (
+        "job-response-job-id-as-string",
+        "response-shape",
+        "JobResponse.JobId is serialized as a JSON number instead of the documented decimal string",
+    ),
+    (
+        "validation-summary-renamed-total",
+        "response-shape",
+        "ValidationSummary.NrOfItemsInTotal is renamed to NrOfItemsTotal",
+    ),
+    (
+        "validation-summary-messages-null",
+        "response-shape",
+        "ValidationSummary.Messages is null instead of an empty list",
+    ),
+    ("job-dto-drops-is-finished", "response-shape", "Job/Get omits JobDto.IsFinished"),
+    (
+        "job-dto-status-id-as-name",
+        "response-shape",
+        "Job/Get returns JobDto.StatusId as the name 'Succeeded'",
+    ),
+    (
+        "job-dto-created-not-iso",
+        "response-shape",
+        "JobDto Start/Stop/LastUpdated are written as /Date(ms)/ instead of ISO-8601",
+    ),
+    (
+        "job-log-severity-out-of-range",
+        "response-shape",
+        "Job/GetLog returns JobLogDto.SeverityId 0 for info rows",
+    ),
+    ("job-log-imported-row-as-int", "response-shape", "JobLogDto.ImportedRow is an integer, not a string"),
+    # --- response-shape: Customer Service 1.1 ---
+    ("customer-drops-email", "response-shape", "1.1 Customer omits the Email field"),
+    ("customer-id-as-string", "response-shape", "1.1 Customer.Id is serialized as a string"),
+    ("customer-companies-null", "response-shape", "1.1 Customer.Companies is null instead of an empty list"),
+    ("company-renamed-org-no", "response-shape", "1.1 Company.OrgNo is renamed to OrganizationNo"),
+    ("account-drops-is-active", "response-shape", "1.1 Account omits IsActive"),
+    ("address-renamed-zip", "response-shape", "1.1 Address.Zip is renamed to ZipCode"),
+    ("flag-id-nulled", "response-shape", "1.1 Flag.Id is null for every flag"),
+    ("pricelist-drops-name", "response-shape", "1.1 Pricelist (PriceList) entries omit Name"),
+    ("id-value-value-as-number", "response-shape", "1.1 IdValue.Value is a number instead of a string"),
+    # --- status-codes & content-types ---
+    ("import-returns-201", "status-codes", "Accepted imports answer 201 instead of 200"),
+    ("header-violation-returns-500", "status-codes", "A header-rule violation answers 500 instead of 400"),
+    ("malformed-body-returns-200", "status-codes", "An unparseable import body answers 200 with a job"),
+    ("error-body-missing", "status-codes", "4xx responses (other than 401) carry an empty body"),
+    ("json-content-type-text-plain", "status-codes", "JSON responses are labelled Content-Type: text/plain"),
+    ("unknown-operation-returns-200", "status-codes", "An unknown 1.1 operation answers 200 instead of 404"),
+    ("payload-too-large-returns-400", "status-codes", "A body over 10 MiB answers 400 instead of 413"),
+    # --- xml ---
+    ("xml-namespace-wrong", "xml", "XML responses use a wrong default namespace (tempuri.org)"),
+    (
+        "xml-element-order-wrong",
+        "xml",
+        "XML response elements are written in alphabetical, not schema, order",
+    ),
+    ("xml-nil-as-empty", "xml", "A nil XML element is written empty instead of with i:nil='true'"),
+    ("xml-nil-as-null-text", "xml", "A nil XML element is written with the text 'null'"),
+    ("xml-accept-answered-json", "xml", "Accept: application/xml is answered with a JSON body"),
+    (
+        "xml-not-found-not-empty",
+        "xml",
+        "An XML 1.1 Get* not-found answers '<null/>' instead of an empty body",
+    ),
+    # --- header-rules (openapi/enums.yaml HeaderRules) ---
+    (
+        "hdr-present-not-enforced",
+        "header-rules",
+        "HDR-PRESENT: an import without X-StormConnect-Header is run",
+    ),
+    ("hdr-syntax-not-enforced", "header-rules", "HDR-SYNTAX: an unparseable header is treated as empty"),
+    ("hdr-one-line-not-enforced", "header-rules", "HDR-ONE-LINE: a header with line breaks is accepted"),
+    ("hdr-accountid-not-enforced", "header-rules", "HDR-ACCOUNTID: a header without AccountId is accepted"),
+    (
+        "hdr-company-fields-not-enforced",
+        "header-rules",
+        "HDR-COMPANY-FIELDS-REQUIRED: ImportCompanies without CompanyFieldsThatAreSet is accepted",
+    ),
+    (
+        "hdr-customer-fields-not-enforced",
+        "header-rules",
+        "HDR-CUSTOMER-FIELDS-REQUIRED: ImportCustomers without CustomerFieldsThatAreSet is accepted",
+    ),
+    (
+        "hdr-enum-range-not-enforced",
+        "header-rules",
+        "HDR-ENUM-RANGE: out-of-range field enum values are accepted",
+    ),
+    (
+        "hdr-xml-int-enums-not-enforced",
+        "header-rules",
+        "HDR-XML-INT-ENUMS: enum names are accepted in the header of an application/xml request",
+    ),
+    (
+        "hdr-dep-accounts-not-enforced",
+        "header-rules",
+        "HDR-DEP-ACCOUNTS: AccountFields without Accounts pass",
+    ),
+    (
+        "hdr-dep-customers-not-enforced",
+        "header-rules",
+        "HDR-DEP-CUSTOMERS: CustomerFields without Customers pass",
+    ),
+    (
+        "hdr-dep-companies-not-enforced",
+        "header-rules",
+        "HDR-DEP-COMPANIES: CompanyFields without Companies pass",
+    ),
+    (
+        "hdr-storage-no-payload-not-enforced",
+        "header-rules",
+        "HDR-STORAGE-NO-PAYLOAD: StorageName with an empty body creates a job",
+    ),
+    (
+        "hdr-rejects-enum-names-in-json",
+        "header-rules",
+        "Enum names (not integers) are rejected in a JSON header",
+    ),
+    ("hdr-rejects-job-id", "header-rules", "HDR-JOBID-IGNORED: a header carrying JobId is rejected"),
+    (
+        "hdr-rejects-supplier-without-storage",
+        "header-rules",
+        "HDR-SUPPLIER-NEEDS-STORAGE: SupplierId without StorageName is rejected instead of ignored",
+    ),
+    (
+        "hdr-rejects-valid-multi-value",
+        "header-rules",
+        "A valid header listing several field values is reported as HDR-SYNTAX",
+    ),
+    ("hdr-wrong-rule-key", "header-rules", "Header-rule errors carry the key HeaderInvalid, not the rule id"),
+    # --- import-semantics (docs/import-semantics.md) ---
+    ("import-unlisted-fields-applied", "import-semantics", "Fields not in *FieldsThatAreSet are written too"),
+    ("import-preserve-flags-ignored", "import-semantics", "PreserveFlags is ignored: sent flags replace all"),
+    (
+        "import-preserve-flags-inverted",
+        "import-semantics",
+        "PreserveFlags is inverted: flags kept only without it",
+    ),
+    (
+        "import-list-delta-inverted",
+        "import-semantics",
+        "IsCompanyListDelta is inverted: true removes relations",
+    ),
+    (
+        "import-list-delta-ignored",
+        "import-semantics",
+        "IsCompanyListDelta is ignored: relations always replaced",
+    ),
+    (
+        "import-search-only-by-code-ignored",
+        "import-semantics",
+        "SearchOnlyByCode is ignored: EmailAddress still matches",
+    ),
+    (
+        "import-password-create-only-overwritten",
+        "import-semantics",
+        "PasswordCreateOnly: an existing account's password is overwritten",
+    ),
+    (
+        "import-status-create-only-overwritten",
+        "import-semantics",
+        "StatusCreateOnly: an existing account's status is overwritten",
+    ),
+    (
+        "import-roles-create-only-overwritten",
+        "import-semantics",
+        "RolesCreateOnly: an existing account's roles are overwritten",
+    ),
+    (
+        "import-items-silently-dropped",
+        "import-semantics",
+        "The last item of a multi-item body is never processed",
+    ),
+    (
+        "import-validation-summary-counts-wrong",
+        "import-semantics",
+        "ValidationSummary.NrOfValidationFailures is always 0",
+    ),
+    (
+        "import-matching-email-before-code",
+        "import-semantics",
+        "Customers are matched by EmailAddress before Code",
+    ),
+    (
+        "import-insert-without-required-fields",
+        "import-semantics",
+        "A customer insert without FirstName/LastName succeeds",
+    ),
+    (
+        "import-duplicate-email-accepted",
+        "import-semantics",
+        "A duplicate EmailAddress is inserted without SearchOnlyByCode",
+    ),
+    (
+        "import-primary-company-wrong",
+        "import-semantics",
+        "The last IsPrimary company becomes primary, not the first",
+    ),
+    ("import-null-does-not-clear", "import-semantics", "A listed field sent as null leaves the old value"),
+    # --- job lifecycle ---
+    ("job-never-finishes", "job-lifecycle", "Jobs stay IsFinished=false, StatusId 1 forever"),
+    ("job-wrong-status-id", "job-lifecycle", "A job whose items all failed finishes with StatusId 2, not 4"),
+    ("job-wrong-counters", "job-lifecycle", "Job Updates are counted as Inserts"),
+    ("job-log-missing-errors", "job-lifecycle", "The job log has no Error row for a failed item"),
+    ("job-get-unknown-returns-500", "job-lifecycle", "Job/Get with an unknown id answers 500"),
+    # --- customer-service (1.1) ---
+    ("cs-wrong-error-key", "customer-service", "LoginFailed is reported with the key InvalidLogin"),
+    ("cs-not-found-400", "customer-service", "A 1.1 Get* for an unknown id answers 400 instead of null"),
+    ("cs-not-found-404", "customer-service", "A 1.1 Get* for an unknown id answers 404 instead of null"),
+    ("cs-not-found-500", "customer-service", "A 1.1 Get* for an unknown id answers 500 instead of null"),
+    (
+        "cs-include-companies-ignored",
+        "customer-service",
+        "includeCompanies=false still returns every company",
+    ),
+    (
+        "cs-include-companies-inverted",
+        "customer-service",
+        "includeCompanies=true returns only the primary one",
+    ),
+    ("cs-login-wrong-password-accepted", "customer-service", "LoginPost accepts a wrong password"),
+    (
+        "cs-deactivation-does-not-stick",
+        "customer-service",
+        "InactivateCustomer answers OK but IsActive stays",
+    ),
+    (
+        "cs-update-account-status-ignored",
+        "customer-service",
+        "UpdateAccountStatus answers OK but changes nothing",
+    ),
+    ("cs-email-mapping-broken", "customer-service", "1.1 Email is not mapped from Connect EmailAddress"),
+    (
+        "cs-delete-last-company-customer-allowed",
+        "customer-service",
+        "DeleteCompanyCustomer removes a company's last customer instead of CannotDeleteLastCustomer",
+    ),
+    # --- auth ---
+    ("auth-missing-token-accepted", "auth", "A call without Authorization is served"),
+    ("auth-expired-token-accepted", "auth", "An expired bearer token is accepted"),
+    ("auth-wrong-application-id-accepted", "auth", "A call with a wrong application-id header is served"),
+    (
+        "auth-basic-accepted-on-customer-service",
+        "auth",
+        "Legacy Basic auth is accepted on Customer Service 1.1",
+    ),
+    ("auth-token-not-rate-limited", "auth", "The token endpoint never answers 429"),
+    ("auth-401-without-www-authenticate", "auth", "401 responses lack the WWW-Authenticate header"),
+    # --- robustness ---
+    ("robust-500-on-empty-array", "robustness", "An import with an empty JSON array answers 500"),
+    ("robust-500-on-long-code", "robustness", "An item whose Code is over 255 characters answers 500"),
+    (
+        "robust-500-on-non-ascii-name",
+        "robustness",
+        "An import item with a non-ASCII FirstName/Name answers 500",
+    ),
+    ("robust-500-on-xml-bom", "robustness", "An XML body starting with a UTF-8 BOM answers 500"),
+    (
+        "robust-500-on-unknown-query-param",
+        "robustness",
+        "An unknown query parameter on a 1.1 Get* answers 500",
+    ),
+)
+
+CATALOGUE: dict[str, Fault] = {name: Fault(name, category, text) for name, category, text in _ENTRIES}
+
+_active: frozenset[str] | None = None  # None = not read from the environment yet
+
+
+def validate(names: Iterable[str]) -> frozenset[str]:
+    """The names as a set, or UnknownFaultError naming every unknown one."""
+    wanted = frozenset(name.strip() for name in names if name.strip())
+    unknown = sorted(wanted - CATALOGUE.keys())
+    if unknown:
+        raise UnknownFaultError(
+            f"unknown fault name(s): {', '.join(unknown)} (see `norce-emulator faults`; "
+            f"catalogue {CATALOGUE_VERSION} has {len(CATALOGUE)} faults)"
+        )
+    return wanted
+
+
+def parse(value: str) -> frozenset[str]:
+    """A comma-separated list (the NORCE_EMULATOR_FAULTS format), validated."""
+    return validate(value.split(","))
+
+
+def active_faults() -> frozenset[str]:
+    """The active faults; read from NORCE_EMULATOR_FAULTS once per process, then from `set_active`."""
+    global _active
+    if _active is None:
+        _active = parse(os.environ.get(FAULTS_ENV_VAR, ""))
+    return _active
+
+
+def set_active(names: Iterable[str]) -> frozenset[str]:
+    """Replace the active set (the admin endpoint and tests call this); validated before anything changes."""
+    global _active
+    _active = validate(names)
+    return _active
+
+
+def reset() -> None:
+    """Forget the cached set so the next call re-reads the environment."""
+    global _active
+    _active = None
+
+
+def is_active(name: str) -> bool:
+    """Fast membership test; an unknown name is a wiring bug, so it raises instead of answering False."""
+    if name not in CATALOGUE:
+        raise UnknownFaultError(f"unknown fault name: {name} (not in catalogue {CATALOGUE_VERSION})")
+    return name in active_faults()
+
+
+def by_category() -> dict[str, list[Fault]]:
+    grouped: dict[str, list[Fault]] = {category: [] for category in CATEGORIES}
+    for fault in CATALOGUE.values():
+        grouped[fault.category].append(fault)
+    return grouped

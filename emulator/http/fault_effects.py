@@ -1,0 +1,221 @@
+"""The HTTP-layer seeded faults (emulator/faults.py): response shapes, statuses, error bodies, media types.
+
+`routing.respond` / `routing.error_response` / `routing.dispatch` call these hooks; each one costs a set
+lookup when no fault is active. Domain faults (header rules, import semantics, jobs, 1.1 rules) live in
+`emulator/domain`, XML writing faults in `serializers/xml.py`, auth faults in `auth.py`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from emulator import faults
+from emulator.domain.errors import HeaderRuleViolation, PayloadTooLarge
+from emulator.http.errors import BadRequest, RequestTooLarge, RouteNotFound
+from emulator.http.negotiation import JSON_CHOICE, MediaChoice
+from emulator.http.spec import SpecDocument
+
+Plain = dict[str, Any]
+_JOB_STATUS_NAMES = {1: "Initialized", 2: "Succeeded", 3: "Failed", 4: "ValidationFailed"}
+
+
+def _rename(old: str, new: str) -> Callable[[Plain], None]:
+    def apply(value: Plain) -> None:
+        if old in value:
+            value[new] = value.pop(old)
+
+    return apply
+
+
+def _drop(key: str) -> Callable[[Plain], None]:
+    def apply(value: Plain) -> None:
+        value.pop(key, None)
+
+    return apply
+
+
+def _set(key: str, make: Callable[[Plain], Any]) -> Callable[[Plain], None]:
+    def apply(value: Plain) -> None:
+        if key in value:
+            value[key] = make(value)
+
+    return apply
+
+
+def _ms_date(text: Any) -> Any:
+    """ISO-8601 → the WCF `/Date(ms)/` form (what an old DataContractJsonSerializer writes)."""
+    if not isinstance(text, str):
+        return text
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return f"/Date({int(moment.timestamp() * 1000)})/"
+
+
+def _job_dates_as_ms(value: Plain) -> None:
+    for key in ("Start", "Stop", "LastUpdated"):
+        if value.get(key) is not None:
+            value[key] = _ms_date(value[key])
+
+
+def _int_text(text: Any) -> Any:
+    return int(text) if isinstance(text, str) and text.isdigit() else text
+
+
+# (api, schema component) → [(fault, mutation)]. Mutations edit a deep copy of the success value in place.
+SHAPE_FAULTS: dict[tuple[str, str], list[tuple[str, Callable[[Plain], None]]]] = {
+    ("connect", "JobResponse"): [
+        ("job-response-drops-job-id", _drop("JobId")),
+        ("job-response-job-id-as-string", _set("JobId", lambda v: _int_text(v["JobId"]))),
+    ],
+    ("connect", "ValidationSummary"): [
+        ("validation-summary-renamed-total", _rename("NrOfItemsInTotal", "NrOfItemsTotal")),
+        (
+            "validation-summary-messages-null",
+            _set("Messages", lambda v: None if not v["Messages"] else v["Messages"]),
+        ),
+    ],
+    ("connect", "JobDto"): [
+        ("job-dto-drops-is-finished", _drop("IsFinished")),
+        ("job-dto-status-id-as-name", _set("StatusId", lambda v: _JOB_STATUS_NAMES.get(v["StatusId"]))),
+        ("job-dto-created-not-iso", _job_dates_as_ms),
+    ],
+    ("connect", "JobLogDto"): [
+        (
+            "job-log-severity-out-of-range",
+            _set("SeverityId", lambda v: 0 if v["SeverityId"] == 1 else v["SeverityId"]),
+        ),
+        ("job-log-imported-row-as-int", _set("ImportedRow", lambda v: _int_text(v["ImportedRow"]))),
+    ],
+    ("customer", "Customer"): [
+        ("customer-drops-email", _drop("Email")),
+        ("customer-id-as-string", _set("Id", lambda v: str(v["Id"]))),
+        ("customer-companies-null", _set("Companies", lambda v: v["Companies"] or None)),
+    ],
+    ("customer", "Company"): [("company-renamed-org-no", _rename("OrgNo", "OrganizationNo"))],
+    ("customer", "Account"): [("account-drops-is-active", _drop("IsActive"))],
+    ("customer", "Address"): [("address-renamed-zip", _rename("Zip", "ZipCode"))],
+    ("customer", "Flag"): [("flag-id-nulled", _set("Id", lambda v: None))],
+    ("customer", "Pricelist"): [("pricelist-drops-name", _drop("Name"))],
+    ("customer", "IdValue"): [("id-value-value-as-number", _set("Value", lambda v: v.get("Id")))],
+}
+_SHAPE_FAULT_NAMES = frozenset(name for entries in SHAPE_FAULTS.values() for name, _ in entries)
+
+
+def reshape(value: Any, schema: Any, spec: SpecDocument) -> Any:
+    """The success value with the active response-shape faults applied (the value itself when none is)."""
+    if value is None or not (faults.active_faults() & _SHAPE_FAULT_NAMES):
+        return value
+    value = copy.deepcopy(value)
+    _walk(value, schema, spec, depth=0)
+    return value
+
+
+def _walk(value: Any, raw: Any, spec: SpecDocument, depth: int) -> None:
+    """Visit `value` alongside its schema; mutate every object whose schema is a faulted component."""
+    if depth > 20 or value is None:
+        return
+    name = (
+        raw["$ref"].rsplit("/", 1)[-1] if isinstance(raw, dict) and isinstance(raw.get("$ref"), str) else None
+    )
+    schema = spec.resolve(raw)
+    for keyword in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(keyword) or []:
+            if spec.resolve(branch).get("type") != "null":
+                _walk(value, branch, spec, depth + 1)
+                return
+    if isinstance(value, list):
+        for item in value:
+            _walk(item, schema.get("items", {}), spec, depth + 1)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, sub_schema in (schema.get("properties") or {}).items():
+        if key in value:
+            _walk(value[key], sub_schema, spec, depth + 1)
+    for fault, mutate in SHAPE_FAULTS.get((spec.api, name or ""), []):
+        if faults.is_active(fault):
+            mutate(value)
+
+
+# --- statuses, error bodies and media types ----------------------------------------------------------------
+def success_status(operation_id: str, status: int) -> int:
+    if operation_id in ("ImportCustomers", "ImportCompanies") and faults.is_active("import-returns-201"):
+        return 201
+    return status
+
+
+def error_status(error: BaseException, status: int) -> int:
+    if isinstance(error, HeaderRuleViolation) and faults.is_active("header-violation-returns-500"):
+        return 500
+    if isinstance(error, PayloadTooLarge | RequestTooLarge) and faults.is_active(
+        "payload-too-large-returns-400"
+    ):
+        return 400
+    return status
+
+
+def error_key(error: BaseException, key: str) -> str:
+    if isinstance(error, HeaderRuleViolation) and faults.is_active("hdr-wrong-rule-key"):
+        return "HeaderInvalid"
+    if key == "LoginFailed" and faults.is_active("cs-wrong-error-key"):
+        return "InvalidLogin"
+    return key
+
+
+def error_headers(status: int, headers: dict[str, str]) -> dict[str, str]:
+    if status == 401 and faults.is_active("auth-401-without-www-authenticate"):
+        return {name: value for name, value in headers.items() if name.lower() != "www-authenticate"}
+    return headers
+
+
+def drops_error_body(status: int) -> bool:
+    return 400 <= status < 500 and status != 401 and faults.is_active("error-body-missing")
+
+
+def response_media(media: MediaChoice) -> MediaChoice:
+    """The media type actually written (xml-accept-answered-json ignores a negotiated XML)."""
+    if media.format == "xml" and faults.is_active("xml-accept-answered-json"):
+        return JSON_CHOICE
+    return media
+
+
+def content_type(media: MediaChoice) -> str:
+    if media.format == "json" and faults.is_active("json-content-type-text-plain"):
+        return "text/plain"
+    return media.content_type
+
+
+def xml_not_found_body(api: str) -> bytes:
+    return b"<null/>" if api == "customer" and faults.is_active("xml-not-found-not-empty") else b""
+
+
+def answers_unknown_operation(api_base: str, path: str) -> bool:
+    return faults.is_active("unknown-operation-returns-200") and path.lower().startswith(
+        api_base.lower() + "/"
+    )
+
+
+def not_found_error(operation_id: str, value: Any) -> Exception | None:
+    """The error a 1.1 Get* not-found answers with under a cs-not-found-* fault (None: the correct null)."""
+    if value is not None or not operation_id.startswith("Get"):
+        return None
+    if faults.is_active("cs-not-found-400"):
+        return BadRequest(f"{operation_id}: nothing found.", key="NotFound")
+    if faults.is_active("cs-not-found-404"):
+        return RouteNotFound(f"{operation_id}: nothing found.")
+    if faults.is_active("cs-not-found-500"):
+        return RuntimeError("seeded fault cs-not-found-500")
+    return None
+
+
+def unknown_query_parameter_crash(operation: Any, query_names: list[str]) -> None:
+    """robust-500-on-unknown-query-param: an unknown query parameter on a 1.1 Get* blows up."""
+    if not operation.operation_id.startswith("Get") or not faults.is_active(
+        "robust-500-on-unknown-query-param"
+    ):
+        return
+    known = {str(p.get("name")).lower() for p in operation.parameters if p.get("in") == "query"}
+    if any(name.lower() not in known for name in query_names):
+        raise RuntimeError("seeded fault robust-500-on-unknown-query-param")

@@ -1,0 +1,91 @@
+"""Every catalogued fault is real: switched on, a targeted request observes different emulator behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from emulator import faults
+from emulator.cli import main
+from tests.unit.emulator_http.support import auth_headers, make_client
+
+from .scenarios import SCENARIOS, SETTINGS
+
+
+@pytest.fixture(autouse=True)
+def no_fault_leaks() -> Iterator[None]:
+    """The active set is process-wide: leave it empty for whatever test runs next on this worker."""
+    faults.set_active([])
+    yield
+    faults.set_active([])
+
+
+def _observe(name: str, enabled: list[str]) -> object:
+    client = make_client(faults=set(enabled), **SETTINGS.get(name, {}))
+    assert faults.active_faults() == frozenset(enabled)  # create_app switched the catalogue
+    return SCENARIOS[name](client, auth_headers(client))
+
+
+def test_every_catalogued_fault_has_a_scenario() -> None:
+    assert sorted(SCENARIOS) == sorted(faults.CATALOGUE)
+
+
+@pytest.mark.parametrize("name", sorted(faults.CATALOGUE))
+def test_fault_changes_observable_behaviour(name: str) -> None:
+    correct = _observe(name, [])
+    faulty = _observe(name, [name])
+    assert faulty != correct, f"{name}: same observation with and without the fault: {correct!r}"
+
+
+def test_fault_free_runs_are_deterministic() -> None:
+    """Guards the comparison above: two fault-free runs of a scenario observe the same thing."""
+    for name in ("job-dto-created-not-iso", "xml-element-order-wrong", "import-primary-company-wrong"):
+        assert _observe(name, []) == _observe(name, [])
+
+
+def test_admin_call_switches_faults_on_and_off() -> None:
+    client = make_client()
+    headers = auth_headers(client)
+    assert (
+        client.post("/_emulator/faults", json={"enabled": ["auth-missing-token-accepted"]}).status_code == 200
+    )
+    assert client.get("/_emulator/faults").json() == {"enabled": ["auth-missing-token-accepted"]}
+    assert client.get("/commerce/customer/1.1/ListAccountRoles").status_code == 200
+    refused = client.post("/_emulator/faults", json={"enabled": ["no-such-fault"]})
+    assert refused.status_code == 400 and faults.active_faults() == {"auth-missing-token-accepted"}
+    client.post("/_emulator/faults", json={"enabled": []})
+    assert client.get("/commerce/customer/1.1/ListAccountRoles").status_code == 401
+    assert client.get("/commerce/customer/1.1/ListAccountRoles", headers=headers).status_code == 200
+
+
+def test_environment_variable_enables_faults(monkeypatch: pytest.MonkeyPatch) -> None:
+    from emulator.http.app import create_app
+    from tests.unit.emulator_http.support import TestClient
+
+    monkeypatch.setenv(faults.FAULTS_ENV_VAR, "auth-missing-token-accepted, import-returns-201")
+    client = TestClient(create_app())
+    assert faults.active_faults() == {"auth-missing-token-accepted", "import-returns-201"}
+    assert client.get("/commerce/customer/1.1/ListAccountRoles").status_code == 200
+
+
+def test_unknown_environment_fault_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from emulator.config import ConfigError, EmulatorConfig
+
+    monkeypatch.setenv(faults.FAULTS_ENV_VAR, "no-such-fault")
+    with pytest.raises(ConfigError, match="no-such-fault"):
+        EmulatorConfig.from_env()
+
+
+def test_cli_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["faults"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(faults.CATALOGUE)
+    for line, fault in zip(lines, faults.CATALOGUE.values(), strict=True):
+        assert line.split()[:2] == [fault.name, fault.category] and line.endswith(fault.description)
+
+
+def test_cli_serve_rejects_an_unknown_fault_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--fault", "auth-missing-token-accepted", "--fault", "no-such-fault"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "no-such-fault" in error
