@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed for ids, keys and tokens")
     serve.add_argument("--admin", action="store_true", help="enable the /_emulator/ admin endpoints")
     serve.add_argument(
-        "--job-timing", default="immediate", help="immediate, background or a delay in seconds"
+        "--job-timing", default="background", help="immediate, background or a delay in seconds"
     )
     serve.add_argument(
         "--fault", action="append", default=[], metavar="NAME", help="enable a fault (repeatable)"

@@ -42,7 +42,7 @@ class EmulatorConfig:
     seed: int = 0
     db_path: str | None = None
     admin: bool = False
-    job_timing: str = "immediate"
+    job_timing: str = "background"  # Norce answers at once and processes later
     faults: set[str] = field(default_factory=set)
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
@@ -78,7 +78,7 @@ class EmulatorConfig:
             seed=seed,
             db_path=env.get("NORCE_EMULATOR_DB") or None,
             admin=env.get("NORCE_EMULATOR_ADMIN", "").strip().lower() in {"1", "true", "yes", "on"},
-            job_timing=env.get("NORCE_EMULATOR_JOB_TIMING", "immediate") or "immediate",
+            job_timing=env.get("NORCE_EMULATOR_JOB_TIMING", "background") or "background",
             faults=faults,
         )
 
