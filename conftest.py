@@ -1,3 +1,7 @@
-"""Thin root conftest: shared fixtures come in through pytest_plugins; options live in contracts.pytest_options."""
+"""Thin root conftest: fixtures and options come in through the plugins below.
 
-pytest_plugins = ["contracts.pytest_plugin"]
+`contracts.reporting` is listed first: `contracts.pytest_plugin` imports it indirectly, and a plugin module must
+be registered before anything imports it, or pytest cannot rewrite its asserts.
+"""
+
+pytest_plugins = ["contracts.reporting", "contracts.pytest_plugin"]

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from contracts.reporting import register_secret
 from contracts.target import ConfigError, Credentials
 
 APPLICATION_ID_HEADER = "application-id"
@@ -138,6 +139,7 @@ class TokenProvider:
         try:
             body: Any = response.json()
             access_token = str(body["access_token"])
+            register_secret("access_token", access_token)  # so the report scan can prove it never leaked
             expires_in = float(body.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError):
             raise TokenError(f"token endpoint {self.token_url} returned no access_token") from None

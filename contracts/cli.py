@@ -28,7 +28,14 @@ REACHABILITY_TIMEOUT = 5.0
 PLUGIN = "contracts.pytest_plugin"
 # This process imported httpx (hence anyio, a pytest plugin) before pytest starts: pytest cannot rewrite its
 # asserts and warns, which the project's `filterwarnings = error` would turn into a crash.
-IN_PROCESS_ARGS = ("-p", PLUGIN, "-W", "ignore::pytest.PytestAssertRewriteWarning")
+IN_PROCESS_ARGS = (
+    "-p",
+    PLUGIN,
+    "-p",
+    "contracts.reporting",
+    "-W",
+    "ignore::pytest.PytestAssertRewriteWarning",
+)
 
 
 class UsageError(Exception):

@@ -18,6 +18,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 import httpx
 
+from contracts import reporting
 from contracts.auth import AuthSession, retry_after_seconds
 from contracts.guard import WriteGuard, WriteRefused, check_raw_host, is_write_method
 from contracts.ledger import Ledger
@@ -343,6 +344,7 @@ class NorceClient:
         self.records.append(
             RequestRecord(request.method, url, status, self.clock() - started, attempt, error)
         )
+        reporting.note_request(self.curl(request))
 
     def curl(self, request: httpx.Request) -> str:
         return as_curl(request, self.secrets)

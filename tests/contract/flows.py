@@ -1,0 +1,269 @@
+"""Small building blocks shared by the contract tests: headers by field name, import-and-wait, read-back,
+schema checks against the vendored descriptions, and failure messages that name operation, rule, seed and a
+redacted curl command.
+
+Only `contracts.*` is used: the target is whatever the plugin configured (the embedded emulator by default).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from contracts.client import NorceClient
+from contracts.enums import account_fields, company_fields, customer_fields
+from contracts.header import CustomerHeader, to_json, to_xml
+from contracts.redact import redact_body
+from contracts.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
+
+JSON = "application/json"
+XML = "application/xml"
+APPLICATION_KEY = "15d62d1f-3a4e-4111-845a-4db40bf08e87"
+SYSTEM_ACCOUNT_ID = (
+    1  # the header's AccountId (integration user); 1.1 documents "pass 1 for the default account"
+)
+DEFAULT_EXAMPLES = 5
+
+# JobDto.StatusId and JobLogDto.SeverityId (reference §2B).
+JOB_SUCCEEDED, JOB_VALIDATION_FAILED = 2, 4
+SEVERITY_INFORMATION, SEVERITY_ERROR = 1, 3
+
+
+# -- headers by field name --------------------------------------------------------------------------------
+
+
+def customer_header(
+    *customer: str, accounts: Iterable[str] = (), companies: Iterable[str] | None = None
+) -> CustomerHeader:
+    """An ImportCustomers header listing CustomerField (and AccountField/CompanyField) names."""
+    company_values = tuple(_values(company_fields(), companies)) if companies is not None else None
+    account_values = tuple(_values(account_fields(), accounts)) or None
+    return CustomerHeader(
+        SYSTEM_ACCOUNT_ID,
+        customer_fields=tuple(_values(customer_fields(), customer)),
+        account_fields=account_values,
+        company_fields=company_values,
+    )
+
+
+def company_header(*company: str, customers: Iterable[str] | None = None) -> CustomerHeader:
+    customer_values = tuple(_values(customer_fields(), customers)) if customers is not None else None
+    return CustomerHeader(
+        SYSTEM_ACCOUNT_ID,
+        company_fields=tuple(_values(company_fields(), company)),
+        customer_fields=customer_values,
+    )
+
+
+def _values(enum: Any, names: Iterable[str] | None) -> list[int]:
+    values = []
+    for name in names or ():
+        value = enum.value_of(name)
+        if value is None:
+            raise KeyError(f"{name} is not a {enum.name}")
+        values.append(value)
+    return values
+
+
+def serialize(header: CustomerHeader, form: str = "json") -> str:
+    return to_xml(header) if form == "xml" else to_json(header)
+
+
+# -- failure context --------------------------------------------------------------------------------------
+
+
+def explain(
+    client: NorceClient, response: httpx.Response, *, operation: str, seed: int, rule: str | None = None
+) -> str:
+    """What a failing assertion prints: operation, rule id, seed, the answer, and a redacted curl command."""
+    body = redact_body(response.content[:2000], response.headers.get("content-type"))
+    rule_part = f" rule={rule}" if rule else ""
+    return (
+        f"\n  operation={operation}{rule_part} seed={seed} (replay with --seed {seed})"
+        f"\n  answered {response.status_code} {response.headers.get('content-type', '')}: {body}"
+        f"\n  reproduce: {client.curl(response.request)}"
+    )
+
+
+# -- schema checks against the vendored descriptions -----------------------------------------------------
+
+
+def schema_errors(spec_path: Any, schema: dict[str, Any], instance: Any) -> list[str]:
+    """JSON Schema (2020-12) errors of `instance` against a schema from the spec, local `$ref`s resolvable."""
+    document = load_spec(spec_path).document
+    validator = Draft202012Validator({**schema, "components": document.get("components", {})})
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+        for e in validator.iter_errors(instance)
+    ]
+
+
+def connect_component_errors(name: str, instance: Any) -> list[str]:
+    return schema_errors(CONNECT_SPEC, {"$ref": f"#/components/schemas/{name}"}, instance)
+
+
+def customer_component_errors(name: str, instance: Any) -> list[str]:
+    return schema_errors(CUSTOMER_SERVICE_SPEC, {"$ref": f"#/components/schemas/{name}"}, instance)
+
+
+def error_keys(response: httpx.Response) -> list[str]:
+    """Messages[].Key of a JSON ErrorMessage body ([] when there is none)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    messages = body.get("Messages") if isinstance(body, dict) else None
+    return [m.get("Key") for m in messages or [] if isinstance(m, dict)]
+
+
+# -- import, wait, read back -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    operation: str
+    response: httpx.Response
+    job_response: dict[str, Any]
+    job: dict[str, Any]
+    log: list[dict[str, Any]]
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return dict(self.job_response.get("ValidationSummary") or {})
+
+    def log_rows(self, severity: int) -> list[dict[str, Any]]:
+        return [row for row in self.log if row.get("SeverityId") == severity]
+
+
+def run_import(
+    client: NorceClient,
+    operation: str,
+    items: list[dict[str, Any]] | bytes,
+    header: CustomerHeader | str,
+    *,
+    seed: int,
+    media_type: str = JSON,
+) -> ImportOutcome:
+    """Send one import, assert a well-formed JobResponse, wait for the job, read its log."""
+    value = header if isinstance(header, str) else to_json(header)
+    send = client.import_customers if operation == "ImportCustomers" else client.import_companies
+    response = send(items, value, media_type)
+    context = explain(client, response, operation=operation, seed=seed)
+    assert response.status_code == 200, f"import not accepted{context}"
+    job_response = response.json()
+    errors = connect_component_errors("JobResponse", job_response)
+    assert not errors, f"JobResponse does not match the schema: {errors}{context}"
+    job_id = int(job_response["JobId"])
+    job = client.wait_for_job(job_id)
+    assert not connect_component_errors("JobDto", job), f"JobDto invalid: {job}{context}"
+    log_response = client.job_log(job_id)
+    assert log_response.status_code == 200, (
+        f"Job/GetLog failed{explain(client, log_response, operation='JobGetLog', seed=seed)}"
+    )
+    log = log_response.json()
+    assert isinstance(log, list), f"Job/GetLog is not an array: {log!r}"
+    return ImportOutcome(operation, response, job_response, job, log)
+
+
+def assert_job_counts(
+    outcome: ImportOutcome,
+    *,
+    total: int,
+    inserts: int,
+    updates: int,
+    fails: int,
+    validation_failures: int = 0,
+) -> None:
+    """ValidationSummary and job counters as docs/import-semantics.md defines them."""
+    job, summary = outcome.job, outcome.summary
+    observed = {
+        "NrOfItemsInTotal": summary.get("NrOfItemsInTotal"),
+        "NrOfValidationFailures": summary.get("NrOfValidationFailures"),
+        "Totals": job.get("Totals"),
+        "Inserts": job.get("Inserts"),
+        "Updates": job.get("Updates"),
+        "Fail": job.get("Fail"),
+        "IsFinished": job.get("IsFinished"),
+    }
+    expected = {
+        "NrOfItemsInTotal": total,
+        "NrOfValidationFailures": validation_failures,
+        "Totals": total,
+        "Inserts": inserts,
+        "Updates": updates,
+        "Fail": fails,
+        "IsFinished": True,
+    }
+    assert observed == expected, (
+        f"{outcome.operation} counters: expected {expected}, got {observed}; log={outcome.log}"
+    )
+    assert len(summary.get("Messages") or []) == validation_failures, f"ValidationSummary.Messages: {summary}"
+    assert job["Totals"] == job["Inserts"] + job["Updates"] + job["Fail"], (
+        f"Totals != Inserts+Updates+Fail: {job}"
+    )
+    expected_status = JOB_VALIDATION_FAILED if total and fails == total else JOB_SUCCEEDED
+    assert job.get("StatusId") == expected_status, (
+        f"StatusId {job.get('StatusId')} != {expected_status}: {job}"
+    )
+    assert len(outcome.log_rows(SEVERITY_INFORMATION)) == inserts + updates, (
+        f"Information rows: {outcome.log}"
+    )
+    assert len(outcome.log_rows(SEVERITY_ERROR)) == fails, f"Error rows (one per failed item): {outcome.log}"
+
+
+def read(client: NorceClient, operation: str, *, seed: int, accept: str = JSON, **params: Any) -> Any:
+    """A Customer Service 1.1 read that must answer 200; returns the JSON body (None for `null`)."""
+    response = client.call(operation, params=params, accept=accept)
+    assert response.status_code == 200, (
+        f"{operation} failed{explain(client, response, operation=operation, seed=seed)}"
+    )
+    return response.json()
+
+
+def customer_by_code(
+    client: NorceClient, code: str, *, seed: int, include_companies: bool | None = None
+) -> Any:
+    params: dict[str, Any] = {"code": code}
+    if include_companies is not None:
+        params["includeCompanies"] = "true" if include_companies else "false"
+    return read(client, "GetCustomerByCode", seed=seed, **params)
+
+
+def company_by_code(client: NorceClient, code: str, *, seed: int) -> Any:
+    return read(client, "GetCompanyByCode", seed=seed, code=code)
+
+
+# -- Hypothesis inside a test, seeded from --seed --------------------------------------------------------
+
+
+def run_property(
+    check: Callable[[Any], None], strategy: st.SearchStrategy[Any], *, seed: int, max_examples: int | None
+) -> None:
+    """Run `check` over `strategy` with the run's seed: the same --seed replays the same examples."""
+
+    @hypothesis_seed(seed)
+    @settings(
+        max_examples=max_examples or DEFAULT_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    )
+    @given(strategy)
+    def property_test(value: Any) -> None:
+        check(value)
+
+    property_test()
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)[:500]

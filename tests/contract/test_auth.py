@@ -1,0 +1,118 @@
+"""Authentication on every operation of both APIs (ARCHITECTURE.md "Auth", reference §4.3, Q10).
+
+No credentials, or a wrong bearer token, must get 401 with `WWW-Authenticate` on every operation in the
+vendored specs; Connect also accepts the legacy `Basic base64(<applicationId>:<secretKey>)`, and a wrong
+Basic secret is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.auth import APPLICATION_ID_HEADER, basic_headers
+from contracts.client import NorceClient
+from contracts.header import HEADER_NAME, CustomerHeader, to_json
+from contracts.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, Operation, load_spec
+from tests.contract.flows import JSON, explain
+
+pytestmark = pytest.mark.contract
+
+WRONG_TOKEN = "not-a-valid-token"
+WRONG_SECRET = "00000000-0000-0000-0000-000000000000"
+SAMPLE_VALUES = {"integer": 1, "boolean": "true", "number": 1}
+
+
+def _operations() -> list[tuple[str, Operation]]:
+    return [("connect", op) for op in load_spec(CONNECT_SPEC).operations()] + [
+        ("customer", op) for op in load_spec(CUSTOMER_SERVICE_SPEC).operations()
+    ]
+
+
+def _params() -> list[Any]:
+    """POSTs carry the `writes` marker: a read-only tenant's guard refuses them, credentials or not."""
+    return [
+        pytest.param(api, op, id=op.operation_id, marks=[pytest.mark.writes] if op.method == "post" else [])
+        for api, op in _operations()
+    ]
+
+
+OPERATIONS = _params()
+
+
+def request_parts(api: str, operation: Operation) -> dict[str, Any]:
+    """A well-formed request for the operation (required query parameters, a small body), minus credentials:
+    only the credentials decide the answer."""
+    spec = load_spec(CONNECT_SPEC if api == "connect" else CUSTOMER_SERVICE_SPEC)
+    params: dict[str, Any] = {}
+    headers: dict[str, str] = {"Accept": JSON}
+    for raw in operation.definition.get("parameters", []):
+        parameter = spec.resolve(raw)
+        if parameter.get("in") == "query" and parameter.get("required"):
+            kind = spec.resolve(parameter.get("schema", {})).get("type")
+            params[parameter["name"]] = SAMPLE_VALUES.get(kind if isinstance(kind, str) else "", "x")
+    content = None
+    if "requestBody" in operation.definition:
+        headers["Content-Type"] = JSON
+        body: Any = [] if operation.operation_id.startswith("Import") else {}
+        content = json.dumps(body).encode()
+    if operation.operation_id == "ImportCompanies":
+        headers[HEADER_NAME] = to_json(CustomerHeader(1, company_fields=(2,)))
+    elif operation.operation_id == "ImportCustomers":
+        headers[HEADER_NAME] = to_json(CustomerHeader(1, customer_fields=(2,)))
+    return {"params": params, "headers": headers, "content": content}
+
+
+def send_unauthenticated(
+    client: NorceClient, api: str, operation: Operation, credentials: dict[str, str]
+) -> httpx.Response:
+    base = client.target.connect_url if api == "connect" else client.target.customer_url
+    parts = request_parts(api, operation)
+    parts["headers"].update(credentials)
+    return client.raw(operation.method.upper(), base + operation.path, authenticate=False, **parts)
+
+
+def assert_unauthorized(client: NorceClient, response: httpx.Response, operation: str, seed: int) -> None:
+    context = explain(client, response, operation=operation, seed=seed)
+    assert response.status_code == 401, f"expected 401{context}"
+    assert response.headers.get("WWW-Authenticate"), f"401 without WWW-Authenticate{context}"
+
+
+@pytest.mark.parametrize(("api", "operation"), OPERATIONS)
+def test_no_credentials_get_401(norce: NorceClient, norce_seed: int, api: str, operation: Operation) -> None:
+    response = send_unauthenticated(norce, api, operation, {})
+    assert_unauthorized(norce, response, operation.operation_id, norce_seed)
+
+
+@pytest.mark.parametrize(("api", "operation"), OPERATIONS)
+def test_wrong_token_gets_401(norce: NorceClient, norce_seed: int, api: str, operation: Operation) -> None:
+    application_id = norce.target.credentials.application_id or "1"
+    credentials = {"Authorization": f"Bearer {WRONG_TOKEN}", APPLICATION_ID_HEADER: application_id}
+    response = send_unauthenticated(norce, api, operation, credentials)
+    assert_unauthorized(norce, response, operation.operation_id, norce_seed)
+
+
+def _basic_credentials(client: NorceClient) -> tuple[str, str]:
+    credentials = client.target.credentials
+    if not credentials.has_basic:
+        pytest.fail("legacy Basic credentials are not configured (NORCE_BASIC_APPLICATION_ID/SECRET_KEY)")
+    return credentials.basic_application_id or "", credentials.basic_secret_key or ""
+
+
+def test_legacy_basic_works_on_connect(norce: NorceClient, norce_seed: int) -> None:
+    application_id, secret = _basic_credentials(norce)
+    job_list = load_spec(CONNECT_SPEC).operation("JobList")
+    response = send_unauthenticated(norce, "connect", job_list, basic_headers(application_id, secret))
+    assert response.status_code == 200, (
+        f"Basic rejected{explain(norce, response, operation='JobList', seed=norce_seed)}"
+    )
+
+
+def test_wrong_basic_secret_gets_401(norce: NorceClient, norce_seed: int) -> None:
+    application_id, _ = _basic_credentials(norce)
+    job_list = load_spec(CONNECT_SPEC).operation("JobList")
+    response = send_unauthenticated(norce, "connect", job_list, basic_headers(application_id, WRONG_SECRET))
+    assert_unauthorized(norce, response, "JobList", norce_seed)

@@ -1,0 +1,343 @@
+"""End-to-end import semantics: import through Connect 4.0, wait for the job, read back through Customer
+Service 1.1, and compare with what the header said should change.
+
+Every expectation is quoted from docs/import-semantics.md (and reference §3-§4), never from a server. All data
+is created under the run namespace (codes and e-mails start with the run prefix) and recorded in the ledger
+by the client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contracts.client import NorceClient
+from contracts.namespace import RunNamespace
+from contracts.strategies import encode_body
+from tests.contract.flows import (
+    APPLICATION_KEY,
+    XML,
+    assert_job_counts,
+    company_by_code,
+    company_header,
+    customer_by_code,
+    customer_header,
+    error_keys,
+    explain,
+    read,
+    run_import,
+    serialize,
+)
+
+pytestmark = [pytest.mark.contract, pytest.mark.writes]
+
+INSERT_FIELDS = ("Code", "FirstName", "LastName", "EmailAddress")
+
+
+def new_customer(ns: RunNamespace, **extra: Any) -> dict[str, Any]:
+    return {
+        "Code": ns.code("cust"),
+        "FirstName": "Anna",
+        "LastName": "Berg",
+        "EmailAddress": ns.email("cust"),
+        **extra,
+    }
+
+
+def create_companies(norce: NorceClient, ns: RunNamespace, seed: int, count: int) -> list[str]:
+    codes = [ns.code("co") for _ in range(count)]
+    items = [
+        {"ApplicationKey": APPLICATION_KEY, "Code": c, "Name": f"Co {c}", "OrganizationNo": ns.code("org")}
+        for c in codes
+    ]
+    outcome = run_import(
+        norce, "ImportCompanies", items, company_header("Code", "Name", "OrganizationNo"), seed=seed
+    )
+    assert_job_counts(outcome, total=count, inserts=count, updates=0, fails=0)
+    return codes
+
+
+def company_codes(customer: dict[str, Any]) -> set[str]:
+    return {c.get("Code") for c in customer.get("Companies") or []}
+
+
+def test_insert_counts_validation_failures_and_reads_back(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """NrOfItemsInTotal = items sent; an item without identity fails initial validation and is logged;
+    Totals = Inserts + Updates + Fail; every valid item exists afterwards with the values sent."""
+    valid = [new_customer(run_namespace) for _ in range(3)]
+    no_identity = {"FirstName": "Nobody", "LastName": "Known"}
+    outcome = run_import(
+        norce, "ImportCustomers", [*valid, no_identity], customer_header(*INSERT_FIELDS), seed=norce_seed
+    )
+    assert_job_counts(outcome, total=4, inserts=3, updates=0, fails=1, validation_failures=1)
+    assert [row.get("ImportedRow") for row in outcome.log_rows(3)] == ["3"], (
+        f"Error row must name item 3: {outcome.log}"
+    )
+    for item in valid:
+        customer = customer_by_code(norce, item["Code"], seed=norce_seed)
+        assert customer is not None, f"{item['Code']} was imported but GetCustomerByCode answers null"
+        observed = {k: customer.get(k) for k in ("Code", "FirstName", "LastName", "Email", "IsActive")}
+        expected = {
+            **{k: item[k] for k in ("Code", "FirstName", "LastName")},
+            "Email": item["EmailAddress"],
+            "IsActive": True,
+        }
+        assert observed == expected, "new customers get the values sent and IsActive = true"
+
+
+def test_update_writes_only_listed_fields(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """Only listed fields are written; a listed field absent leaves the value; a listed null clears it."""
+    item = new_customer(run_namespace, PhoneNumber="+46700000001", CellPhoneNumber="+46700000002")
+    run_import(
+        norce,
+        "ImportCustomers",
+        [item],
+        customer_header(*INSERT_FIELDS, "PhoneNumber", "CellPhoneNumber"),
+        seed=norce_seed,
+    )
+    update = {"Code": item["Code"], "FirstName": "Changed", "LastName": "NotListed", "PhoneNumber": None}
+    header = customer_header("Code", "FirstName", "PhoneNumber", "CellPhoneNumber")  # LastName unlisted
+    outcome = run_import(norce, "ImportCustomers", [update], header, seed=norce_seed)
+    assert_job_counts(outcome, total=1, inserts=0, updates=1, fails=0)
+    customer = customer_by_code(norce, item["Code"], seed=norce_seed)
+    observed = {k: customer.get(k) for k in ("FirstName", "LastName", "Email", "Phone", "CellPhone")}
+    expected = {
+        "FirstName": "Changed",
+        "LastName": "Berg",
+        "Email": item["EmailAddress"],
+        "Phone": None,
+        "CellPhone": "+46700000002",
+    }
+    assert observed == expected
+
+
+def test_insert_without_required_fields_fails_in_processing(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """An insert needs Code, FirstName, LastName, EmailAddress listed and present: otherwise Fail+1, an
+    Error log row, StatusId 4 when every item failed, and nothing is created."""
+    item = new_customer(run_namespace)
+    outcome = run_import(
+        norce, "ImportCustomers", [item], customer_header("Code", "FirstName", "LastName"), seed=norce_seed
+    )
+    assert_job_counts(outcome, total=1, inserts=0, updates=0, fails=1)
+    assert customer_by_code(norce, item["Code"], seed=norce_seed) is None
+
+
+def test_empty_import_is_a_job_with_zero_items(norce: NorceClient, norce_seed: int) -> None:
+    outcome = run_import(norce, "ImportCustomers", [], customer_header(*INSERT_FIELDS), seed=norce_seed)
+    assert_job_counts(outcome, total=0, inserts=0, updates=0, fails=0)
+
+
+def test_xml_body_and_xml_header_import(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """The same semantics with an XML body (ArrayOfCustomer) and the DataContract XML header."""
+    item = new_customer(run_namespace)
+    header = customer_header(*INSERT_FIELDS)
+    body = encode_body("ImportCustomers", [item], XML)
+    outcome = run_import(
+        norce, "ImportCustomers", body, serialize(header, "xml"), seed=norce_seed, media_type=XML
+    )
+    assert_job_counts(outcome, total=1, inserts=1, updates=0, fails=0)
+    assert customer_by_code(norce, item["Code"], seed=norce_seed)["FirstName"] == item["FirstName"]
+
+
+def _selected_flag_ids(customer: dict[str, Any]) -> set[int]:
+    return {f["Id"] for f in customer.get("Flags") or [] if f.get("IsSelected", True)}
+
+
+@pytest.mark.parametrize("preserve", [True, False], ids=["PreserveFlags", "replace"])
+def test_preserve_flags(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, preserve: bool
+) -> None:
+    """Without PreserveFlags the sent set replaces the existing flags; with it, flags not sent stay."""
+    item = new_customer(
+        run_namespace, Flags=[{"Code": run_namespace.code("flag")}, {"Code": run_namespace.code("flag")}]
+    )
+    run_import(norce, "ImportCustomers", [item], customer_header(*INSERT_FIELDS, "Flags"), seed=norce_seed)
+    before = _selected_flag_ids(customer_by_code(norce, item["Code"], seed=norce_seed))
+    assert len(before) == 2, "both imported flags are set"
+    fields = ("Code", "Flags", "PreserveFlags") if preserve else ("Code", "Flags")
+    update = {"Code": item["Code"], "Flags": [{"Code": run_namespace.code("flag")}]}
+    run_import(norce, "ImportCustomers", [update], customer_header(*fields), seed=norce_seed)
+    after = _selected_flag_ids(customer_by_code(norce, item["Code"], seed=norce_seed))
+    if preserve:
+        assert before < after and len(after) == 3, f"PreserveFlags keeps flags not sent: {before} -> {after}"
+    else:
+        assert len(after) == 1 and not (after & before), (
+            f"the sent set replaces the flags: {before} -> {after}"
+        )
+
+
+@pytest.mark.parametrize("delta", [True, False], ids=["IsCompanyListDelta", "full-list"])
+def test_company_list_delta(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, delta: bool
+) -> None:
+    """IsCompanyListDelta false (default): relations not in the list are removed; true: only added."""
+    first, second, third = create_companies(norce, run_namespace, norce_seed, 3)
+    item = new_customer(run_namespace, Companies=[{"Code": first}, {"Code": second}])
+    run_import(
+        norce, "ImportCustomers", [item], customer_header(*INSERT_FIELDS, "Companies"), seed=norce_seed
+    )
+    assert company_codes(customer_by_code(norce, item["Code"], seed=norce_seed, include_companies=True)) == {
+        first,
+        second,
+    }
+    update = {"Code": item["Code"], "Companies": [{"Code": third}], "IsCompanyListDelta": delta}
+    run_import(norce, "ImportCustomers", [update], customer_header("Code", "Companies"), seed=norce_seed)
+    after = company_codes(customer_by_code(norce, item["Code"], seed=norce_seed, include_companies=True))
+    assert after == ({first, second, third} if delta else {third})
+
+
+@pytest.mark.parametrize("delta", [True, False], ids=["IsCustomerListDelta", "full-list"])
+def test_customer_list_delta(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, delta: bool
+) -> None:
+    """Company.Customers with IsCustomerListDelta false removes customers not listed; true only adds."""
+    customers = [new_customer(run_namespace) for _ in range(3)]
+    run_import(norce, "ImportCustomers", customers, customer_header(*INSERT_FIELDS), seed=norce_seed)
+    (code,) = create_companies(norce, run_namespace, norce_seed, 1)
+    header = company_header("Code", "Customers", customers=("Code",))
+    first = {
+        "ApplicationKey": APPLICATION_KEY,
+        "Code": code,
+        "Customers": [{"Code": c["Code"]} for c in customers[:2]],
+    }
+    run_import(norce, "ImportCompanies", [first], header, seed=norce_seed)
+    second = {**first, "Customers": [{"Code": customers[2]["Code"]}], "IsCustomerListDelta": delta}
+    run_import(norce, "ImportCompanies", [second], header, seed=norce_seed)
+    company = company_by_code(norce, code, seed=norce_seed)
+    members = read(norce, "ListCustomerByCompany", seed=norce_seed, id=company["Id"])
+    expected = {c["Code"] for c in customers} if delta else {customers[2]["Code"]}
+    assert {c["Code"] for c in members} == expected
+
+
+def test_matching_by_email_without_search_only_by_code(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """Without SearchOnlyByCode an item with only EmailAddress matches the existing customer (update), and a
+    new Code with an existing e-mail cannot be inserted (duplicate e-mail)."""
+    existing = new_customer(run_namespace)
+    run_import(norce, "ImportCustomers", [existing], customer_header(*INSERT_FIELDS), seed=norce_seed)
+    by_email = {"EmailAddress": existing["EmailAddress"], "FirstName": "MatchedByEmail"}
+    outcome = run_import(
+        norce, "ImportCustomers", [by_email], customer_header("EmailAddress", "FirstName"), seed=norce_seed
+    )
+    assert_job_counts(outcome, total=1, inserts=0, updates=1, fails=0)
+    assert customer_by_code(norce, existing["Code"], seed=norce_seed)["FirstName"] == "MatchedByEmail"
+    duplicate = new_customer(run_namespace, EmailAddress=existing["EmailAddress"])
+    outcome = run_import(
+        norce, "ImportCustomers", [duplicate], customer_header(*INSERT_FIELDS), seed=norce_seed
+    )
+    assert_job_counts(outcome, total=1, inserts=0, updates=0, fails=1)
+    assert customer_by_code(norce, duplicate["Code"], seed=norce_seed) is None
+
+
+def test_search_only_by_code(norce: NorceClient, run_namespace: RunNamespace, norce_seed: int) -> None:
+    """With SearchOnlyByCode a duplicate e-mail is allowed, and EmailAddress alone is no identity."""
+    existing = new_customer(run_namespace)
+    run_import(norce, "ImportCustomers", [existing], customer_header(*INSERT_FIELDS), seed=norce_seed)
+    header = customer_header(*INSERT_FIELDS, "SearchOnlyByCode")
+    duplicate = new_customer(run_namespace, EmailAddress=existing["EmailAddress"])
+    outcome = run_import(norce, "ImportCustomers", [duplicate], header, seed=norce_seed)
+    assert_job_counts(outcome, total=1, inserts=1, updates=0, fails=0)
+    assert customer_by_code(norce, duplicate["Code"], seed=norce_seed)["Email"] == existing["EmailAddress"]
+    only_email = {"EmailAddress": existing["EmailAddress"], "FirstName": "X", "LastName": "Y"}
+    outcome = run_import(norce, "ImportCustomers", [only_email], header, seed=norce_seed)
+    assert_job_counts(outcome, total=1, inserts=0, updates=0, fails=1, validation_failures=1)
+
+
+def login(norce: NorceClient, login_name: str, password: str) -> Any:
+    return norce.call("LoginPost", json={"LoginName": login_name, "Password": password})
+
+
+def _account_item(ns: RunNamespace, login_name: str, password: str, status: int, role: str) -> dict[str, Any]:
+    account = {
+        "ApplicationKey": APPLICATION_KEY,
+        "LoginName": login_name,
+        "Password": password,
+        "Status": status,
+        "Roles": [{"Code": role}],
+    }
+    return new_customer(ns, Accounts=[account])
+
+
+def _role_ids(norce: NorceClient, seed: int) -> dict[str, int]:
+    return {r["Code"]: r["Id"] for r in read(norce, "ListAccountRoles", seed=seed)}
+
+
+def test_create_only_account_fields_change_only_on_create(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """PasswordCreateOnly, StatusCreateOnly and RolesCreateOnly apply when the account is created only."""
+    login_name = run_namespace.email("login")
+    header = customer_header(
+        *INSERT_FIELDS, "Accounts", accounts=("PasswordCreateOnly", "StatusCreateOnly", "RolesCreateOnly")
+    )
+    created = _account_item(run_namespace, login_name, "First-Pass-1", 1, "User")
+    run_import(norce, "ImportCustomers", [created], header, seed=norce_seed)
+    roles = _role_ids(norce, norce_seed)
+    first = customer_by_code(norce, created["Code"], seed=norce_seed)
+    assert first["Account"]["LoginName"] == login_name and first["Account"]["IsActive"] is True
+    assert first["Account"]["Roles"] == [roles["User"]]
+    again = {
+        **_account_item(run_namespace, login_name, "Second-Pass-2", 2, "Administrator"),
+        "Code": created["Code"],
+    }
+    run_import(norce, "ImportCustomers", [again], header, seed=norce_seed)
+    account = customer_by_code(norce, created["Code"], seed=norce_seed)["Account"]
+    assert (account["IsActive"], account["Roles"]) == (True, [roles["User"]]), (
+        "create-only fields changed on update"
+    )
+    ok = login(norce, login_name, "First-Pass-1")
+    assert ok.status_code == 200 and ok.json()["Code"] == created["Code"], explain(
+        norce, ok, operation="LoginPost", seed=norce_seed
+    )
+    wrong = login(norce, login_name, "Second-Pass-2")
+    assert wrong.status_code == 400 and error_keys(wrong) == ["LoginFailed"], explain(
+        norce, wrong, operation="LoginPost", seed=norce_seed
+    )
+
+
+def test_status_and_roles_always_update(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """Status (1) and Roles (3) apply on every import; without PasswordCreateOnly no password is set."""
+    login_name = run_namespace.email("login")
+    header = customer_header(*INSERT_FIELDS, "Accounts", accounts=("Status", "Roles"))
+    created = _account_item(run_namespace, login_name, "Never-Set-1", 1, "User")
+    run_import(norce, "ImportCustomers", [created], header, seed=norce_seed)
+    roles = _role_ids(norce, norce_seed)
+    again = {
+        **_account_item(run_namespace, login_name, "Never-Set-1", 2, "Administrator"),
+        "Code": created["Code"],
+    }
+    run_import(norce, "ImportCustomers", [again], header, seed=norce_seed)
+    account = customer_by_code(norce, created["Code"], seed=norce_seed)["Account"]
+    assert (account["IsActive"], account["Roles"]) == (False, [roles["Administrator"]])
+    refused = login(norce, login_name, "Never-Set-1")
+    assert refused.status_code == 400 and error_keys(refused) == ["LoginFailed"], explain(
+        norce, refused, operation="LoginPost", seed=norce_seed
+    )
+
+
+def test_update_account_status(norce: NorceClient, run_namespace: RunNamespace, norce_seed: int) -> None:
+    """UpdateAccountStatus sets the customer's account IsActive (and returns the Customer)."""
+    header = customer_header(*INSERT_FIELDS, "Accounts", accounts=("PasswordCreateOnly", "Status"))
+    created = _account_item(run_namespace, run_namespace.email("login"), "Pass-Word-3", 1, "User")
+    run_import(norce, "ImportCustomers", [created], header, seed=norce_seed)
+    customer_id = customer_by_code(norce, created["Code"], seed=norce_seed)["Id"]
+    for active in (False, True):
+        params = {"customerId": customer_id, "isActive": str(active).lower(), "updatedBy": 1}
+        response = norce.call("UpdateAccountStatus", params=params)
+        assert response.status_code == 200, explain(
+            norce, response, operation="UpdateAccountStatus", seed=norce_seed
+        )
+        assert response.json()["Account"]["IsActive"] is active
+        assert customer_by_code(norce, created["Code"], seed=norce_seed)["Account"]["IsActive"] is active

@@ -1,0 +1,40 @@
+"""Schemathesis property tests over every Connect 4.0 operation (imports and the Job service).
+
+Positive and negative cases, all built-in checks (not_a_server_error, status_code_conformance,
+content_type_conformance, response_schema_conformance, response_headers_conformance, negative_data_rejection,
+positive_data_acceptance, missing_required_header, ignored_auth, ...) plus the suite's own checks
+(contracts.checks), once with `Accept: application/json` and once with `Accept: application/xml`.
+Accept is passed per call (`headers=`): Schemathesis never negotiates it (schemathesis-4.md §0.5, §5.3).
+Import bodies in XML go through the suite's serializer (contracts.serializers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contracts.auth import AuthSession
+from contracts.spec import CONNECT_SPEC
+from contracts.target import Target
+from tests.contract.conftest import collection_settings
+from tests.contract.schemas import ACCEPTS, NORCE_CHECKS, call_headers, load_schema
+
+pytestmark = pytest.mark.contract
+
+schema = load_schema(CONNECT_SPEC, collection_settings())
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+@schema.include(method="GET").parametrize()
+def test_connect_reads(case: Any, accept: str, target: Target, norce_auth: AuthSession) -> None:
+    headers = call_headers(norce_auth, target.connect_auth, accept)
+    case.call_and_validate(base_url=target.connect_url, headers=headers, additional_checks=NORCE_CHECKS)
+
+
+@pytest.mark.writes
+@pytest.mark.parametrize("accept", ACCEPTS)
+@schema.include(method="POST").parametrize()
+def test_connect_imports(case: Any, accept: str, target: Target, norce_auth: AuthSession) -> None:
+    headers = call_headers(norce_auth, target.connect_auth, accept)
+    case.call_and_validate(base_url=target.connect_url, headers=headers, additional_checks=NORCE_CHECKS)

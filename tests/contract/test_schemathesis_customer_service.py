@@ -1,0 +1,37 @@
+"""Schemathesis property tests over every Customer Service 1.1 operation, in JSON and XML.
+
+Same shape as the Connect module: positive and negative cases, all built-in checks plus contracts.checks,
+`Accept` per call. Reads (GET) and writes (POST) are separate tests so a read-only tenant run keeps the reads;
+the writes carry the `writes` marker and are deselected there by the plugin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contracts.auth import AuthSession
+from contracts.spec import CUSTOMER_SERVICE_SPEC
+from contracts.target import Target
+from tests.contract.conftest import collection_settings
+from tests.contract.schemas import ACCEPTS, NORCE_CHECKS, call_headers, load_schema
+
+pytestmark = pytest.mark.contract
+
+schema = load_schema(CUSTOMER_SERVICE_SPEC, collection_settings())
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+@schema.include(method="GET").parametrize()
+def test_customer_service_reads(case: Any, accept: str, target: Target, norce_auth: AuthSession) -> None:
+    headers = call_headers(norce_auth, "oauth", accept)
+    case.call_and_validate(base_url=target.customer_url, headers=headers, additional_checks=NORCE_CHECKS)
+
+
+@pytest.mark.writes
+@pytest.mark.parametrize("accept", ACCEPTS)
+@schema.include(method="POST").parametrize()
+def test_customer_service_writes(case: Any, accept: str, target: Target, norce_auth: AuthSession) -> None:
+    headers = call_headers(norce_auth, "oauth", accept)
+    case.call_and_validate(base_url=target.customer_url, headers=headers, additional_checks=NORCE_CHECKS)

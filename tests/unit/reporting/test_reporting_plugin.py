@@ -1,0 +1,255 @@
+"""The reporting plugin end to end: a tiny fake contract suite run with pytester (in-process, fast)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+PLANTED_SECRET = "planted-client-secret-4711"
+
+CONFTEST = """
+pytest_plugins = ["contracts.pytest_plugin", "contracts.reporting"]
+"""
+
+FAKE_SUITE = """
+import pytest
+from contracts import reporting
+from contracts.reporting import case_param
+
+pytestmark = pytest.mark.contract
+
+
+def test_get_customer():
+    reporting.record_check("GetCustomer", "application/json", "status_code_conformance", True)
+    reporting.record_check("GetCustomer", "application/json", "json_schema_conformance", True)
+    reporting.record_check("GetCustomer", "application/json", "not_a_server_error", True)
+    reporting.record_check("GetCustomer", "application/xml; charset=utf-8", "xml_xsd_conformance", True)
+    reporting.record_header_rule("HDR-PRESENT", "pass", operation="ImportCompanies")
+    reporting.record_header_enums('{"AccountId":1,"CompanyFieldsThatAreSet":[2,"Name"]}')
+    reporting.record_header_enums(
+        '<CustomerHeader xmlns="Enferno.Services.StormConnect.Contracts.Customer">'
+        '<AccountId xmlns="Enferno.Services.StormConnect.Contracts">1</AccountId>'
+        '<CustomerFieldsThatAreSet><CustomerField>19</CustomerField></CustomerFieldsThatAreSet>'
+        '</CustomerHeader>'
+    )
+
+
+@pytest.mark.parametrize(
+    "rule", [case_param("HDR-DEP-ACCOUNTS", operation="ImportCustomers", rule="HDR-DEP-ACCOUNTS",
+                        media_type="application/xml")]
+)
+def test_rule(rule):
+    reporting.record_check(
+        "ImportCustomers", "application/xml", "header_rule_oracle", False, rule,
+        "expected 400 HDR-DEP-ACCOUNTS, got 200; sent Authorization: Bearer tok-abcdef123456",
+        curl="curl -X POST http://127.0.0.1/commerce/connect/4.0/Customer/ImportCustomers",
+    )
+    reporting.record_header_rule(rule, "fail", operation="ImportCustomers")
+    assert False, "header rule not enforced"
+
+
+def test_plain_assertion():
+    reporting.note_request("curl -X GET 'http://127.0.0.1/commerce/customer/1.1/GetCompany?id=7'")
+    reporting.record_check("GetCompany", "application/json", "status_code_conformance", True)
+    assert 1 == 2, "company name differs"
+"""
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    for name in ("NORCE_TARGET", "NORCE_CLIENT_SECRET", "NORCE_EMULATOR_APP"):
+        monkeypatch.delenv(name, raising=False)
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_fake_contract=FAKE_SUITE)
+    return pytester
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest(
+        "--seed", "1234", "--junitxml=reports/junit.xml", "-p", "no:cacheprovider", *args
+    )
+
+
+def read(pytester: pytest.Pytester, name: str) -> str:
+    return (pytester.path / "reports" / name).read_text(encoding="utf-8")
+
+
+def test_summary_markdown_has_run_data_counts_coverage_and_failures(suite: pytest.Pytester) -> None:
+    result = run(suite)
+    result.assert_outcomes(passed=1, failed=2)
+    summary = read(suite, "summary.md")
+    assert "- seed: `1234`" in summary
+    assert "- target: `emulator`" in summary
+    assert "- checks: 6 run, 5 passed, 1 failed" in summary
+    assert "| GetCustomer | json | 3 | 3 | 0 |" in summary
+    assert "| GetCustomer | xml | 1 | 1 | 0 |" in summary
+    assert "| ImportCustomers | xml | 1 | 0 | 1 |" in summary
+    assert "| HDR-PRESENT | yes | pass x1 |" in summary
+    assert "| HDR-DEP-ACCOUNTS | yes | fail x1 |" in summary
+    assert "| HDR-SYNTAX | no | - |" in summary
+    assert "## Header rules (2/14 exercised)" in summary
+    assert "| 2 | Code | yes |  |  |" in summary  # CompanyField 2 as an integer
+    assert "| 4 | Name |  | yes |  |" in summary  # CompanyField 4 by name
+    assert "| 19 | Companies |  |  | yes |" in summary  # CustomerField 19 in an XML header
+    assert "| 3 | OrganizationNo |  |  |  |" in summary  # never sent
+
+
+def test_failure_entries_carry_curl_replay_and_redacted_message(suite: pytest.Pytester) -> None:
+    run(suite)
+    summary = read(suite, "summary.md")
+    assert "### 1. ImportCustomers [xml] HDR-DEP-ACCOUNTS" in summary
+    assert "curl -X POST http://127.0.0.1/commerce/connect/4.0/Customer/ImportCustomers" in summary
+    assert "norce-contracts run --seed 1234 -k 'test_rule[ImportCustomers-xml-HDR-DEP-ACCOUNTS]'" in summary
+    assert "tok-abcdef123456" not in summary and "Bearer [REDACTED]" in summary
+    # A failure no check recorded: the test's own message and its last request.
+    assert "company name differs" in summary
+    assert "curl -X GET 'http://127.0.0.1/commerce/customer/1.1/GetCompany?id=7'" in summary
+    assert "norce-contracts run --seed 1234 -k test_plain_assertion" in summary
+    failures = sorted((suite.path / "reports" / "failures").glob("*.txt"))
+    assert [f.name for f in failures] == [
+        "001-ImportCustomers-HDR-DEP-ACCOUNTS.txt",
+        "002-GetCompany-test.txt",
+    ]
+    text = failures[0].read_text(encoding="utf-8")
+    assert "rule: HDR-DEP-ACCOUNTS" in text and "replay:\nnorce-contracts run --seed 1234" in text
+
+
+def test_html_is_self_contained_and_has_the_same_tables(suite: pytest.Pytester) -> None:
+    run(suite)
+    page = read(suite, "summary.html")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "<link" not in page
+    assert '<td>GetCustomer</td><td>json</td><td class="num">3</td>' in page
+    assert '<tr class="bad"><td>HDR-DEP-ACCOUNTS</td><td>yes</td><td>fail x1</td></tr>' in page
+    assert '<tr class="missing"><td>HDR-SYNTAX</td><td>no</td><td>-</td></tr>' in page
+    assert (
+        "norce-contracts run --seed 1234 -k &#x27;test_rule[ImportCustomers-xml-HDR-DEP-ACCOUNTS]&#x27;"
+        in page
+    )
+
+
+def test_junit_has_one_case_per_operation_and_rule_with_properties(suite: pytest.Pytester) -> None:
+    run(suite)
+    root = ET.fromstring(read(suite, "junit.xml"))
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    assert "test_rule[ImportCustomers-xml-HDR-DEP-ACCOUNTS]" in cases
+    properties = {
+        p.get("name"): p.get("value")
+        for p in cases["test_rule[ImportCustomers-xml-HDR-DEP-ACCOUNTS]"].iter("property")
+    }
+    assert properties["seed"] == "1234"
+    assert properties["target"] == "emulator"
+    assert properties["operation"] == "ImportCustomers"
+    assert properties["rule_id"] == "HDR-DEP-ACCOUNTS"
+    assert properties["media_type"] == "xml"
+    assert properties["checks_failed"] == "1"
+
+
+def test_progress_line_per_operation_unless_quiet(suite: pytest.Pytester) -> None:
+    result = run(suite)
+    result.stdout.fnmatch_lines(
+        [
+            "norce: GetCustomer [json,xml] tests 1, checks 4, failed 0",
+            "norce: ImportCustomers [xml] tests 1, checks 1, failed 1",
+            "norce: GetCompany [json] tests 1, checks 1, failed 0",
+        ]
+    )
+    quiet = run(suite, "-q")
+    assert not re.search(r"^norce: ", quiet.stdout.str(), re.MULTILINE)
+    assert "norce-contracts: reports in reports/" in quiet.stdout.str()
+
+
+def test_secret_scan_fails_a_green_run_that_leaked_a_secret(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NORCE_CLIENT_SECRET", PLANTED_SECRET)
+    monkeypatch.delenv("NORCE_TARGET", raising=False)
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_leak=f"""
+        import pathlib
+        import pytest
+
+        @pytest.mark.contract
+        def test_writes_a_report_file():
+            path = pathlib.Path("reports") / "debug.txt"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text("Authorization: Basic {PLANTED_SECRET}\\n")
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        ["*SECRET LEAK: 1 secret occurrence(s)*", "*debug.txt:1: contains NORCE_CLIENT_SECRET*"]
+    )
+    assert PLANTED_SECRET not in result.stdout.str()
+
+
+def test_secret_scan_passes_clean_output_even_when_secrets_were_recorded(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NORCE_CLIENT_SECRET", PLANTED_SECRET)
+    monkeypatch.delenv("NORCE_TARGET", raising=False)
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_clean=f"""
+        import pytest
+        from contracts import reporting
+
+        @pytest.mark.contract
+        def test_records_a_secret_in_a_detail():
+            reporting.register_secret("test password", "Pa55word-for-test")
+            reporting.record_check("Login", "application/json", "status_code_conformance", False, None,
+                                   "sent {PLANTED_SECRET} and Pa55word-for-test")
+        """
+    )
+    result = run(pytester)
+    assert result.ret == pytest.ExitCode.OK
+    assert "SECRET LEAK" not in result.stdout.str()
+    summary = read(pytester, "summary.md")
+    assert "sent [REDACTED] and [REDACTED]" in summary
+
+
+def test_unit_only_runs_leave_the_report_directory_alone(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_unit="def test_plain():\n    assert True\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.OK
+    assert not Path(pytester.path / "reports" / "summary.md").exists()
+
+
+def test_xdist_workers_are_merged_and_their_secrets_scanned(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two real workers (a subprocess run, ~4 s): events from both, a worker-only secret still caught."""
+    monkeypatch.delenv("NORCE_TARGET", raising=False)
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_spread="""
+        import pathlib
+        import pytest
+        from contracts import reporting
+
+        pytestmark = pytest.mark.contract
+
+        @pytest.mark.parametrize("n", range(6))
+        def test_check(n):
+            reporting.record_check(f"Op{n % 2}", "application/json", "c", n != 3)
+
+        def test_leak():
+            reporting.register_secret("test password", "worker-only-pass-99")
+            pathlib.Path("reports").mkdir(exist_ok=True)
+            pathlib.Path("reports/debug.txt").write_text("password=worker-only-pass-99")
+        """
+    )
+    result = pytester.runpytest_subprocess("-n", "2", "--seed", "5", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*SECRET LEAK*", "*debug.txt:1: contains test password#*"])
+    summary = read(pytester, "summary.md")
+    assert "| Op0 | json | 3 | 3 | 0 |" in summary and "| Op1 | json | 3 | 2 | 1 |" in summary
+    assert not (pytester.path / "reports" / ".norce-events").exists()
