@@ -1,0 +1,357 @@
+"""`make bench`: measure the suite and the emulator, write `docs/benchmarks.md`.
+
+Sections: machine; contract-suite wall time and Schemathesis cases/s (in-process ASGI and over HTTP);
+time to detect a fault; emulator import throughput against the parse-and-validate floor; the same seeded
+faults through plain `schemathesis run` for a side-by-side ratio. A section that cannot be measured says why.
+The mutation score section is kept (written by `make mutation`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+import xmlschema
+import yaml
+from starlette.testclient import TestClient
+
+from emulator.config import EmulatorConfig
+from emulator.http.app import create_app
+from tests.selfcheck import runner
+from tests.selfcheck.test_selfcheck_fast import FAST_CASES
+
+REPO = runner.REPO_ROOT
+BENCHMARKS = REPO / "docs" / "benchmarks.md"
+SELFCHECK_REPORT = REPO / "reports" / "selfcheck.md"
+CONNECT_SPEC = REPO / "openapi" / "connect-customer-4.0.yaml"
+CUSTOMER_SPEC = REPO / "openapi" / "customer-service-1.1.yaml"
+IMPORT_XSD = REPO / "openapi" / "xsd" / "connect-customer-import.xsd"
+CONNECT = "/commerce/connect/4.0"
+CUSTOMER = "/commerce/customer/1.1"
+XML_NS = "Enferno.Services.StormConnect.Contracts.Customer.Models"
+CREDENTIALS = {"client_id": "norce-emulator", "client_secret": "emulator-secret", "scope": "playground"}
+IMPORT_HEADER = json.dumps({"AccountId": 1, "CustomerFieldsThatAreSet": [2, 3, 6, 8]})
+MUTATION_MARKER = "## Mutation score"
+
+
+def section(title: str, body: Callable[[], list[str]]) -> list[str]:
+    """A section's lines, or one line saying why it could not be measured (the bench never dies halfway)."""
+    try:
+        lines = body()
+    except Exception as exc:
+        lines = [f"Not measured: {type(exc).__name__}: {str(exc)[:300]}"]
+    return [f"## {title}", "", *lines, ""]
+
+
+def machine() -> list[str]:
+    return [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M UTC}",
+        f"- Machine: `{' '.join(platform.uname())}`",
+        f"- CPUs: {os.cpu_count()}",
+        f"- Python: {platform.python_version()} ({sys.executable})",
+    ]
+
+
+def token_headers(client: Any, base: str = "") -> dict[str, str]:
+    form = {**CREDENTIALS, "grant_type": "client_credentials"}
+    token = client.post(f"{base}/identity/1.0/connect/token", data=form).json()["access_token"]
+    return {"Authorization": f"Bearer {token}", "application-id": "1"}
+
+
+# ---- contract suite and Schemathesis throughput ----
+
+
+def contract_suite() -> list[str]:
+    run = runner.run_suite((), seed=1, plan=runner.RunPlan(stop_first=False))
+    rate = run.tests_run / run.seconds if run.seconds else 0.0
+    return [
+        f"- `tests/contract` over HTTP (embedded emulator, seed 1): {run.seconds:.1f}s wall, "
+        f"{run.tests_run} test cases, {rate:.2f} cases/s, result {run.verdict}",
+    ]
+
+
+def schemathesis_rate(
+    app: Any | None, base_url: str, headers: dict[str, str], examples: int
+) -> tuple[int, float]:
+    """Generated cases per second over every Customer Service 1.1 operation (calls + default checks)."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    schema = schemathesis.openapi.from_path(str(CUSTOMER_SPEC))
+    schema.config.update(base_url=base_url)
+    if app is not None:
+        schema.app = app
+    count = 0
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @settings(
+            max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
+        @given(case=operation.as_strategy())
+        def call(case: Any) -> None:
+            nonlocal count
+            count += 1
+            # A finding is not a benchmark concern; the contract suite judges findings.
+            with contextlib.suppress(AssertionError, BaseExceptionGroup):
+                case.call_and_validate(headers=headers)
+
+        call()
+    return count, time.monotonic() - started
+
+
+def schemathesis_throughput(examples: int) -> list[str]:
+    app = create_app(EmulatorConfig(job_timing="immediate"))
+    with TestClient(app) as client:
+        headers = token_headers(client)
+    cases, seconds = schemathesis_rate(app, "http://testserver" + CUSTOMER, headers, examples)
+    lines = [
+        f"- In-process (ASGI, `schema.app = app`): {cases} cases in {seconds:.1f}s = {cases / seconds:.1f}/s"
+    ]
+    from contracts.embedded import EmbeddedServer
+
+    with EmbeddedServer() as base:
+        headers = token_headers(httpx.Client(timeout=10), base)
+        cases, seconds = schemathesis_rate(None, base + CUSTOMER, headers, examples)
+    lines.append(
+        f"- Over HTTP (uvicorn, loopback): {cases} cases in {seconds:.1f}s = {cases / seconds:.1f}/s"
+    )
+    lines.append(f"- Customer Service 1.1, all operations, {examples} examples each, default checks.")
+    return lines
+
+
+# ---- time to detect ----
+
+
+def detection() -> list[str]:
+    if SELFCHECK_REPORT.is_file():
+        summary = [line for line in SELFCHECK_REPORT.read_text().splitlines() if line.startswith("- ")]
+        return [f"From `{SELFCHECK_REPORT.relative_to(REPO)}`:", "", *summary[:4]]
+    names = [case.fault for case in FAST_CASES.values()]
+    runs = runner.fault_runs(names, seed=0, workers=2)
+    times = sorted(run.seconds for run in runs if run.verdict == "caught")
+    head = f"Sample of {len(runs)} faults (one per category; no selfcheck report yet): {len(times)} caught"
+    if not times:
+        return [head + "."]
+    return [head + f", median {statistics.median(times):.1f}s, worst {times[-1]:.1f}s to first failure."]
+
+
+# ---- import throughput ----
+
+
+def customers(count: int) -> list[dict[str, str]]:
+    return [
+        {
+            "Code": f"bench-{i}",
+            "EmailAddress": f"bench-{i}@example.test",
+            "FirstName": "Ada",
+            "LastName": "Bench",
+        }
+        for i in range(count)
+    ]
+
+
+def customers_xml(items: list[dict[str, str]]) -> bytes:
+    rows = "".join(
+        "<Customer>" + "".join(f"<{key}>{item[key]}</{key}>" for key in sorted(item)) + "</Customer>"
+        for item in items
+    )
+    declaration = '<?xml version="1.0" encoding="utf-8"?>'
+    return f'{declaration}<ArrayOfCustomer xmlns="{XML_NS}">{rows}</ArrayOfCustomer>'.encode()
+
+
+def import_seconds(body: bytes, media_type: str) -> float:
+    with TestClient(create_app(EmulatorConfig(job_timing="immediate"))) as client:
+        headers = {**token_headers(client), "Content-Type": media_type, "Accept": "application/json"}
+        headers["X-StormConnect-Header"] = IMPORT_HEADER
+        started = time.monotonic()
+        response = client.post(f"{CONNECT}/Customer/ImportCustomers", content=body, headers=headers)
+        seconds = time.monotonic() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"import answered {response.status_code}: {response.text[:200]}")
+    return seconds
+
+
+def json_floor_seconds(body: bytes) -> float:
+    spec = yaml.safe_load(CONNECT_SPEC.read_text())
+    schema = {"$ref": "#/components/schemas/ArrayOfCustomer", "components": spec["components"]}
+    validator = jsonschema.Draft202012Validator(schema)
+    started = time.monotonic()
+    validator.validate(json.loads(body))
+    return time.monotonic() - started
+
+
+def xml_floor_seconds(body: bytes) -> float:
+    schema = xmlschema.XMLSchema(str(IMPORT_XSD))
+    started = time.monotonic()
+    schema.validate(body.decode())
+    return time.monotonic() - started
+
+
+def import_throughput(count: int) -> list[str]:
+    items = customers(count)
+    json_body, xml_body = json.dumps(items).encode(), customers_xml(items)
+    rows = [
+        "| body | emulator import | parse+validate floor | emulator time / floor time |",
+        "|---|---|---|---|",
+    ]
+    for label, body, media, floor in (
+        ("JSON", json_body, "application/json", json_floor_seconds),
+        ("XML", xml_body, "application/xml", xml_floor_seconds),
+    ):
+        spent, least = import_seconds(body, media), floor(body)
+        rows.append(
+            f"| {count} customers, {label} | {count / spent:,.0f} items/s | {count / least:,.0f} items/s "
+            f"| {spent / least:.1f}x |"
+        )
+    return [
+        "Immediate job timing; one request through the ASGI app in-process; floor = json.loads + "
+        "jsonschema (JSON) or xmlschema validation (XML) of the same body.",
+        "",
+        *rows,
+    ]
+
+
+# ---- our suite against plain schemathesis run ----
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+FAILURE_SIGNATURE = re.compile(r"^(?:- (ST\d+ .+)|_+ ([A-Z]+ \S+) _+)$", re.MULTILINE)
+
+
+def schemathesis_findings(fault: str | None, budget: int) -> set[str]:
+    """Failure kinds and failing operations `schemathesis run` (default checks) reports against the emulator
+    served by `norce-emulator serve` with `fault` on (None = fault-free)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    scripts = Path(sys.executable).parent
+    command = [str(scripts / "norce-emulator"), "serve", "--port", str(port)]
+    command += ["--fault", fault] if fault else []
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    findings: set[str] = set()
+    try:
+        headers = _wait_for_token(base)
+        for spec, path in ((CONNECT_SPEC, CONNECT), (CUSTOMER_SPEC, CUSTOMER)):
+            st = [str(scripts / "schemathesis"), "run", str(spec), "--url", base + path]
+            st += ["--max-time", str(budget), "--seed", "1", "--generation-deterministic", "--no-color"]
+            for name, value in headers.items():
+                st += ["-H", f"{name}: {value}"]
+            result = subprocess.run(st, capture_output=True, text=True, timeout=budget * 4 + 60, check=False)
+            for match in FAILURE_SIGNATURE.finditer(result.stdout):
+                findings.add(f"{spec.name}: {match.group(1) or match.group(2)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return findings
+
+
+def _wait_for_token(base: str) -> dict[str, str]:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return token_headers(httpx.Client(timeout=5), base)
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def ours_caught() -> dict[str, str]:
+    """fault -> verdict from the last selfcheck report (empty when there is none)."""
+    if not SELFCHECK_REPORT.is_file():
+        return {}
+    row = re.compile(r"^\| `([a-z0-9-]+)` \| [a-z-]+ \| ([a-z ()]+) \|")
+    return {
+        m.group(1): m.group(2) for line in SELFCHECK_REPORT.read_text().splitlines() if (m := row.match(line))
+    }
+
+
+def side_by_side(names: Sequence[str], budget: int) -> list[str]:
+    ours = ours_caught()
+    if not ours or any(name not in ours for name in names):
+        clean, *runs = runner.run_many(
+            [(), *((name,) for name in names)], lambda faults: runner.run_suite(faults, seed=0), 2
+        )
+        # As in `make selfcheck`: with a failing fault-free baseline no fault counts as caught.
+        ours.update({run.faults[0]: run.verdict if clean.verdict == "pass" else "invalid" for run in runs})
+    # Schemathesis alone "catches" a fault only with a finding the fault-free emulator does not also produce.
+    baseline = schemathesis_findings(None, budget)
+    rows = ["| fault | ours | schemathesis run alone |", "|---|---|---|"]
+    theirs_total = ours_total = 0
+    for name in names:
+        theirs = bool(schemathesis_findings(name, budget) - baseline)
+        ours_hit = ours.get(name) == "caught"
+        theirs_total += theirs
+        ours_total += ours_hit
+        rows.append(
+            f"| `{name}` | {'caught' if ours_hit else 'missed'} | {'caught' if theirs else 'missed'} |"
+        )
+    ratio = f"{ours_total / theirs_total:.2f}" if theirs_total else "n/a (schemathesis alone caught none)"
+    return [
+        f"`schemathesis run` with its default checks, `--max-time {budget}` per spec, against "
+        "`norce-emulator serve --fault NAME` on a local port; a fault counts as caught by it only with a "
+        f"finding (failure kind or failing operation) the fault-free run ({len(baseline)} findings) lacks.",
+        "",
+        f"- Caught by ours: {ours_total}/{len(names)}; by schemathesis alone: {theirs_total}/{len(names)}; "
+        f"ratio ours/schemathesis: {ratio}",
+        "",
+        *rows,
+    ]
+
+
+def kept_mutation_section() -> list[str]:
+    if not BENCHMARKS.is_file():
+        return []
+    text = BENCHMARKS.read_text()
+    return [*text[text.index(MUTATION_MARKER) :].rstrip().splitlines(), ""] if MUTATION_MARKER in text else []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.selfcheck.bench", description=__doc__)
+    parser.add_argument("--items", type=int, default=1000, help="customers per import body")
+    parser.add_argument("--examples", type=int, default=10, help="Schemathesis examples per operation")
+    parser.add_argument(
+        "--budget", type=int, default=30, help="schemathesis run --max-time per fault and spec"
+    )
+    parser.add_argument("--all-faults", action="store_true", help="side-by-side for the whole catalogue")
+    args = parser.parse_args(argv)
+    from emulator import faults
+
+    names = sorted(faults.CATALOGUE) if args.all_faults else [case.fault for case in FAST_CASES.values()]
+    lines = ["# Benchmarks", "", "Written by `make bench` (`python -m tests.selfcheck.bench`).", ""]
+    lines += section("Machine", machine)
+    lines += section("Contract suite", contract_suite)
+    lines += section("Schemathesis throughput", lambda: schemathesis_throughput(args.examples))
+    lines += section("Time to detect a fault", detection)
+    lines += section("Emulator import throughput", lambda: import_throughput(args.items))
+    lines += section("Our suite vs plain `schemathesis run`", lambda: side_by_side(names, args.budget))
+    lines += kept_mutation_section()
+    BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
+    BENCHMARKS.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    print(f"bench: wrote {BENCHMARKS.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""`make selfcheck`: prove the suite's power on the emulator and write `reports/selfcheck.md`.
+
+1. Every fault in the catalogue (or the ones chosen): the full contract suite with that fault on must fail.
+2. The false-positive gate: the fault-free emulator under N seeds; every run must pass.
+Exit 0 when every fault is caught and every fault-free run passes, 1 otherwise, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from emulator import faults as catalogue
+from tests.selfcheck.runner import (
+    CONTRACT_SUITE,
+    DEFAULT_TIMEOUT_SECONDS,
+    RunPlan,
+    SuiteRun,
+    false_positive_runs,
+    run_many,
+    run_suite,
+)
+
+DEFAULT_REPORT = Path("reports/selfcheck.md")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.selfcheck.run", description=__doc__)
+    parser.add_argument("--faults", help="comma-separated fault names (default: the whole catalogue)")
+    parser.add_argument("--category", choices=catalogue.CATEGORIES, help="only the faults of one category")
+    parser.add_argument("--seeds", type=int, default=100, help="false-positive runs (0 skips the gate)")
+    parser.add_argument("--workers", type=int, default=2, help="runs in parallel (one process each)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the fault runs")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds per run")
+    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
+    parser.add_argument("--suite", action="append", help=argparse.SUPPRESS)  # machinery tests only
+    parser.add_argument("--app", help=argparse.SUPPRESS)  # NORCE_EMULATOR_APP override, machinery tests only
+    return parser.parse_args(argv)
+
+
+def selected_faults(names: str | None, category: str | None) -> list[str]:
+    chosen = sorted(catalogue.parse(names)) if names else sorted(catalogue.CATALOGUE)
+    if category:
+        chosen = [name for name in chosen if catalogue.CATALOGUE[name].category == category]
+    return chosen
+
+
+def detection_times(runs: Sequence[SuiteRun]) -> list[float]:
+    return sorted(run.seconds for run in runs if run.verdict == "caught")
+
+
+def render_report(
+    faulted: Sequence[SuiteRun],
+    fault_free: Sequence[SuiteRun],
+    *,
+    seed: int,
+    baseline: SuiteRun | None = None,
+) -> str:
+    """`baseline` is the fault-free run at the fault runs' seed; if it fails, no fault counts as caught."""
+    valid = baseline is None or baseline.verdict == "pass"
+    caught = [run for run in faulted if run.verdict == "caught"] if valid else []
+    times = detection_times(caught)
+    fp_failures = [run for run in fault_free if run.verdict != "pass"]
+    lines = [
+        "# Self-check: seeded faults and the false-positive gate",
+        "",
+        f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M UTC} by `python -m tests.selfcheck.run`; "
+        f"fault catalogue {catalogue.CATALOGUE_VERSION}; fault runs use `--seed {seed}` and stop at the "
+        "first failure (`-x`), so a run's wall time (start-up included) is its time to first failure.",
+        "",
+        "## Summary",
+        "",
+        *(
+            []
+            if valid
+            else [
+                f"- **Baseline FAILED**: the fault-free suite fails at seed {seed} "
+                f"({_first_problem(baseline)}), so no fault below counts as caught.",
+            ]
+        ),
+        f"- Score: **{len(caught)}/{len(faulted)} faults caught**"
+        + (f" ({100 * len(caught) / len(faulted):.1f}%)" if faulted else ""),
+    ]
+    if times:
+        lines.append(
+            f"- Time to first failure: median {statistics.median(times):.1f}s, worst {times[-1]:.1f}s"
+        )
+    if fault_free:
+        verdict = "PASS" if not fp_failures else "FAIL"
+        lines.append(
+            f"- False-positive gate: **{verdict}**, {len(fault_free) - len(fp_failures)}/{len(fault_free)} "
+            "fault-free runs passed"
+        )
+    else:
+        lines.append("- False-positive gate: not run (`--seeds 0`)")
+    lines += ["", "## Faults", "", "| fault | category | result | time to first failure | caught by |"]
+    lines.append("|---|---|---|---|---|")
+    for run in faulted:
+        name = run.faults[0]
+        when = f"{run.seconds:.1f}s" if run.verdict == "caught" else "-"
+        by = f"`{run.catcher}`" if run.catcher else (run.error or "-")
+        result = run.verdict if valid or run.verdict != "caught" else "invalid (baseline fails)"
+        lines.append(f"| `{name}` | {catalogue.CATALOGUE[name].category} | {result} | {when} | {by} |")
+    if fp_failures:
+        lines += [
+            "",
+            "## False-positive failures",
+            "",
+            "| seed | result | first failing test |",
+            "|---|---|---|",
+        ]
+        for run in fp_failures:
+            lines.append(f"| {run.seed} | {run.verdict} | `{_first_problem(run)}` |")
+    return "\n".join(lines) + "\n"
+
+
+def _first_problem(run: SuiteRun | None) -> str:
+    if run is None:
+        return "-"
+    if run.error:
+        return run.error
+    return run.failures[0].test if run.failures else f"pytest exit {run.exit_code}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        names = selected_faults(args.faults, args.category)
+    except catalogue.UnknownFaultError as exc:
+        print(f"selfcheck: error: {exc}", file=sys.stderr)
+        return 2
+    plan = RunPlan(paths=tuple(args.suite or CONTRACT_SUITE), timeout=args.timeout, app_factory=args.app)
+    workers = max(1, args.workers)
+    print(f"selfcheck: {len(names)} fault run(s), {args.seeds} fault-free run(s), {workers} worker(s)")
+    # The baseline shares the fault runs' seed: a fault is only caught if the same run passes without it.
+    baseline, *faulted = run_many(
+        [(), *((name,) for name in names)],
+        lambda faults: run_suite(faults, seed=args.seed, plan=plan),
+        workers,
+    )
+    fault_free = false_positive_runs(list(range(1, args.seeds + 1)), workers=workers, plan=plan)
+    report = render_report(faulted, fault_free, seed=args.seed, baseline=baseline)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(report, encoding="utf-8")
+    if baseline.verdict != "pass":
+        print(f"selfcheck: the fault-free baseline fails ({_first_problem(baseline)}); no fault counts")
+    missed = [run.faults[0] for run in faulted if run.verdict != "caught" or baseline.verdict != "pass"]
+    false_alarms = [run.seed for run in fault_free if run.verdict != "pass"]
+    print(f"selfcheck: {len(faulted) - len(missed)}/{len(faulted)} caught; report in {args.report}")
+    if missed:
+        print(f"selfcheck: missed: {', '.join(missed)}")
+    if false_alarms:
+        print(f"selfcheck: fault-free runs failed for seeds {false_alarms}")
+    return 1 if missed or false_alarms else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

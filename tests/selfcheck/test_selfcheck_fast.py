@@ -1,0 +1,116 @@
+"""The fast self-check in `make test`: one cheap fault per category is caught; 5 fault-free runs pass.
+
+`make selfcheck` decides caught/missed with the full suite for every fault; here each category's fault runs
+against the part of the suite that meets it first (`keyword`, a pytest -k expression; None = whole suite),
+still stopping at the first failure. The runner itself is proven first on a fault simulated outside the
+emulator (tests/selfcheck/simulated.py) against a one-test probe suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from emulator import faults as catalogue
+from tests.selfcheck import runner
+from tests.selfcheck.run import render_report
+from tests.selfcheck.simulated import SIMULATED_APP, SIMULATED_FAULT
+
+FALSE_POSITIVE_SEEDS = [1, 2, 3, 4, 5]
+FAST_RUN_TIMEOUT = 240.0
+PROBE_SUITE = ("tests/selfcheck/probe/probe_token_contract.py",)
+
+
+@dataclass(frozen=True)
+class FastCase:
+    fault: str
+    keyword: str | None  # the contract tests that meet this fault first; None = the whole suite with -x
+
+
+# The cheapest-to-detect fault of each category: one request, no job polling, no multi-step flow.
+FAST_CASES: dict[str, FastCase] = {
+    "response-shape": FastCase("job-response-drops-job-id", None),
+    "status-codes": FastCase("json-content-type-text-plain", None),
+    "xml": FastCase("xml-accept-answered-json", None),
+    "header-rules": FastCase("hdr-one-line-not-enforced", "HDR-ONE-LINE"),
+    "import-semantics": FastCase("import-unlisted-fields-applied", None),
+    "job-lifecycle": FastCase("job-wrong-counters", None),
+    "customer-service": FastCase("cs-not-found-500", None),
+    "auth": FastCase("auth-missing-token-accepted", None),
+    "robustness": FastCase("robust-500-on-empty-array", None),
+}
+
+
+def first_problem(run: runner.SuiteRun) -> str:
+    if run.error:
+        return run.error
+    return run.failures[0].test if run.failures else f"pytest exit {run.exit_code}"
+
+
+def test_every_category_has_a_fast_case_from_the_catalogue() -> None:
+    assert set(FAST_CASES) == set(catalogue.CATEGORIES)
+    for category, case in FAST_CASES.items():
+        assert catalogue.CATALOGUE[case.fault].category == category
+
+
+def test_runner_catches_a_simulated_fault_and_names_the_rule() -> None:
+    plan = runner.RunPlan(paths=PROBE_SUITE, app_factory=SIMULATED_APP, timeout=FAST_RUN_TIMEOUT)
+    clean, faulted = runner.run_many(
+        [(), (SIMULATED_FAULT,)], lambda names: runner.run_suite(names, seed=7, plan=plan), workers=2
+    )
+    assert clean.verdict == "pass", clean
+    assert faulted.verdict == "caught", faulted
+    assert faulted.catcher == "PROBE-TOKEN-CONTENT-TYPE"
+    report = render_report([faulted], [clean], seed=7, baseline=clean)
+    assert f"| `{SIMULATED_FAULT}` | status-codes | caught |" in report
+    assert "False-positive gate: **PASS**, 1/1" in report
+
+
+def test_catcher_prefers_the_schemathesis_check_then_the_rule_id() -> None:
+    schemathesis = runner.FailedCase("t", "- Server error\n\n[500] Internal Server Error")
+    rule = runner.FailedCase(
+        "t", "AssertionError: a header breaking HDR-DEP-ACCOUNTS was not rejected (UTF-8)"
+    )
+    neither = runner.FailedCase("tests.contract.x::test_y", "assert 1 == 2 (ISO-8601)")
+    assert runner.catcher_of(schemathesis) == "not_a_server_error"
+    assert runner.catcher_of(rule) == "HDR-DEP-ACCOUNTS"
+    assert runner.catcher_of(neither) == "test:tests.contract.x::test_y"
+
+
+def test_read_junit_counts_runs_and_keeps_failure_order(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<testsuites><testsuite><testcase classname="a" name="ok"/>'
+        '<testcase classname="a" name="bad"><failure message="HDR-PRESENT broken">tb</failure></testcase>'
+        '<testcase classname="a" name="skipped"><skipped message="no"/></testcase>'
+        "</testsuite></testsuites>",
+        encoding="utf-8",
+    )
+    run, failures = runner.read_junit(junit)
+    assert run == 2
+    assert [failure.test for failure in failures] == ["a::bad"]
+    assert runner.catcher_of(failures[0]) == "HDR-PRESENT"
+
+
+@pytest.mark.parametrize("category", sorted(FAST_CASES))
+def test_fault_of_each_category_is_caught(category: str) -> None:
+    case = FAST_CASES[category]
+    plan = runner.RunPlan(keyword=case.keyword, timeout=FAST_RUN_TIMEOUT)
+    # The same focused run must pass without the fault, or a failure would prove nothing about the fault.
+    baseline, result = runner.run_many(
+        [(), (case.fault,)], lambda names: runner.run_suite(names, seed=0, plan=plan), workers=2
+    )
+    assert baseline.verdict == "pass", f"baseline (no fault) does not pass: {first_problem(baseline)}"
+    assert result.verdict == "caught", (
+        f"fault {case.fault!r} ({category}) was {result.verdict}: {result.error or 'the suite passed'} "
+        "(is the fault wired into the emulator, and does the suite check what it breaks?)"
+    )
+
+
+def test_false_positive_gate_with_five_seeds() -> None:
+    plan = runner.RunPlan(timeout=FAST_RUN_TIMEOUT)
+    runs = runner.false_positive_runs(FALSE_POSITIVE_SEEDS, workers=2, plan=plan)
+    failing = {run.seed: first_problem(run) for run in runs if run.verdict != "pass"}
+    assert not failing, f"the fault-free emulator failed the suite (seed: first failure): {failing}"

@@ -1,0 +1,89 @@
+"""The fault catalogue is well-formed data, and its small API rejects unknown names clearly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from emulator import faults
+
+KEBAB_CASE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
+REQUIRED_CATEGORIES = {
+    "response-shape",
+    "status-codes",
+    "xml",
+    "header-rules",
+    "import-semantics",
+    "job-lifecycle",
+    "customer-service",
+    "auth",
+    "robustness",
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_active_set(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv(faults.FAULTS_ENV_VAR, raising=False)
+    faults.reset()
+    yield
+    faults.reset()
+
+
+def test_catalogue_has_at_least_sixty_faults_in_every_category() -> None:
+    assert len(faults.CATALOGUE) >= 60
+    present = {fault.category for fault in faults.CATALOGUE.values()}
+    assert present == REQUIRED_CATEGORIES == set(faults.CATEGORIES)
+    assert all(faults.by_category()[category] for category in REQUIRED_CATEGORIES)
+
+
+def test_names_are_unique_kebab_case_and_match_their_keys() -> None:
+    names = [name for name, _category, _text in faults._ENTRIES]
+    assert len(names) == len(set(names))
+    for name, fault in faults.CATALOGUE.items():
+        assert fault.name == name
+        assert KEBAB_CASE.match(name), name
+
+
+def test_descriptions_are_one_non_empty_line() -> None:
+    for fault in faults.CATALOGUE.values():
+        assert fault.description.strip() == fault.description, fault.name
+        assert fault.description and "\n" not in fault.description, fault.name
+
+
+def test_every_header_rule_has_a_fault() -> None:
+    rule_faults = faults.by_category()["header-rules"]
+    for rule in ("present", "syntax", "one-line", "accountid", "enum-range", "xml-int-enums", "dep-accounts"):
+        assert any(fault.name.startswith(f"hdr-{rule}") for fault in rule_faults), rule
+
+
+def test_catalogue_is_versioned() -> None:
+    assert re.match(r"^\d+\.\d+\.\d+$", faults.CATALOGUE_VERSION)
+
+
+def test_active_faults_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(faults.FAULTS_ENV_VAR, " auth-missing-token-accepted , xml-nil-as-empty ,")
+    assert faults.active_faults() == {"auth-missing-token-accepted", "xml-nil-as-empty"}
+    assert faults.is_active("xml-nil-as-empty")
+    assert not faults.is_active("job-never-finishes")
+
+
+def test_unknown_names_in_the_environment_are_rejected_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(faults.FAULTS_ENV_VAR, "xml-nil-as-empty,no-such-fault")
+    with pytest.raises(faults.UnknownFaultError, match="unknown fault name\\(s\\): no-such-fault"):
+        faults.active_faults()
+
+
+def test_set_active_replaces_the_cached_set_and_validates_first() -> None:
+    assert faults.active_faults() == frozenset()
+    faults.set_active(["job-never-finishes"])
+    assert faults.is_active("job-never-finishes")
+    with pytest.raises(faults.UnknownFaultError):
+        faults.set_active(["job-never-finishes", "typo-fault"])
+    assert faults.active_faults() == {"job-never-finishes"}
+
+
+def test_is_active_rejects_a_name_outside_the_catalogue() -> None:
+    with pytest.raises(faults.UnknownFaultError, match="not-a-fault"):
+        faults.is_active("not-a-fault")
