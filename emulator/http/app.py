@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from emulator import faults
 from emulator.config import EmulatorConfig
@@ -23,7 +25,14 @@ from emulator.http.runtime import EmulatorClock, Runtime
 from emulator.http.spec import load_specs, operations_of
 from emulator.http.token_endpoint import TOKEN_PATH, issue_token
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
+class _EveryMethod:
+    """`dispatch` as a raw ASGI endpoint: Starlette then routes *every* method (QUERY, TRACE, ...) to it,
+    so an unexpected method gets our 405 with an ErrorMessage instead of Starlette's plain-text one."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await dispatch(Request(scope, receive))
+        await response(scope, receive, send)
 
 
 def build_runtime(config: EmulatorConfig) -> Runtime:
@@ -61,6 +70,6 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         runtime.store.close()
 
     # One catch-all route: `dispatch` owns 404/405/501 so every refusal carries the Norce ErrorMessage.
-    app = Starlette(routes=[Route("/{path:path}", dispatch, methods=ALL_METHODS)], lifespan=lifespan)
+    app = Starlette(routes=[Route("/{path:path}", _EveryMethod())], lifespan=lifespan)
     app.state.runtime = runtime
     return app
