@@ -82,7 +82,7 @@ RULE_TABLE = [
     (CUST, '{"CustomerFieldsThatAreSet":[2]}', J, True, "HDR-ACCOUNTID"),
     (COMP, '{"AccountId":null,"CompanyFieldsThatAreSet":[2]}', J, True, "HDR-ACCOUNTID"),
     (COMP, '{"AccountId":"abc","CompanyFieldsThatAreSet":[2]}', J, True, "HDR-ACCOUNTID"),
-    # Newtonsoft converts a digit string to the int member, so "42" is an account id (docs/import-semantics.md)
+    # Newtonsoft converts a digit string to the int member: "42" is an account id (docs/import-semantics.md)
     (COMP, '{"AccountId":"42","CompanyFieldsThatAreSet":[2]}', J, True, None),
     (COMP, '{"AccountId":1.5,"CompanyFieldsThatAreSet":[2]}', J, True, "HDR-ACCOUNTID"),
     (COMP, '{"AccountId":true,"CompanyFieldsThatAreSet":[2]}', J, True, "HDR-ACCOUNTID"),
