@@ -27,7 +27,7 @@ contract: $(STAMP)
 
 # The project's own tests: unit, emulator, the contract suite against the emulator, self-checks.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check contracts emulator tests conftest.py

@@ -18,7 +18,8 @@ from tests.selfcheck import runner
 from tests.selfcheck.run import render_report
 from tests.selfcheck.simulated import SIMULATED_APP, SIMULATED_FAULT
 
-FALSE_POSITIVE_SEEDS = [1, 2, 3, 4, 5]
+FALSE_POSITIVE_SEEDS = [0, 1, 2, 3, 4]
+FAULT_RUN_SEED = FALSE_POSITIVE_SEEDS[0]
 FAST_RUN_TIMEOUT = 240.0
 PROBE_SUITE = ("tests/selfcheck/probe/probe_token_contract.py",)
 
@@ -94,23 +95,34 @@ def test_read_junit_counts_runs_and_keeps_failure_order(tmp_path: Path) -> None:
     assert runner.catcher_of(failures[0]) == "HDR-PRESENT"
 
 
+@pytest.fixture(scope="module")
+def fault_free_runs() -> dict[int, runner.SuiteRun]:
+    """The false-positive gate runs, done once; seed 0 is also the baseline of the whole-suite fault runs."""
+    plan = runner.RunPlan(timeout=FAST_RUN_TIMEOUT)
+    return {run.seed: run for run in runner.false_positive_runs(FALSE_POSITIVE_SEEDS, workers=2, plan=plan)}
+
+
+def test_false_positive_gate_with_five_seeds(fault_free_runs: dict[int, runner.SuiteRun]) -> None:
+    failing = {seed: first_problem(run) for seed, run in fault_free_runs.items() if run.verdict != "pass"}
+    assert not failing, f"the fault-free emulator failed the suite (seed: first failure): {failing}"
+
+
 @pytest.mark.parametrize("category", sorted(FAST_CASES))
-def test_fault_of_each_category_is_caught(category: str) -> None:
+def test_fault_of_each_category_is_caught(category: str, fault_free_runs: dict[int, runner.SuiteRun]) -> None:
     case = FAST_CASES[category]
     plan = runner.RunPlan(keyword=case.keyword, timeout=FAST_RUN_TIMEOUT)
-    # The same focused run must pass without the fault, or a failure would prove nothing about the fault.
-    baseline, result = runner.run_many(
-        [(), (case.fault,)], lambda names: runner.run_suite(names, seed=0, plan=plan), workers=2
-    )
+    # The same run must pass without the fault, or a failure would prove nothing about the fault.
+    if case.keyword is None:
+        baseline = fault_free_runs[FAULT_RUN_SEED]
+        result = runner.run_suite((case.fault,), seed=FAULT_RUN_SEED, plan=plan)
+    else:
+        baseline, result = runner.run_many(
+            [(), (case.fault,)],
+            lambda names: runner.run_suite(names, seed=FAULT_RUN_SEED, plan=plan),
+            workers=2,
+        )
     assert baseline.verdict == "pass", f"baseline (no fault) does not pass: {first_problem(baseline)}"
     assert result.verdict == "caught", (
         f"fault {case.fault!r} ({category}) was {result.verdict}: {result.error or 'the suite passed'} "
         "(is the fault wired into the emulator, and does the suite check what it breaks?)"
     )
-
-
-def test_false_positive_gate_with_five_seeds() -> None:
-    plan = runner.RunPlan(timeout=FAST_RUN_TIMEOUT)
-    runs = runner.false_positive_runs(FALSE_POSITIVE_SEEDS, workers=2, plan=plan)
-    failing = {run.seed: first_problem(run) for run in runs if run.verdict != "pass"}
-    assert not failing, f"the fault-free emulator failed the suite (seed: first failure): {failing}"
