@@ -17,7 +17,7 @@ import pytest
 
 from contracts.auth import AuthSession, TokenError, TokenProvider
 from contracts.client import NorceClient
-from contracts.embedded import load_app_factory
+from contracts.embedded import load_app_factory, load_http_protocol
 from contracts.guard import WriteGuard, WriteRefused
 from contracts.ledger import CleanupError, Ledger
 from contracts.target import EMULATOR, ConfigError, Target, resolve_target
@@ -92,6 +92,7 @@ def check_reachable(target: Target) -> None:
     """Any HTTP answer counts as reachable; a connection failure is a configuration error."""
     if target.is_emulator:
         load_app_factory(target.emulator_app)  # the embedded server starts later; fail early on a bad import
+        load_http_protocol(target.emulator_http_protocol)
         return
     for url in dict.fromkeys((target.connect_url, target.customer_url, target.token_url)):
         try:

@@ -1,12 +1,13 @@
 """Run an ASGI app (the emulator, by default) under uvicorn in a daemon thread, as a real HTTP target.
 
-The app factory is loaded by *import string* with importlib, never by a static import: the oracle in
-`contracts/` must not depend on the emulator's code (ARCHITECTURE.md; tests/unit/test_boundaries.py).
-It only launches a server and then talks to it over HTTP like any other target.
+The app factory and the uvicorn HTTP protocol class are loaded by *import string* with importlib, never by
+a static import: the oracle in `contracts/` must not depend on the emulator's code (ARCHITECTURE.md;
+tests/unit/test_boundaries.py). It only launches a server, then talks to it over HTTP like any target.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import socket
@@ -18,27 +19,37 @@ from typing import Any
 
 import uvicorn
 
-from contracts.target import DEFAULT_EMULATOR_APP, ConfigError
+from contracts.target import DEFAULT_EMULATOR_APP, DEFAULT_EMULATOR_HTTP_PROTOCOL, ConfigError
 
 
 class EmbeddedStartError(ConfigError):
     """The embedded server could not be started (bad import string, factory error, startup failure)."""
 
 
-def load_app_factory(import_string: str) -> Callable[[], Any]:
+def _load(import_string: str, what: str) -> Any:
     module_name, sep, attribute = import_string.partition(":")
     if not sep or not module_name or not attribute:
-        raise EmbeddedStartError(
-            f"app factory must look like 'package.module:factory', got {import_string!r}"
-        )
+        raise EmbeddedStartError(f"{what} must look like 'package.module:name', got {import_string!r}")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise EmbeddedStartError(f"cannot import {module_name!r} for the embedded target: {exc}") from None
-    factory = getattr(module, attribute, None)
+    return getattr(module, attribute, None)
+
+
+def load_app_factory(import_string: str) -> Callable[[], Any]:
+    factory = _load(import_string, "app factory")
     if not callable(factory):
         raise EmbeddedStartError(f"{import_string!r} is not a callable app factory")
     return factory
+
+
+def load_http_protocol(import_string: str) -> type[asyncio.Protocol]:
+    """The protocol class for `uvicorn.Config(http=...)`, e.g. the emulator's h11 that refuses obs-fold."""
+    protocol = _load(import_string, "HTTP protocol")
+    if not (isinstance(protocol, type) and issubclass(protocol, asyncio.Protocol)):
+        raise EmbeddedStartError(f"{import_string!r} is not an asyncio.Protocol class")
+    return protocol
 
 
 @contextmanager
@@ -65,8 +76,12 @@ class EmbeddedServer:
         *,
         env: Mapping[str, str] | None = None,
         startup_timeout: float = 15.0,
+        http_protocol: str | None = None,
     ) -> None:
         self.app_factory = app_factory
+        self.http_protocol = http_protocol or os.environ.get(
+            "NORCE_EMULATOR_HTTP_PROTOCOL", DEFAULT_EMULATOR_HTTP_PROTOCOL
+        )
         self.env = dict(env or {})
         self.startup_timeout = startup_timeout
         self._server: uvicorn.Server | None = None
@@ -80,6 +95,7 @@ class EmbeddedServer:
         with _environment(self.env):
             try:
                 app = load_app_factory(self.app_factory)()
+                protocol = load_http_protocol(self.http_protocol)
             except EmbeddedStartError:
                 raise
             except Exception as exc:
@@ -90,7 +106,7 @@ class EmbeddedServer:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
             config = uvicorn.Config(
-                app, log_level="warning", lifespan="auto", ws="none", http="h11", access_log=False
+                app, log_level="warning", lifespan="auto", ws="none", http=protocol, access_log=False
             )
             server = uvicorn.Server(config)
             thread = threading.Thread(

@@ -6,7 +6,8 @@ serializer (`contracts.serializers`), the `norce-customer-header` string format,
   media type, drawn from `contracts.strategies`, unless Schemathesis is mutating the header on purpose;
 - `map_case` (examples/coverage, where `flatmap_case` does not run): a positive case whose header breaks a
   rule (e.g. the docs' example on ImportCustomers lacks Companies (19)) gets a canonical valid header;
-- `filter_failure`: drops a failure only through an active waiver (`contracts.waivers`), which records it.
+- `filter_failure`: drops a failure only through an active waiver (`contracts.waivers`), which records it
+  (e.g. ST202 answered by a 1.1 business 400: W-BUSINESS-400, scoped by `checks.business_400_key`).
 
 CLI: `SCHEMATHESIS_HOOKS=contracts.hooks st run ...` imports this module, which registers everything.
 """
@@ -80,24 +81,52 @@ def map_case(ctx: Any, case: Any) -> Any:
     return case
 
 
-def _documented_keys(operation_id: str) -> set[str]:
-    try:
-        definition = checks.spec_for(operation_id).operation(operation_id).definition
-    except LookupError:
-        return set()
-    return set(definition.get("x-norce-error-keys", []))
+def connect_negative_not_violating(operation_id: str, response: Any) -> bool:
+    """An ST201 on a Connect import that is no violation: the XML wire body conforms to the XSD (XML cannot
+    carry the value's negativity, e.g. `{}` for an array), or the 200 rejects the item in its
+    ValidationSummary, the documented per-item rejection (import-semantics.md "Initial validation")."""
+    request = response.request
+    body = request.body.encode() if isinstance(request.body, str) else bytes(request.body or b"")
+    if checks.xml_request_conforms(operation_id, request.headers.get("content-type"), body):
+        return True
+    content_type = checks.response_content_type(response)
+    return checks.rejected_items(operation_id, response.status_code, content_type, response.content) > 0
+
+
+def only_max_length_violated(operation_id: str, message: str, request: Any) -> bool:
+    """Whether the request's one violation is a string over maxLength: for XML, every XSD error of the wire
+    body is a maxLength one; otherwise Schemathesis' ST201 names maxLength as the one invalid component."""
+    body = request.body.encode() if isinstance(request.body, str) else bytes(request.body or b"")
+    xml_errors = checks.xml_request_errors(operation_id, request.headers.get("content-type"), body)
+    if xml_errors is not None:
+        return bool(xml_errors) and all(checks.is_max_length_error(reason) for reason in xml_errors)
+    return _one_invalid_component(message).endswith("String larger than maxLength")
+
+
+def _one_invalid_component(message: str) -> str:
+    """The 'Invalid component: ...' line of an ST201 message when there is exactly one, else ''."""
+    components = [
+        line.strip() for line in message.splitlines() if line.strip().startswith("Invalid component:")
+    ]
+    return components[0] if len(components) == 1 else ""
 
 
 def filter_failure(ctx: Any, failure: Any, case: Any, response: Any) -> bool:
     """Keep every failure except those an active waiver covers (each drop is recorded)."""
     operation = _operation_id(case)
-    if "positive_data_acceptance" in getattr(failure, "checks", ()) and response.status_code == 400:
-        content_type = checks.response_content_type(response) or ""
-        try:
-            key = checks.first_error_key(checks.decode_body(operation, 400, content_type, response.content))
-        except Exception:
-            key = None
-        if key is not None and key in _documented_keys(operation):
+    if "negative_data_rejection" in getattr(failure, "checks", ()) and operation in checks.IMPORT_OPERATIONS:
+        if connect_negative_not_violating(operation, response):
+            return False
+        message = str(getattr(failure, "message", ""))
+        if only_max_length_violated(operation, message, response.request):
+            return not waivers.waive("W-Q16-MAXLENGTH", operation, "string over maxLength accepted")
+        if _one_invalid_component(message).endswith("Value not matching the 'uri' format"):
+            return not waivers.waive("W-CONNECT-URI-FORMAT", operation, "non-URI string accepted")
+    # Schemathesis 4.32.5: ST202 is `RejectedPositiveData`, whose class attribute `checks` names the check.
+    if "positive_data_acceptance" in getattr(failure, "checks", ()):
+        content_type = checks.response_content_type(response)
+        key = checks.business_400_key(operation, response.status_code, content_type, response.content)
+        if key is not None:
             return not waivers.waive("W-BUSINESS-400", operation, f"400 {key} on a schema-valid request")
     return True
 

@@ -186,7 +186,7 @@ def target(norce_settings: SuiteSettings) -> Iterator[Target]:
         yield configured
         return
     env = {} if "NORCE_EMULATOR_SEED" in os.environ else {"NORCE_EMULATOR_SEED": str(norce_settings.seed)}
-    server = EmbeddedServer(configured.emulator_app, env=env)
+    server = EmbeddedServer(configured.emulator_app, env=env, http_protocol=configured.emulator_http_protocol)
     try:
         base_url = server.start()
     except ConfigError as exc:

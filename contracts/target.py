@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 EMULATOR = "emulator"
 DEFAULT_EMULATOR_APP = "emulator.http.app:create_app"
+# The emulator's uvicorn protocol (h11 that refuses obs-fold with 400, as Norce's .NET stack does).
+DEFAULT_EMULATOR_HTTP_PROTOCOL = "emulator.http.server:NorceH11Protocol"
 
 # Tenant layout (ARCHITECTURE.md), relative to a base URL; the emulator mirrors it on one host.
 CONNECT_PATH = "/commerce/connect/4.0"
@@ -43,6 +45,7 @@ SETTING_ENV_VARS: Mapping[str, str] = {
     "rate": "NORCE_RATE",
     "job-timeout": "NORCE_JOB_TIMEOUT",
     "emulator-app": "NORCE_EMULATOR_APP",
+    "emulator-http-protocol": "NORCE_EMULATOR_HTTP_PROTOCOL",
     "connect-auth": "NORCE_CONNECT_AUTH",
 }
 KNOWN_SETTINGS = frozenset({*SETTING_ENV_VARS, "base-url", "environments"})
@@ -114,6 +117,7 @@ class Target:
     rate: float | None = None  # requests per second; None = unlimited
     job_timeout: float = 30.0
     emulator_app: str = DEFAULT_EMULATOR_APP
+    emulator_http_protocol: str = DEFAULT_EMULATOR_HTTP_PROTOCOL
     connect_auth: str = "oauth"  # or "basic" (legacy Connect credentials)
 
     @property
@@ -250,6 +254,7 @@ def _build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Target:
         rate=_positive_float(settings.get("rate"), "rate", allow_none=True),
         job_timeout=_positive_float(settings.get("job-timeout", 30.0), "job-timeout") or 30.0,
         emulator_app=str(settings.get("emulator-app") or DEFAULT_EMULATOR_APP),
+        emulator_http_protocol=str(settings.get("emulator-http-protocol") or DEFAULT_EMULATOR_HTTP_PROTOCOL),
         connect_auth=_connect_auth(settings.get("connect-auth", "oauth")),
     )
 

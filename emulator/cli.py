@@ -61,6 +61,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from emulator.http.app import create_app
+    from emulator.http.server import NorceH11Protocol
 
     try:
         config = EmulatorConfig(
@@ -80,7 +81,9 @@ def _serve(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"norce-emulator: error: cannot listen on {args.host}:{args.port}: {problem}", file=sys.stderr)
         return 2
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(
+        create_app(config), host=args.host, port=args.port, log_level="warning", http=NorceH11Protocol
+    )
     return 0
 
 

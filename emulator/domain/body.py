@@ -73,7 +73,10 @@ def _xml_items(text: str, entity: EntityName) -> list[Any]:
     roots = list(wrapper)
     if not roots:
         raise BodyMalformed("no XML root element")
+    if any(is_nil(root) for root in roots):
+        raise BodyMalformed("a nil root is no item list (as JSON null is not)")
     if len(roots) == 1 and local_name(roots[0]) == f"ArrayOf{entity}":
+        _require_element_only(roots[0])
         elements = list(roots[0])
     elif all(local_name(root) == entity for root in roots):
         elements = roots
@@ -88,7 +91,15 @@ def _xml_items(text: str, entity: EntityName) -> list[Any]:
         raise BodyMalformed("XML is nested too deeply") from exc
 
 
+def _require_element_only(element: Element) -> None:
+    """A DataContract collection or object holds elements only: text in it is a deserialization error."""
+    if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
+        raise BodyMalformed(f"text inside <{local_name(element)}>, which holds elements only")
+
+
 def _element_to_dict(element: Element, type_name: str) -> dict[str, Any]:
+    if type_name:
+        _require_element_only(element)
     fields = TYPES.get(type_name, {})
     result: dict[str, Any] = {}
     for child in element:
@@ -101,6 +112,7 @@ def _element_value(element: Element, field_type: FieldType | None) -> Any:
     if is_nil(element):
         return None
     if isinstance(field_type, ListOf):
+        _require_element_only(element)
         return [_element_value(item, field_type.item) for item in element]
     if isinstance(field_type, Obj):
         return _element_to_dict(element, field_type.type_name)

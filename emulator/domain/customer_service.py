@@ -22,6 +22,8 @@ from .state import State
 from .store import Store, hash_password, verify_password
 
 Plain = dict[str, Any]
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_EMPTY_GUID = "00000000-0000-0000-0000-000000000000"  # .NET Guid.Empty: an unset Key
 
 
 def wants_companies(include_companies: str | None) -> bool:
@@ -345,12 +347,26 @@ class CustomerService:
 
     def GetExternalCustomerAddress(
         self, body: Any = None, include_companies: str | None = None, **_unused: Any
-    ) -> Plain | None:
-        """No external address service here: the stored customer with that SSN, or null."""
-        ssn = views.text(body, "SSN") if isinstance(body, dict) else None
-        return self._customer_by(
+    ) -> Plain:
+        """A Customer, never null (§1C: Customer in, Customer out; the Get*-null rule is for lookups by id).
+
+        No external address service here: the stored customer with the posted SSN, else the posted customer
+        itself, read back through the 1.1 view and stored nowhere.
+        """
+        data = body if isinstance(body, dict) else {}
+        ssn = views.text(data, "SSN")
+        stored = self._customer_by(
             lambda s: next(iter(s.customers_by_ssn(ssn)), None) if ssn else None, include_companies
         )
+        return stored if stored is not None else self._read(lambda s: self._posted_customer_view(s, data))
+
+    @staticmethod
+    def _posted_customer_view(state: State, body: Plain) -> Plain:
+        key = views.text(body, "Key")
+        # Id -1 matches no stored relation or account, so nothing stored leaks into the echo.
+        customer = Customer(id=-1, key=key if key and _GUID.match(key) else _EMPTY_GUID)
+        views.apply_customer(state, customer, body, lambda: None)
+        return {**views.customer_view(state, customer), "Id": views.integer(body, "Id")}
 
     GetExternalCustomerAddress2 = GetExternalCustomerAddress
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 INTEGER_TEXT = re.compile(r"-?[0-9]+")
 STR, INT, BOOL, NUMBER, DATETIME = "str", "int", "bool", "number", "datetime"
+GUID = "guid"  # a .NET Guid: the deserializers refuse any other text
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ DISCOUNT_TYPE = Enum({1: "Category", 2: "ProductDiscountClass", 3: "ProductFlag"
 TYPES: dict[str, dict[str, FieldType]] = {
     "Customer": {
         "Type": CUSTOMER_TYPE,
-        "ApplicationKey": STR,
+        "ApplicationKey": GUID,
         "Id": INT,
         "Code": STR,
         "EmailAddress": STR,
@@ -59,7 +60,7 @@ TYPES: dict[str, dict[str, FieldType]] = {
         "IsCompanyListDelta": BOOL,
     },
     "Company": {
-        "ApplicationKey": STR,
+        "ApplicationKey": GUID,
         "Id": INT,
         "Code": STR,
         "OrganizationNo": STR,
@@ -85,7 +86,7 @@ TYPES: dict[str, dict[str, FieldType]] = {
     },
     "CompanyIdentifier": {"Id": INT, "Code": STR, "OrganizationNo": STR, "Name": STR, "IsPrimary": BOOL},
     "Account": {
-        "ApplicationKey": STR,
+        "ApplicationKey": GUID,
         "LoginName": STR,
         "Password": STR,
         "Roles": ListOf(Obj("AccountRole")),
@@ -134,6 +135,15 @@ TYPES: dict[str, dict[str, FieldType]] = {
         "Cultures": ListOf(Obj("ImageCulture")),
     },
     "ImageCulture": {"CultureCode": STR, "Name": STR, "Description": STR, "AltText": STR},
+}
+
+# Members that are .NET value types (Guid, enum, bool, decimal) on the Connect contract: the deserializers
+# refuse null for them (the spec marks them non-nullable), so a null there fails the item.
+NON_NULLABLE: dict[str, frozenset[str]] = {
+    "Customer": frozenset({"Type"}),
+    "Account": frozenset({"ApplicationKey", "AccountStatus", "Status"}),
+    "PriceList": frozenset({"IsExclusive"}),
+    "Discount": frozenset({"DiscountPercentage", "Type"}),
 }
 
 # Nested collections whose items need a key (initial validation, docs/import-semantics.md).

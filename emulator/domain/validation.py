@@ -6,7 +6,9 @@ Per docs/import-semantics.md an item fails when it is not an object, has no iden
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from emulator import faults
@@ -15,7 +17,9 @@ from .header import CustomerHeader
 from .schema import (
     BOOL,
     DATETIME,
+    GUID,
     INT,
+    NON_NULLABLE,
     NUMBER,
     REQUIRED_KEYS,
     STR,
@@ -128,6 +132,8 @@ def _missing_keys(entries: Any, member: str, item_type: str) -> str | None:
 
 def _type_problem(value: dict[str, Any], type_name: str, path: str) -> str | None:
     for name, field_type in TYPES[type_name].items():
+        if name in value and value[name] is None and name in NON_NULLABLE.get(type_name, ()):
+            return f"{path}.{name} cannot be null"
         if name in value and value[name] is not None:
             problem = _value_problem(value[name], field_type, f"{path}.{name}")
             if problem is not None:
@@ -143,7 +149,7 @@ def _value_problem(value: Any, field_type: FieldType, path: str) -> str | None:
             return f"{path} must be an array"
         for position, entry in enumerate(value):
             if entry is None:
-                continue
+                return f"{path}[{position}] is null"
             problem = _value_problem(entry, field_type.item, f"{path}[{position}]")
             if problem is not None:
                 return problem
@@ -154,9 +160,27 @@ def _value_problem(value: Any, field_type: FieldType, path: str) -> str | None:
         return _type_problem(value, field_type.type_name, path)
     expected = {
         STR: lambda v: isinstance(v, str),
-        DATETIME: lambda v: isinstance(v, str),
+        DATETIME: _is_datetime_text,
+        GUID: lambda v: isinstance(v, str) and _GUID_TEXT.fullmatch(v) is not None,
         INT: lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**31) <= v < 2**31,
         BOOL: lambda v: isinstance(v, bool),
         NUMBER: lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     }[field_type]
     return None if expected(value) else f"{path} has the wrong type ({type(value).__name__})"
+
+
+_HEX_GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# Guid.Parse's D, N, B and P forms.
+_GUID_TEXT = re.compile(rf"{_HEX_GUID}|[0-9a-fA-F]{{32}}|\{{{_HEX_GUID}\}}|\({_HEX_GUID}\)")
+_DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})?")
+
+
+def _is_datetime_text(value: Any) -> bool:
+    """A DateTime as the .NET deserializers read it (ISO 8601 date and time, offset optional)."""
+    if not isinstance(value, str) or not _DATETIME_TEXT.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value[:19])
+    except ValueError:
+        return False
+    return True

@@ -1,8 +1,9 @@
 """Routes built from the vendored OpenAPI descriptions: operationId → handler, mounted on the tenant layout.
 
-Every request goes through `dispatch`: unknown path → 404, known path with another method → 405 (+ Allow),
-authentication, media negotiation, then the handler; a spec operation without a handler → 501. Responses and
-errors all leave through `respond` / `error_response`, so one place decides status, media type and body.
+Every request goes through `dispatch`: media negotiation, unknown path → 404, known path with another method
+→ 405 (+ Allow), authentication, 406 for an unsatisfiable Accept, then the handler; a spec operation without a
+handler → 501. Responses and errors all leave through `respond` / `error_response`, so one place decides
+status, media type and body.
 """
 
 from __future__ import annotations
@@ -170,7 +171,12 @@ def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, a
 # --- the one entry point ---
 async def dispatch(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    media = JSON_CHOICE
+    # Negotiate first, so every answer (404, 405, 401, 400 ...) is rendered in the type the client asked for;
+    # an unsatisfiable Accept is reported (406, in JSON) only once the route and the caller are known.
+    try:
+        media, acceptable = choose_media(request.headers.get("accept")), True
+    except NotAcceptableMedia:
+        media, acceptable = JSON_CHOICE, False
     api: str | None = None
     try:
         base = runtime.specs.customer.base_path
@@ -182,10 +188,8 @@ async def dispatch(request: Request) -> Response:
         api = entry.api
         if entry.api is not None:
             auth.authenticate(request.headers, entry.api, runtime.tokens)
-        try:
-            media = choose_media(request.headers.get("accept"))
-        except NotAcceptableMedia:
-            raise NotAcceptable("None of the media types in Accept can be produced.") from None
+        if not acceptable:
+            raise NotAcceptable("None of the media types in Accept can be produced.")
         if entry.handler is None:
             name = entry.operation.operation_id if entry.operation else request.url.path
             raise OperationNotImplemented(f"{name} is described but not implemented by the emulator.")

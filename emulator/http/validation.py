@@ -25,6 +25,17 @@ _INT64 = (-(2**63), 2**63 - 1)
 _FORMAT_CHECKER = FormatChecker()
 
 
+# A .NET deserializer refuses a number that does not fit the member's Int32/Int64 (jsonschema knows neither).
+@_FORMAT_CHECKER.checks("int32")
+def _is_int32(value: object) -> bool:
+    return not isinstance(value, int) or isinstance(value, bool) or _INT32[0] <= value <= _INT32[1]
+
+
+@_FORMAT_CHECKER.checks("int64")
+def _is_int64(value: object) -> bool:
+    return not isinstance(value, int) or isinstance(value, bool) or _INT64[0] <= value <= _INT64[1]
+
+
 def _primary_type(schema: dict[str, Any]) -> str | None:
     kind = schema.get("type")
     if isinstance(kind, list):

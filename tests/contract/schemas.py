@@ -22,7 +22,8 @@ NORCE_CHECKS = list(CHECKS.values())
 ACCEPTS = ("application/json", "application/xml")
 
 
-def load_schema(path: Path, settings: SuiteSettings) -> Any:
+def load_schema(path: Path, settings: SuiteSettings, coverage: dict[str, Any] | None = None) -> Any:
+    """`coverage`: the `phases.coverage` table for this module (default: on, every mode)."""
     config = schemathesis.Config.from_dict(
         {
             "seed": settings.seed,
@@ -30,10 +31,14 @@ def load_schema(path: Path, settings: SuiteSettings) -> Any:
                 "max-examples": settings.max_examples or DEFAULT_MAX_EXAMPLES,
                 "database": "none",
                 "mode": "all",
+                # Norce documents nothing about undeclared query parameters (a WCF host ignores them), so
+                # a negative case made negative only by an extra parameter proves nothing.
+                "allow-extra-parameters": False,
             },
             "phases": {
                 "fuzzing": {"error-feedback": {"enabled": False}, "extra-data-sources": {"responses": False}},
                 "stateful": {"enabled": False},
+                "coverage": coverage or {},
             },
             "cache": {"enabled": False},
         }
@@ -46,3 +51,25 @@ def load_schema(path: Path, settings: SuiteSettings) -> Any:
 
 def call_headers(auth: AuthSession, scheme: str, accept: str) -> dict[str, str]:
     return {**auth.headers(scheme), "Accept": accept}
+
+
+def keep_dropped_headers_dropped(case: Any, headers: dict[str, str]) -> dict[str, str]:
+    """The per-call headers minus those a negative case left out on purpose.
+
+    Schemathesis models the `application-id` apiKey as a generated header; a negative case drops it to probe
+    the 401, and merging the per-call credentials would silently put it back (a false ST201).
+    """
+    from schemathesis.core.parameters import ParameterLocation
+
+    component = case.meta.components.get(ParameterLocation.HEADER) if case.meta else None
+    if component is None or not component.mode.is_negative:
+        return headers
+    sent = {name.lower() for name in (case.headers or {})}
+    generated = {
+        str(scheme.get("name", "")).lower()
+        for scheme in case.operation.schema.raw_schema.get("components", {})
+        .get("securitySchemes", {})
+        .values()
+        if scheme.get("type") == "apiKey" and scheme.get("in") == "header"
+    }
+    return {name: value for name, value in headers.items() if name.lower() not in generated - sent}

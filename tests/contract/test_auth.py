@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from contracts.auth import APPLICATION_ID_HEADER, basic_headers
+from contracts.checks import negotiation_problems
 from contracts.client import NorceClient
 from contracts.header import HEADER_NAME, CustomerHeader, to_json
 from contracts.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, Operation, load_spec
-from tests.contract.flows import JSON, explain
+from tests.contract.flows import JSON, XML, explain
 
 pytestmark = pytest.mark.contract
 
@@ -93,6 +94,22 @@ def test_wrong_token_gets_401(norce: NorceClient, norce_seed: int, api: str, ope
     credentials = {"Authorization": f"Bearer {WRONG_TOKEN}", APPLICATION_ID_HEADER: application_id}
     response = send_unauthenticated(norce, api, operation, credentials)
     assert_unauthorized(norce, response, operation.operation_id, norce_seed)
+
+
+@pytest.mark.parametrize(("api", "operation_id"), [("customer", "GetCustomer"), ("connect", "JobList")])
+def test_401_body_is_in_the_negotiated_type(
+    norce: NorceClient, norce_seed: int, api: str, operation_id: str
+) -> None:
+    """A 401 body is optional (Q10), but one that is sent speaks the type Accept asked for (§4.5)."""
+    operation = load_spec(CUSTOMER_SERVICE_SPEC if api == "customer" else CONNECT_SPEC).operation(
+        operation_id
+    )
+    response = send_unauthenticated(norce, api, operation, {"Accept": XML})
+    assert_unauthorized(norce, response, operation_id, norce_seed)
+    problems = negotiation_problems(
+        XML, response.status_code, response.headers.get("content-type"), response.content
+    )
+    assert not problems, f"{problems}{explain(norce, response, operation=operation_id, seed=norce_seed)}"
 
 
 def _basic_credentials(client: NorceClient) -> tuple[str, str]:

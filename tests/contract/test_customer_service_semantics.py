@@ -1,5 +1,8 @@
 """Customer Service 1.1 semantics: null on not-found, documented 400 keys, includeCompanies, negotiation.
 
+These tests pin the documented keys for the documented cases, in JSON and XML; the Schemathesis module accepts
+any business 400 on schema-valid input (waiver W-BUSINESS-400), so a wrong key is caught here, not there.
+
 Sources: reference §1C ("Get* return null if ... doesn't exist", known error keys), §4.4, Q5, Q15;
 ARCHITECTURE.md "Not found on Customer Service 1.1 Get*".
 """
@@ -9,9 +12,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 
-from contracts.checks import xsd_problems
+from contracts.checks import decode_body, error_envelope_problems, xsd_problems
 from contracts.client import NorceClient
 from contracts.namespace import RunNamespace
 from contracts.spec import CUSTOMER_SERVICE_SPEC, load_spec
@@ -24,7 +28,6 @@ from tests.contract.flows import (
     customer_by_code,
     customer_component_errors,
     customer_header,
-    error_keys,
     explain,
     run_import,
 )
@@ -74,15 +77,83 @@ def test_get_not_found_answers_null(
         )
 
 
+def business_keys(operation_id: str, response: httpx.Response) -> list[str]:
+    """Messages[].Key of a well-formed 400 ErrorMessage, JSON or XML (asserts the envelope first)."""
+    content_type = response.headers.get("content-type", "")
+    problems = error_envelope_problems(operation_id, response.status_code, content_type, response.content)
+    assert not problems, problems
+    body = decode_body(operation_id, response.status_code, content_type, response.content)
+    return [m.get("Key") for m in body.get("Messages") or [] if isinstance(m, dict)]
+
+
+def assert_business_error(
+    norce: NorceClient, response: httpx.Response, operation_id: str, key: str, accept: str, seed: int
+) -> None:
+    context = explain(norce, response, operation=operation_id, seed=seed)
+    assert response.status_code == 400, f"expected 400 {key}{context}"
+    assert response.headers.get("content-type", "").startswith(accept), f"not {accept}{context}"
+    assert business_keys(operation_id, response) == [key], context
+
+
+@pytest.mark.parametrize("accept", [JSON, XML])
 def test_login_failed_on_unknown_login(
-    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, accept: str
 ) -> None:
     response = norce.call(
-        "LoginPost", json={"LoginName": run_namespace.email("nobody"), "Password": "whatever-1"}
+        "LoginPost",
+        json={"LoginName": run_namespace.email("nobody"), "Password": "whatever-1"},
+        accept=accept,
     )
-    context = explain(norce, response, operation="LoginPost", seed=norce_seed)
-    assert response.status_code == 400 and error_keys(response) == ["LoginFailed"], context
-    assert not customer_component_errors("ErrorMessage", response.json()), context
+    assert_business_error(norce, response, "LoginPost", "LoginFailed", accept, norce_seed)
+    if accept == JSON:
+        assert not customer_component_errors("ErrorMessage", response.json())
+
+
+@pytest.mark.writes
+@pytest.mark.parametrize("accept", [JSON, XML])
+def test_send_password_reminder_unknown_login(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, accept: str
+) -> None:
+    """SendPasswordReminder with no account of that LoginName -> 400 LoginFailed (NCL, NOA .md)."""
+    params = {"loginName": run_namespace.email("nobody")}
+    response = norce.call("SendPasswordReminder", params=params, accept=accept)
+    assert_business_error(norce, response, "SendPasswordReminder", "LoginFailed", accept, norce_seed)
+
+
+@pytest.mark.writes
+def test_login_post_wrong_then_right_password(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """LoginPost: a wrong password -> 400 LoginFailed; the right one -> the Customer (§1C LoginPost)."""
+    login_name, password = run_namespace.email("login"), "Right-Pass-1"
+    customer = {
+        "Email": login_name,
+        "FirstName": "Log",
+        "LastName": "In",
+        "Account": {"LoginName": login_name},
+    }
+    created = norce.call(
+        "CreateCustomer3", params={"password": password, "doSendMail": "false"}, json=customer
+    )
+    assert created.status_code == 200, explain(norce, created, operation="CreateCustomer3", seed=norce_seed)
+    wrong = norce.call("LoginPost", json={"LoginName": login_name, "Password": password + "x"})
+    assert_business_error(norce, wrong, "LoginPost", "LoginFailed", JSON, norce_seed)
+    right = norce.call("LoginPost", json={"LoginName": login_name, "Password": password})
+    context = explain(norce, right, operation="LoginPost", seed=norce_seed)
+    assert right.status_code == 200 and right.json()["Email"] == login_name, context
+
+
+@pytest.mark.writes
+@pytest.mark.parametrize("operation_id", ["GetExternalCustomerAddress", "GetExternalCustomerAddress2"])
+def test_external_customer_address_answers_a_customer(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation_id: str
+) -> None:
+    """Customer in, Customer out (§1C); the Get*-null rule covers lookups by identifier, not this POST."""
+    posted = {"SSN": run_namespace.code("ssn"), "FirstName": "Ext", "LastName": "Ernal"}
+    response = norce.call(operation_id, json=posted)
+    context = explain(norce, response, operation=operation_id, seed=norce_seed)
+    assert response.status_code == 200 and isinstance(response.json(), dict), f"expected a Customer{context}"
+    assert not customer_component_errors("Customer", response.json()), context
 
 
 @pytest.fixture
@@ -130,20 +201,22 @@ def test_cannot_delete_last_customer_and_customer_missing(
     -> CustomerMissing (reference §1C, NCV)."""
     company = company_by_code(norce, company_with_customers["companies"][0], seed=norce_seed)
     customer = customer_by_code(norce, company_with_customers["customer"], seed=norce_seed)
-    for customer_id, key in ((customer["Id"], "CannotDeleteLastCustomer"), (ABSENT_ID, "CustomerMissing")):
-        response = norce.call(
-            "DeleteCompanyCustomer", params={"companyId": company["Id"], "customerId": customer_id}
-        )
-        context = explain(norce, response, operation="DeleteCompanyCustomer", seed=norce_seed)
-        assert response.status_code == 400 and error_keys(response) == [key], context
+    cases = ((customer["Id"], "CannotDeleteLastCustomer", XML), (ABSENT_ID, "CustomerMissing", JSON))
+    for customer_id, key, accept in cases:
+        params = {"companyId": company["Id"], "customerId": customer_id}
+        response = norce.call("DeleteCompanyCustomer", params=params, accept=accept)
+        assert_business_error(norce, response, "DeleteCompanyCustomer", key, accept, norce_seed)
 
 
 @pytest.mark.writes
 def test_company_missing(norce: NorceClient, norce_seed: int) -> None:
     """InsertCompanyPaymentMethod2 on a company that does not exist -> 400 CompanyMissing (NCV)."""
-    response = norce.call("InsertCompanyPaymentMethod2", params={"methodId": 1, "companyId": ABSENT_ID})
-    context = explain(norce, response, operation="InsertCompanyPaymentMethod2", seed=norce_seed)
-    assert response.status_code == 400 and error_keys(response) == ["CompanyMissing"], context
+    for accept in (JSON, XML):
+        params = {"methodId": 1, "companyId": ABSENT_ID}
+        response = norce.call("InsertCompanyPaymentMethod2", params=params, accept=accept)
+        assert_business_error(
+            norce, response, "InsertCompanyPaymentMethod2", "CompanyMissing", accept, norce_seed
+        )
 
 
 @pytest.mark.writes

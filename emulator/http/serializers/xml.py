@@ -95,6 +95,9 @@ class _Writer:
     def _properties(
         self, schema: Schema, value: dict[str, Any], namespace: str | None, parent_ns: str | None
     ) -> None:
+        """Members in `namespace` (the type's contract namespace), written inside an element whose default
+        namespace is `parent_ns`: a member of a type from another namespace (CustomerFlag.Group is an
+        Expose IdNameDescription) declares its own xmlns, as a DataContractSerializer writes it."""
         properties = schema.get("properties")
         if not isinstance(properties, dict):
             properties = {key: {} for key in value}
@@ -113,21 +116,24 @@ class _Writer:
             if isinstance(item, list) and prop_schema.get("type") in ("array", ["array", "null"], None):
                 wrapped = info.get("wrapped", True) or not item
                 if wrapped:
-                    self.element(element_name, element_ns or namespace, namespace, prop_raw, item)
+                    self.element(element_name, element_ns or namespace, parent_ns, prop_raw, item)
                 else:
-                    self._items(prop_schema, item, namespace)
+                    self._items(prop_schema, item, namespace, parent_ns)
             else:
-                self.element(element_name, element_ns or namespace, namespace, prop_raw, item)
+                self.element(element_name, element_ns or namespace, parent_ns, prop_raw, item)
 
-    def _items(self, array_schema: Schema, values: list[Any], namespace: str | None) -> None:
+    def _items(
+        self, array_schema: Schema, values: list[Any], namespace: str | None, parent_ns: str | None = None
+    ) -> None:
         items_raw = array_schema.get("items", {})
         info = self._xml_info(items_raw)
         item_name = (
             info.get("name") or _ref_name(items_raw) or _scalar_item_name(self.spec.resolve(items_raw))
         )
         item_ns = info.get("namespace") or namespace
+        in_scope = namespace if parent_ns is None else parent_ns
         for entry in values:
-            self.element(item_name, item_ns, namespace, items_raw, entry)
+            self.element(item_name, item_ns, in_scope, items_raw, entry)
 
 
 def _nil_element(name: str, ns_attr: str) -> str:

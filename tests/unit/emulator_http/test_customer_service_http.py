@@ -209,3 +209,32 @@ def test_a_rejected_request_changes_no_state(api):
         headers={**headers, "X-StormConnect-Header": '{"AccountId":1,"AccountFieldsThatAreSet":[1]}'},
     )
     assert client.get("/_emulator/state").json()["state"] == before
+
+
+def test_int32_overflow_in_a_body_is_refused(api):
+    """A .NET deserializer cannot put 2^31 into an Int32 member: 400, nothing stored."""
+    client, headers = api
+    body = {"FirstName": "Big", "PricelistIds": [2**31]}
+    response = client.post(f"{CUSTOMER}/CreateCustomer3", params={"updatedBy": 1}, json=body, headers=headers)
+    assert response.status_code == 400 and response.json()["Messages"][0]["Key"] == "BodyInvalid"
+
+
+@pytest.mark.parametrize("operation", ["GetExternalCustomerAddress", "GetExternalCustomerAddress2"])
+def test_external_customer_address_answers_a_customer_never_null(api, operation):
+    client, headers = api
+    stored = _create(client, headers, "C-EXT", "ext@example.com")
+    client.post(
+        f"{CUSTOMER}/UpdateCustomer3",
+        params={"updatedBy": 1},
+        json={**stored, "SSN": "19700101-1234"},
+        headers=headers,
+    )
+    found = client.post(f"{CUSTOMER}/{operation}", json={"SSN": "19700101-1234"}, headers=headers).json()
+    assert found["Id"] == stored["Id"] and found["Code"] == "C-EXT"
+    posted = {"Id": 77, "SSN": "nobody", "FirstName": "Echo", "InvoiceAddress": {"Line1": "Vägen 2"}}
+    before = client.get("/_emulator/state").json()["state"]
+    echoed = client.post(f"{CUSTOMER}/{operation}", json=posted, headers=headers).json()
+    assert echoed["Id"] == 77 and echoed["FirstName"] == "Echo" and echoed["Companies"] == []
+    assert echoed["Key"] == "00000000-0000-0000-0000-000000000000"
+    assert echoed["InvoiceAddress"]["Line1"] == "Vägen 2"
+    assert client.get("/_emulator/state").json()["state"] == before  # the echo stores nothing

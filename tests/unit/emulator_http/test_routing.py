@@ -97,3 +97,19 @@ def test_body_over_10_mib_is_413():
         },
     )
     _assert_error_message(response, 413, "PayloadTooLarge")
+
+
+def test_every_error_is_rendered_in_the_negotiated_type():
+    """Negotiation happens before routing and authentication: 404, 405, 401 and 400 all answer in XML."""
+    client = make_client()
+    xml = {"Accept": "application/xml"}
+    answers = [
+        client.get(f"{CUSTOMER}/NoSuchOperation", headers=xml),
+        client.post(f"{CUSTOMER}/GetCustomer", headers={**auth_headers(client), **xml}),
+        client.get(f"{CUSTOMER}/GetCustomer", params={"id": 1}, headers=xml),
+        client.get(f"{CUSTOMER}/GetCustomer", params={"id": "x"}, headers={**auth_headers(client), **xml}),
+    ]
+    assert [r.status_code for r in answers] == [404, 405, 401, 400]
+    for response in answers:
+        assert response.headers["content-type"].startswith("application/xml")
+        assert not response.content or b"<ErrorMessage" in response.content

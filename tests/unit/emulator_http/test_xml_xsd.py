@@ -54,3 +54,14 @@ def test_connect_job_xml_validates():
     assert response.status_code == 200 and response.text.startswith("<?xml")
     assert schema is not None, "openapi/xsd/connect-job.xsd is referenced by the Connect spec"
     schema.validate(response.text)
+
+
+def test_customer_flag_group_members_are_in_the_expose_namespace(customer_schema):
+    """CustomerFlag.Group is an IdNameDescription: its members carry that type's contract namespace."""
+    client = make_client()
+    headers = {**auth_headers(client), **XML}
+    for operation in ("ListCustomerFlags", "ListCompanyFlags"):
+        response = client.get(f"{CUSTOMER}/{operation}", headers=headers)
+        assert response.status_code == 200
+        customer_schema.validate(response.text)
+        assert '<Group><Id xmlns="Enferno.Services.Contracts.Expose">' in response.text

@@ -1,0 +1,91 @@
+"""The uvicorn HTTP/1.1 protocol the emulator is served with: h11, plus Kestrel's refusal of obs-fold.
+
+A header value with a line break can only cross HTTP/1.1 as obs-fold (CRLF followed by SP/HTAB, RFC 9112
+§5.2). h11 silently joins such a continuation into one line, so the app would never see the break. Norce runs
+on .NET (Kestrel/HTTP.sys), which rejects obs-fold with 400, and the docs require the X-StormConnect-Header to
+be one line (HDR-ONE-LINE). `NorceH11Protocol` therefore reads each request head *before* h11 parses it and
+answers a folded head itself with 400 and a Norce ErrorMessage. Use it with `uvicorn.Config(http=...)`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from emulator import faults
+from emulator.domain.ids import format_timestamp
+from emulator.http.errors import error_message_body
+
+PROTOCOL_IMPORT_STRING = "emulator.http.server:NorceH11Protocol"
+ONE_LINE_FAULT = "hdr-one-line-not-enforced"
+STORM_CONNECT_HEADER = b"x-stormconnect-header"
+HEAD_END = re.compile(rb"\r?\n\r?\n")
+# A line inside the head that starts with SP/HTAB continues the line before it (obs-fold).
+FOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def folded_field(head: bytes) -> bytes | None:
+    """The (lower-cased) name of the first header field continued by obs-fold in `head`, else None.
+
+    `head` is the request head without its terminating blank line; the request line is never folded.
+    """
+    fold = FOLD.search(head)
+    if fold is None:
+        return None
+    line_start = head.rfind(b"\n", 0, fold.start()) + 1
+    name, _, _ = head[line_start : fold.start()].partition(b":")
+    return name.strip().lower()
+
+
+def one_line_error(field_name: bytes, timestamp: str) -> tuple[str, bytes]:
+    """(ErrorMessage key, JSON body) for a folded header; HDR-ONE-LINE when it is the Connect header."""
+    name = field_name.decode("latin-1")
+    if field_name == STORM_CONNECT_HEADER:
+        key, message = "HDR-ONE-LINE", "X-StormConnect-Header must be a single line (no line breaks)"
+    else:
+        key, message = "BadRequest", f"header {name!r} continues on a new line (obs-fold is not accepted)"
+    body = error_message_body(400, key, message, timestamp)
+    return key, json.dumps(body).encode()
+
+
+class NorceH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol that refuses obs-fold in a request head with 400 + ErrorMessage.
+
+    The head of each request is collected from the raw bytes while h11 waits for a new request (their state
+    IDLE/DONE). Limitation: a request pipelined behind a body in the same TCP read is not inspected.
+    """
+
+    _head: bytearray | None = None
+
+    def data_received(self, data: bytes) -> None:
+        if self._head is None and self.conn.their_state in (h11.IDLE, h11.DONE):
+            self._head = bytearray()
+        if self._head is not None:
+            self._head += data
+            end = HEAD_END.search(self._head)
+            head = bytes(self._head if end is None else self._head[: end.start()])
+            if end is not None:
+                self._head = None
+            field_name = folded_field(head)
+            if field_name is not None and not faults.is_active(ONE_LINE_FAULT):
+                self._head = None
+                self._refuse_folded(field_name)
+                return
+        super().data_received(data)
+
+    def _refuse_folded(self, field_name: bytes) -> None:
+        """Write the 400 directly (h11 has not seen the request) and close, like Kestrel does."""
+        _, body = one_line_error(field_name, format_timestamp(datetime.now(UTC)))
+        head = (
+            b"HTTP/1.1 400 Bad Request\r\n"
+            b"content-type: application/json; charset=utf-8\r\n"
+            b"content-length: " + str(len(body)).encode() + b"\r\n"
+            b"connection: close\r\n\r\n"
+        )
+        self.logger.info("refused a request head with obs-fold in %r", field_name)
+        self.transport.write(head + body)
+        self.transport.close()
