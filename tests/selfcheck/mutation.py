@@ -1,6 +1,6 @@
-"""`make mutation`: mutation testing of `emulator/domain/` with mutmut 3 (config: `[tool.mutmut]` in
-pyproject.toml), score written into `docs/benchmarks.md`. A secondary signal, not a gate: exit 0 unless
-mutmut itself cannot run.
+"""`make mutation`: mutation testing of the emulator's rule-bearing domain modules with mutmut 3
+(config: `[tool.mutmut]` in pyproject.toml), score written into `docs/benchmarks.md`.
+A secondary signal, not a gate: exit 0 unless mutmut itself cannot run.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import time
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +23,11 @@ def mutmut(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
 
 
+def mutated_paths() -> list[str]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    return list(config["tool"]["mutmut"]["source_paths"])
+
+
 def score_section(stats: dict[str, int], seconds: float) -> list[str]:
     killed = stats.get("killed", 0) + stats.get("timeout", 0)
     tested = killed + stats.get("survived", 0)
@@ -29,8 +35,9 @@ def score_section(stats: dict[str, int], seconds: float) -> list[str]:
     return [
         MUTATION_MARKER,
         "",
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M UTC}; mutmut 3 on `emulator/domain/`, tests "
-        f"`tests/unit/emulator`; {seconds:.0f}s",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M UTC}; mutmut 3 on "
+        + ", ".join(f"`{path}`" for path in mutated_paths())
+        + f", tests `tests/unit/emulator`; {seconds:.0f}s",
         f"- Score (killed incl. timeouts / tested): **{score}** ({killed}/{tested})",
         f"- Raw: `{json.dumps(stats, sort_keys=True)}`",
         "- A secondary signal, not a gate: survivors point at domain rules the unit tests do not pin.",
