@@ -1,8 +1,11 @@
 """Authentication on every operation of both APIs (ARCHITECTURE.md "Auth", reference §4.3, Q10).
 
 No credentials, or a wrong bearer token, must get 401 with `WWW-Authenticate` on every operation in the
-vendored specs; Connect also accepts the legacy `Basic base64(<applicationId>:<secretKey>)`, and a wrong
-Basic secret is refused.
+vendored specs; so must a valid token sent with someone else's application id. Connect also accepts the legacy
+`Basic base64(<applicationId>:<secretKey>)` (a wrong Basic secret is refused); Customer Service 1.1 does not.
+The token endpoint answers 429 with Retry-After once a client asks too often.
+
+Token expiry (3600 s) is not probed: a black-box client can only observe it by holding a token for an hour.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.auth import APPLICATION_ID_HEADER, basic_headers
+from contracts.auth import APPLICATION_ID_HEADER, AuthSession, basic_headers
 from contracts.checks import negotiation_problems
 from contracts.client import NorceClient
 from contracts.header import HEADER_NAME, CustomerHeader, to_json
@@ -24,6 +27,8 @@ pytestmark = pytest.mark.contract
 
 WRONG_TOKEN = "not-a-valid-token"
 WRONG_SECRET = "00000000-0000-0000-0000-000000000000"
+WRONG_APPLICATION_ID = "999999"
+TOKEN_PROBE_LIMIT = 3 + 20 + 1  # 3 a minute plus the documented burst of 20, then one that must be refused
 SAMPLE_VALUES = {"integer": 1, "boolean": "true", "number": 1}
 
 
@@ -110,6 +115,54 @@ def test_401_body_is_in_the_negotiated_type(
         XML, response.status_code, response.headers.get("content-type"), response.content
     )
     assert not problems, f"{problems}{explain(norce, response, operation=operation_id, seed=norce_seed)}"
+
+
+@pytest.mark.parametrize(("api", "operation_id"), [("customer", "GetCustomer"), ("connect", "JobList")])
+def test_wrong_application_id_gets_401(
+    norce: NorceClient, norce_auth: AuthSession, norce_seed: int, api: str, operation_id: str
+) -> None:
+    """A valid bearer token with an application id the client does not own is refused (§4.3: the token
+    plus the application id header identify the caller)."""
+    operation = load_spec(CUSTOMER_SERVICE_SPEC if api == "customer" else CONNECT_SPEC).operation(
+        operation_id
+    )
+    credentials = norce_auth.headers("oauth")
+    credentials[APPLICATION_ID_HEADER] = WRONG_APPLICATION_ID
+    response = send_unauthenticated(norce, api, operation, credentials)
+    assert_unauthorized(norce, response, operation_id, norce_seed)
+
+
+def test_legacy_basic_is_refused_on_customer_service(norce: NorceClient, norce_seed: int) -> None:
+    """Basic is Connect's legacy scheme only (§4.3); Customer Service 1.1 takes OAuth2 bearer tokens."""
+    application_id, secret = _basic_credentials(norce)
+    operation = load_spec(CUSTOMER_SERVICE_SPEC).operation("GetCustomer")
+    response = send_unauthenticated(norce, "customer", operation, basic_headers(application_id, secret))
+    assert_unauthorized(norce, response, "GetCustomer", norce_seed)
+
+
+def test_token_endpoint_is_rate_limited(norce: NorceClient, norce_auth: AuthSession, norce_seed: int) -> None:
+    """More than 3 token requests a minute get 429 with Retry-After (§4.3; "a burst of 20" is tolerated, so
+    the probe allows up to 3 + 20 successes). The run's own token is cached first: the probe must not starve
+    it, and it stops at the first 429."""
+    norce_auth.headers("oauth")
+    credentials = norce.target.credentials
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": credentials.client_id or "",
+        "client_secret": credentials.client_secret or "",
+    }
+    if credentials.scope:
+        form["scope"] = credentials.scope
+    statuses: list[int] = []
+    with httpx.Client(timeout=15.0) as http:
+        for _ in range(TOKEN_PROBE_LIMIT):
+            response = http.post(norce.target.token_url, data=form, headers={"Accept": JSON})
+            statuses.append(response.status_code)
+            if response.status_code != 200:
+                break
+    context = f"\n  token endpoint statuses in order: {statuses} seed={norce_seed}"
+    assert statuses[-1] == 429, f"no 429 after {len(statuses)} token requests{context}"
+    assert response.headers.get("Retry-After", "").strip(), f"429 without Retry-After{context}"
 
 
 def _basic_credentials(client: NorceClient) -> tuple[str, str]:

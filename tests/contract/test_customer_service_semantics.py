@@ -234,3 +234,27 @@ def test_accept_xml_gets_xsd_valid_xml(
     problems = xsd_problems("GetCustomerByCode", 200, XML, as_xml.content)
     assert not problems, f"XML does not validate against the XSD: {problems}{context}"
     assert f"<Code>{company_with_customers['customer']}</Code>".encode() in as_xml.content
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unknown_operation_is_not_found(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, method: str
+) -> None:
+    """Every 1.1 operation is a path segment named after it (§1C); a name that is no operation is not a
+    resource, so an authenticated call answers 404 (RFC 9110 §15.5.5), never a 2xx."""
+    url = f"{norce.target.customer_url}/NoSuchOperation{run_namespace.run_id}"
+    response = norce.raw(method, url, headers={"Accept": JSON})
+    context = explain(norce, response, operation="(unknown operation)", seed=norce_seed)
+    assert response.status_code == 404, f"expected 404{context}"
+
+
+@pytest.mark.parametrize("operation_id", ["GetCustomer", "GetCompany"])
+def test_unknown_query_parameter_is_ignored(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation_id: str
+) -> None:
+    """All parameters are query parameters (§1C) and nothing documents rejecting an extra one: the answer is
+    the same 200 `null` as without it, never a server error."""
+    params = {**absent_params(operation_id, run_namespace), "unknownParameter": "x"}
+    response = norce.call(operation_id, params=params)
+    context = explain(norce, response, operation=operation_id, seed=norce_seed)
+    assert response.status_code == 200 and response.json() is None, f"expected 200 null{context}"
