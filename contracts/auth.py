@@ -197,6 +197,7 @@ class AuthSession:
 # The Schemathesis provider is instantiated by Schemathesis without arguments, so it reads the run's
 # session from here; the pytest plugin activates it once the target is known.
 _active_session: AuthSession | None = None
+COLLECTION_PLACEHOLDER = ""  # what the provider answers before a session exists; never sent
 
 
 def activate(session: AuthSession | None) -> None:
@@ -221,7 +222,11 @@ class NorceSchemathesisAuth:
         self._last_token: str | None = None
 
     def get(self, case: Any, ctx: Any) -> str:
-        session = active_session()
+        if _active_session is None:
+            # Lazy: Schemathesis may ask while collecting (coverage cases), before the target exists.
+            # `set` reads the session afresh at call time, so this placeholder is never sent.
+            return COLLECTION_PLACEHOLDER
+        session = _active_session
         if session.tokens is None:
             raise ConfigError("OAuth2 is not configured for this target")
         if self._last_token is not None:
@@ -232,7 +237,9 @@ class NorceSchemathesisAuth:
         return self._last_token
 
     def set(self, case: Any, data: str, ctx: Any) -> None:
-        session = active_session()
+        if _active_session is None:
+            return  # collection time: no request is sent yet
+        session = _active_session
         headers = session.headers("oauth")
         self._last_token = headers["Authorization"].removeprefix("Bearer ")
         case.headers = {**(case.headers or {}), **headers}

@@ -6,6 +6,7 @@ serializer (`contracts.serializers`), the `norce-customer-header` string format,
   media type, drawn from `contracts.strategies`, unless Schemathesis is mutating the header on purpose;
 - `map_case` (examples/coverage, where `flatmap_case` does not run): a positive case whose header breaks a
   rule (e.g. the docs' example on ImportCustomers lacks Companies (19)) gets a canonical valid header;
+  `before_add_examples` applies it to the examples phase, whose cases bypass the strategy hooks;
 - `filter_failure`: drops a failure only through an active waiver (`contracts.waivers`), which records it
   (e.g. ST202 answered by a 1.1 business 400: W-BUSINESS-400, scoped by `checks.business_400_key`).
 
@@ -81,6 +82,15 @@ def map_case(ctx: Any, case: Any) -> Any:
     return case
 
 
+def before_add_examples(ctx: Any, examples: list[Any]) -> None:
+    """The examples phase builds cases outside the strategies, so `map_case` never sees them: apply it here.
+
+    The docs' header example is shared by both imports but breaks HDR-DEP-COMPANIES on ImportCustomers
+    (CompanyFieldsThatAreSet without Companies (19)); a positive example must carry a valid header."""
+    for case in examples:
+        map_case(ctx, case)
+
+
 def connect_negative_not_violating(operation_id: str, response: Any) -> bool:
     """An ST201 on a Connect import that is no violation: the XML wire body conforms to the XSD (XML cannot
     carry the value's negativity, e.g. `{}` for an array), or the 200 rejects the item in its
@@ -147,6 +157,7 @@ def register() -> None:
     for hook in (flatmap_case, map_case):  # `apply_to` is attached at runtime by Schemathesis' filter chain
         schemathesis.hook.apply_to(operation_id_regex=IMPORT_OPERATION_ID_REGEX)(hook)  # type: ignore[attr-defined]
     schemathesis.hook(filter_failure)
+    schemathesis.hook(before_add_examples)
     _registered = True
 
 

@@ -245,8 +245,25 @@ def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, company_ke
             # Norce keeps a company's last customer; the company itself is deactivated next.
             entry.status, entry.detail = KEPT, "last customer of a company this run deactivates"
             return
+    # Already gone (e.g. a list-delta import replaced it)? Verify the end state rather than trust the key.
+    if (
+        response.status_code == 400
+        and "CustomerMissing" in _error_keys(response)
+        and not _relation_exists(client, entry.company_id, entry.customer_id)
+    ):
+        entry.status, entry.detail = ABSENT, "relation already removed"
+        return
     _expect_ok(response, "DeleteCompanyCustomer")
     entry.status, entry.detail = CLEANED, ""
+
+
+def _relation_exists(client: CallsCustomerService, company_id: int, customer_id: int) -> bool:
+    """Whether the customer still lists the company (GetCustomer with includeCompanies=true)."""
+    response = client.call("GetCustomer", params={"id": customer_id, "includeCompanies": "true"})
+    _expect_ok(response, "GetCustomer")
+    body = response.json() if response.content.strip() else None
+    companies = (body.get("Companies") or []) if isinstance(body, Mapping) else []
+    return any(isinstance(company, Mapping) and company.get("Id") == company_id for company in companies)
 
 
 def _clean_entity(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ from contracts.header import (
     to_xml,
 )
 from contracts.namespace import RunNamespace
+from contracts.reporting import case_param, record_check, record_header_enums, record_header_rule
 from contracts.strategies import (
     Expected,
     ImportRequest,
@@ -70,8 +72,28 @@ ACCEPTANCE_PLAN = [
 ]
 
 
+def _params(plan: list[tuple[str, str, str]]) -> list[Any]:
+    """Ids from `case_id` (operation-media-rule) plus the marker the plugin turns into junit properties."""
+    return [
+        case_param(op, media, rule, operation=op, rule=rule, media_type=media) for op, media, rule in plan
+    ]
+
+
+def judged(operation: str, media_type: str, rule: str, verdict: Callable[[], None]) -> None:
+    """Run one rule case's assertions and report the outcome (header-rule coverage and the check table)."""
+    try:
+        verdict()
+    except AssertionError as failure:
+        record_header_rule(rule, "fail", operation=operation)
+        record_check(operation, media_type, "header_rule", False, rule, str(failure))
+        raise
+    record_header_rule(rule, "pass", operation=operation)
+    record_check(operation, media_type, "header_rule", True, rule)
+
+
 def send(client: NorceClient, request: ImportRequest) -> Any:
     """POST the request as built, including an absent header (the client always sends one, so go raw)."""
+    record_header_enums(request.header_value)
     if request.header_value is not None and LINE_BREAKS.search(request.header_value):
         return send_folded(client, request)
     if request.header_value is None:
@@ -155,9 +177,7 @@ def assert_rejected(
     assert keys[:1] == [rule], f"Messages[0].Key is {keys[:1]}, expected [{rule!r}]{context}"
 
 
-@pytest.mark.parametrize(
-    ("operation", "media_type", "rule"), REJECTION_PLAN, ids=["-".join(p) for p in REJECTION_PLAN]
-)
+@pytest.mark.parametrize(("operation", "media_type", "rule"), _params(REJECTION_PLAN))
 def test_header_breaking_a_rule_is_rejected(
     norce: NorceClient,
     run_namespace: RunNamespace,
@@ -186,15 +206,18 @@ def test_header_breaking_a_rule_is_rejected(
         )
         response = send(norce, request)
         sent.append(rule)
-        assert_rejected(norce, request, response, seed=norce_seed, rule=rule)
+        judged(
+            operation,
+            media_type,
+            rule,
+            lambda: assert_rejected(norce, request, response, seed=norce_seed, rule=rule),
+        )
 
     run_property(check, cases(), seed=norce_seed, max_examples=norce_max_examples)
     assert sent, f"{rule} was never sent for {operation} {media_type}"
 
 
-@pytest.mark.parametrize(
-    ("operation", "media_type", "rule"), ACCEPTANCE_PLAN, ids=["-".join(p) for p in ACCEPTANCE_PLAN]
-)
+@pytest.mark.parametrize(("operation", "media_type", "rule"), _params(ACCEPTANCE_PLAN))
 def test_ignored_header_members_are_accepted(
     norce: NorceClient,
     run_namespace: RunNamespace,
@@ -223,7 +246,12 @@ def test_ignored_header_members_are_accepted(
         assert expected_violation(operation, request.header_value, media_type) is None
         response = send(norce, request)
         sent.append(rule)
-        assert_accepted(norce, request, response, seed=norce_seed, rule=rule)
+        judged(
+            operation,
+            media_type,
+            rule,
+            lambda: assert_accepted(norce, request, response, seed=norce_seed, rule=rule),
+        )
 
     run_property(check, cases(), seed=norce_seed, max_examples=norce_max_examples)
     assert sent
@@ -263,8 +291,14 @@ def test_mixed_header_and_body_cases_get_the_documented_answer(
         if expected.status == 200:
             assert_accepted(norce, request, response, seed=norce_seed, rule=None)
         else:
-            assert expected.rule_id is not None
-            assert_rejected(norce, request, response, seed=norce_seed, rule=expected.rule_id)
+            rule = expected.rule_id
+            assert rule is not None
+            judged(
+                operation,
+                request.content_type,
+                rule,
+                lambda: assert_rejected(norce, request, response, seed=norce_seed, rule=rule),
+            )
 
     strategy = header_and_body_cases(operation, run_prefix=run_namespace.prefix)
     run_property(check, strategy, seed=norce_seed, max_examples=2 * (norce_max_examples or 5))

@@ -14,6 +14,7 @@ import pytest
 
 from contracts.client import NorceClient
 from contracts.namespace import RunNamespace
+from contracts.reporting import register_secret
 from contracts.strategies import encode_body
 from tests.contract.flows import (
     APPLICATION_KEY,
@@ -258,6 +259,7 @@ def login(norce: NorceClient, login_name: str, password: str) -> Any:
 
 
 def _account_item(ns: RunNamespace, login_name: str, password: str, status: int, role: str) -> dict[str, Any]:
+    register_secret("test password", password)  # reports must never show it
     account = {
         "ApplicationKey": APPLICATION_KEY,
         "LoginName": login_name,

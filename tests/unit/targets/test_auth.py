@@ -168,3 +168,12 @@ def test_schemathesis_registration_on_a_schema() -> None:
 
     assert auth_module.register_schemathesis_auth(FakeSchema()) is NorceSchemathesisAuth
     assert registered[0]["retry_on"] == [401]
+
+
+def test_schemathesis_provider_is_lazy_before_a_session_exists() -> None:
+    """Schemathesis may call the provider while collecting: no session yet, so nothing fails or is sent."""
+    auth_module.activate(None)
+    provider = NorceSchemathesisAuth()
+    case = SimpleNamespace(headers={"X-Other": "1"})
+    provider.set(case, provider.get(case, None), None)
+    assert case.headers == {"X-Other": "1"}

@@ -39,6 +39,16 @@ def test_bad_app_factories_are_clear_errors(factory: str) -> None:
         EmbeddedServer(factory).start()
 
 
+@pytest.mark.parametrize("protocol", ["no_colon", "json:nosuchclass", "json:loads"])
+def test_bad_http_protocols_are_clear_errors(protocol: str) -> None:
+    with pytest.raises(EmbeddedStartError):
+        EmbeddedServer(FAKE_APP, http_protocol=protocol).start()
+
+
+def test_the_default_http_protocol_is_the_emulators_loaded_by_import_string() -> None:
+    assert EmbeddedServer(FAKE_APP).http_protocol == "emulator.http.server:NorceH11Protocol"
+
+
 SUITE = """
 import pytest
 

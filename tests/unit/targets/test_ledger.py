@@ -123,3 +123,35 @@ def test_created_by_customer_service_calls_are_recorded(tmp_path: Path) -> None:
         ("customer", 9, None),
         ("relation", None, 4),
     ]
+
+
+class _RelationStub:
+    """Customer Service 1.1 where DeleteCompanyCustomer says CustomerMissing; GetCustomer shows `listed`."""
+
+    def __init__(self, listed: list[int]) -> None:
+        self.listed = listed
+
+    def call(
+        self, operation_id: str, params: dict | None = None, json: object = None, accept: str = ""
+    ) -> httpx.Response:
+        request = httpx.Request("GET", f"http://lab/{operation_id}")
+        if operation_id == "DeleteCompanyCustomer":
+            body = {"MessageId": 400, "Messages": [{"Key": "CustomerMissing", "Value": "not a customer"}]}
+            return httpx.Response(400, json=body, request=request)
+        assert operation_id == "GetCustomer" and params == {"id": 7, "includeCompanies": "true"}
+        return httpx.Response(
+            200, json={"Id": 7, "Companies": [{"Id": i} for i in self.listed]}, request=request
+        )
+
+
+@pytest.mark.parametrize(("listed", "cleaned"), [([], True), ([3], False)])
+def test_relation_already_removed_is_verified_not_assumed(
+    tmp_path: Path, listed: list[int], cleaned: bool
+) -> None:
+    ledger = Ledger(tmp_path / "ledger.json", run_id=NS.run_id, namespace=NS)
+    ledger.record_relation(company_id=3, customer_id=7)
+    if cleaned:
+        assert [e.status for e in ledger.cleanup(_RelationStub(listed))] == ["absent"]
+    else:
+        with pytest.raises(CleanupError, match="relation company=3 customer=7"):
+            ledger.cleanup(_RelationStub(listed))
