@@ -103,6 +103,9 @@ class EmbeddedServer:
             # Bind first so the port is known before the thread starts; port 0 = ephemeral.
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # Accepted connections inherit this: without it, Nagle's algorithm holds the response body back
+            # until the client's delayed ACK (~40 ms per keep-alive request on loopback).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
             config = uvicorn.Config(

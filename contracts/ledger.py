@@ -24,6 +24,9 @@ DONE = frozenset({CLEANED, ABSENT, KEPT})
 DEFAULT_UPDATED_BY = 1  # "Pass 1 for the default account" (reference §1C)
 
 
+SAVE_EVERY = 25  # cleanup progress is written to disk every this many entries
+
+
 class CleanupError(Exception):
     def __init__(self, leftovers: list[LedgerEntry]) -> None:
         self.leftovers = leftovers
@@ -192,12 +195,16 @@ class Ledger:
         order = {"relation": 0, "customer": 1, "company": 2}
         handled = sorted(self.pending, key=lambda entry: order[entry.kind])
         company_keys = {(e.code, e.id) for e in self.entries if e.kind == "company"}
-        for entry in handled:
+        for done, entry in enumerate(handled, start=1):
             try:
                 _CLEANERS[entry.kind](client, entry, company_keys)
             except Exception as exc:  # one failure must not stop the rest of the cleanup
                 entry.status, entry.detail = FAILED, f"{type(exc).__name__}: {exc}"
-            self.save()
+            # Progress is persisted in batches: rewriting the whole ledger per entry made cleanup quadratic,
+            # and a crash mid-batch only means a later `norce-contracts cleanup` redoes some idempotent calls.
+            if done % SAVE_EVERY == 0:
+                self.save()
+        self.save()
         leftovers = [entry for entry in handled if entry.status not in DONE]
         if leftovers:
             raise CleanupError(leftovers)
