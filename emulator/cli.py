@@ -10,14 +10,22 @@ import errno
 import socket
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from emulator import faults
 from emulator.config import ConfigError, EmulatorConfig, parse_job_timing
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """A bad option gets one clear line and exit code 2, not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="norce-emulator", description="Local Norce customer API emulator.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _OneLineParser(prog="norce-emulator", description="Local Norce customer API emulator.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
     serve = commands.add_parser(
         "serve", help="serve Connect 4.0, Customer Service 1.1 and the token endpoint"
     )
