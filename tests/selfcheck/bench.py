@@ -228,6 +228,46 @@ def import_throughput(count: int) -> list[str]:
     ]
 
 
+# ---- read latency under concurrency ----
+
+
+def read_latency(clients: int, requests_per_client: int) -> list[str]:
+    """p50/p99 of GetCustomerByCode over HTTP with `clients` concurrent keep-alive clients."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from contracts.embedded import EmbeddedServer
+
+    with EmbeddedServer() as base:
+        headers = token_headers(httpx.Client(timeout=10), base)
+        body = json.dumps(customers(50)).encode()
+        seeded = httpx.post(
+            f"{base}{CONNECT}/Customer/ImportCustomers",
+            content=body,
+            headers={**headers, "Content-Type": "application/json", "X-StormConnect-Header": IMPORT_HEADER},
+            timeout=30,
+        )
+        seeded.raise_for_status()
+        time.sleep(1.0)  # background job timing: let the 50 customers land
+
+        def one_client(index: int) -> list[float]:
+            timings = []
+            with httpx.Client(base_url=base, headers=headers, timeout=10) as client:
+                for n in range(requests_per_client):
+                    started = time.perf_counter()
+                    client.get(f"{CUSTOMER}/GetCustomerByCode", params={"code": f"bench-{(index + n) % 50}"})
+                    timings.append(time.perf_counter() - started)
+            return timings
+
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            samples = sorted(s for timings in pool.map(one_client, range(clients)) for s in timings)
+    p50 = samples[len(samples) // 2] * 1000
+    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))] * 1000
+    return [
+        f"- GetCustomerByCode, {clients} concurrent clients x {requests_per_client} requests over HTTP "
+        f"(embedded uvicorn, clients in the same process): p50 {p50:.2f} ms, p99 {p99:.2f} ms",
+    ]
+
+
 # ---- our suite against plain schemathesis run ----
 
 
@@ -329,7 +369,7 @@ def kept_mutation_section() -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.selfcheck.bench", description=__doc__)
-    parser.add_argument("--items", type=int, default=1000, help="customers per import body")
+    parser.add_argument("--items", type=int, default=10000, help="customers per import body")
     parser.add_argument("--examples", type=int, default=10, help="Schemathesis examples per operation")
     parser.add_argument(
         "--budget", type=int, default=30, help="schemathesis run --max-time per fault and spec"
@@ -345,6 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines += section("Schemathesis throughput", lambda: schemathesis_throughput(args.examples))
     lines += section("Time to detect a fault", detection)
     lines += section("Emulator import throughput", lambda: import_throughput(args.items))
+    lines += section("Read latency under concurrency", lambda: read_latency(8, 200))
     lines += section("Our suite vs plain `schemathesis run`", lambda: side_by_side(names, args.budget))
     lines += kept_mutation_section()
     BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
