@@ -6,10 +6,19 @@ import json
 
 import pytest
 import xmlschema
+from hypothesis import given, settings
 
-from contracts.enums import header_rules, rejecting_rule_ids
-from contracts.header import CustomerHeader, expected_violation, to_json, to_xml
+from contracts.enums import field_enum, header_rules, rejecting_rule_ids
+from contracts.header import (
+    CustomerHeader,
+    decode_header,
+    expected_violation,
+    header_members,
+    to_json,
+    to_xml,
+)
 from contracts.spec import OPENAPI_DIR
+from contracts.strategies import universal_header_objects
 
 HEADER_XSD = OPENAPI_DIR / "xsd" / "connect-customer-header.xsd"
 FULL = CustomerHeader(
@@ -204,3 +213,35 @@ def test_typed_headers_are_judged_like_their_serializations() -> None:
 def test_operation_must_be_an_import() -> None:
     with pytest.raises(ValueError):
         expected_violation("GetCustomer", "{}", J)
+
+
+# ----------------------------------------------------------------------------- JSON <-> XML round trips
+
+
+def _normalised(members: dict[str, object]) -> dict[str, object]:
+    """Members as the rule engine reads them: enum lists as sorted ints, scalars as text."""
+    enums = {
+        "CompanyFieldsThatAreSet": "CompanyField",
+        "CustomerFieldsThatAreSet": "CustomerField",
+        "AccountFieldsThatAreSet": "AccountField",
+    }
+
+    def as_int(enum_name: str, value: object) -> int | None:
+        text = str(value).strip()
+        return int(text) if text.lstrip("-").isdigit() else field_enum(enum_name).value_of(text)
+
+    out: dict[str, object] = {}
+    for name, value in members.items():
+        if name in enums and isinstance(value, list):
+            out[name] = sorted(number for v in value if (number := as_int(enums[name], v)) is not None)
+        else:
+            out[name] = str(value)
+    return out
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(header=universal_header_objects())
+def test_json_and_xml_forms_round_trip_to_the_same_header(header: CustomerHeader) -> None:
+    from_json = decode_header(to_json(header, "mixed"))
+    from_xml = decode_header(to_xml(header))
+    assert _normalised(from_json) == _normalised(from_xml) == _normalised(header_members(header, "int"))
