@@ -18,6 +18,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from contracts.checks import json_schema_problems, xsd_problems
 from contracts.client import NorceClient
 from contracts.enums import account_fields, company_fields, customer_fields
 from contracts.header import CustomerHeader, to_json, to_xml
@@ -159,18 +160,33 @@ def run_import(
     context = explain(client, response, operation=operation, seed=seed)
     assert response.status_code == 200, f"import not accepted{context}"
     job_response = response.json()
-    errors = connect_component_errors("JobResponse", job_response)
+    errors = json_schema_problems(operation, 200, JSON, job_response)
     assert not errors, f"JobResponse does not match the schema: {errors}{context}"
     job_id = int(job_response["JobId"])
     job = client.wait_for_job(job_id)
-    assert not connect_component_errors("JobDto", job), f"JobDto invalid: {job}{context}"
+    job_errors = json_schema_problems("JobGet", 200, JSON, job)
+    assert not job_errors, f"JobDto does not match the schema: {job_errors}; job={job}{context}"
     log_response = client.job_log(job_id)
     assert log_response.status_code == 200, (
         f"Job/GetLog failed{explain(client, log_response, operation='JobGetLog', seed=seed)}"
     )
     log = log_response.json()
     assert isinstance(log, list), f"Job/GetLog is not an array: {log!r}"
+    log_errors = json_schema_problems("JobGetLog", 200, JSON, log)
+    assert not log_errors, f"Job/GetLog does not match the schema: {log_errors}; log={log}"
+    assert_job_reads_conform_in_xml(client, job_id, seed=seed)
     return ImportOutcome(operation, response, job_response, job, log)
+
+
+def assert_job_reads_conform_in_xml(client: NorceClient, job_id: int, *, seed: int) -> None:
+    """Job/Get and Job/GetLog of a finished job, asked for in XML, validate against the vendored XSD."""
+    for operation, path in (("JobGet", "Job/Get"), ("JobGetLog", "Job/GetLog")):
+        url = f"{client.target.connect_url}/{path}"
+        response = client.raw("GET", url, params={"id": job_id}, headers={"Accept": XML})
+        context = explain(client, response, operation=operation, seed=seed)
+        assert response.status_code == 200, f"{operation} in XML failed{context}"
+        problems = xsd_problems(operation, 200, response.headers.get("content-type", XML), response.content)
+        assert not problems, f"{operation} XML does not match the XSD: {problems}{context}"
 
 
 def assert_job_counts(

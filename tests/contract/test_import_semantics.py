@@ -63,6 +63,58 @@ def company_codes(customer: dict[str, Any]) -> set[str]:
     return {c.get("Code") for c in customer.get("Companies") or []}
 
 
+MAX_BODY_BYTES = 10 * 1024 * 1024  # docs/import-semantics.md Request 8
+
+
+def test_unparseable_and_oversized_bodies_get_their_documented_errors(
+    norce: NorceClient, norce_seed: int
+) -> None:
+    """Request 6 and 8: an unparseable body is 400 BodyMalformed, a body over 10 MiB is 413 PayloadTooLarge;
+    neither creates a job."""
+    header = serialize(customer_header(*INSERT_FIELDS))
+    cases = [
+        (b'[{"Code": "unterminated', 400, "BodyMalformed"),
+        (b"[" + b" " * MAX_BODY_BYTES + b"]", 413, "PayloadTooLarge"),
+    ]
+    for body, status, key in cases:
+        response = norce.import_customers(body, header)
+        context = explain(norce, response, operation="ImportCustomers", seed=norce_seed)
+        assert response.status_code == status, f"{len(body)}-byte body: expected {status}{context}"
+        assert error_keys(response)[:1] == [key], f"expected Messages[0].Key {key}{context}"
+
+
+def test_non_ascii_names_long_codes_and_xml_bom_are_imported(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """Valid inputs a server must not crash on: non-ASCII names are stored as sent, a long Code is a normal
+    item (the docs set no limit; it may fail, but as a counted item), an XML body may start with a BOM."""
+    accented = new_customer(run_namespace, FirstName="Åsa Ödmark", LastName="Łukasz-Ñuñez")
+    outcome = run_import(
+        norce, "ImportCustomers", [accented], customer_header(*INSERT_FIELDS), seed=norce_seed
+    )
+    assert_job_counts(outcome, total=1, inserts=1, updates=0, fails=0)
+    stored = customer_by_code(norce, accented["Code"], seed=norce_seed)
+    assert (stored["FirstName"], stored["LastName"]) == (accented["FirstName"], accented["LastName"])
+    # A query parameter the operation does not declare is a client's input too: never a server error.
+    extra = norce.call("GetCustomerByCode", params={"code": accented["Code"], "notDeclared": "1"})
+    assert extra.status_code < 500, (
+        f"undeclared query parameter{explain(norce, extra, operation='GetCustomerByCode', seed=norce_seed)}"
+    )
+
+    long_code = new_customer(run_namespace, Code=run_namespace.code("long") + "x" * 300)
+    outcome = run_import(
+        norce, "ImportCustomers", [long_code], customer_header(*INSERT_FIELDS), seed=norce_seed
+    )
+    job = outcome.job
+    assert (job["Totals"], job["Inserts"] + job["Updates"] + job["Fail"]) == (1, 1), f"long Code: {job}"
+
+    bom_item = new_customer(run_namespace)
+    body = b"\xef\xbb\xbf" + encode_body("ImportCustomers", [bom_item], XML)
+    header = serialize(customer_header(*INSERT_FIELDS), "xml")
+    outcome = run_import(norce, "ImportCustomers", body, header, seed=norce_seed, media_type=XML)
+    assert_job_counts(outcome, total=1, inserts=1, updates=0, fails=0)
+
+
 def test_insert_counts_validation_failures_and_reads_back(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
 ) -> None:
@@ -128,6 +180,33 @@ def test_insert_without_required_fields_fails_in_processing(
     )
     assert_job_counts(outcome, total=1, inserts=0, updates=0, fails=1)
     assert customer_by_code(norce, item["Code"], seed=norce_seed) is None
+
+
+@pytest.mark.parametrize("missing", ["FirstName", "LastName"])
+def test_insert_missing_a_required_name_fails(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, missing: str
+) -> None:
+    """An insert needs FirstName and LastName present and non-empty even when they are listed: an item
+    without one fails in processing (Fail+1, an Error row, StatusId 4) and creates nothing."""
+    item = {k: v for k, v in new_customer(run_namespace).items() if k != missing}
+    outcome = run_import(norce, "ImportCustomers", [item], customer_header(*INSERT_FIELDS), seed=norce_seed)
+    assert_job_counts(outcome, total=1, inserts=0, updates=0, fails=1)
+    assert customer_by_code(norce, item["Code"], seed=norce_seed) is None
+
+
+def test_first_is_primary_company_wins(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """Only the first company with IsPrimary: true becomes primary; includeCompanies=false returns just it."""
+    first, second, third = create_companies(norce, run_namespace, norce_seed, 3)
+    companies = [{"Code": first}, {"Code": second, "IsPrimary": True}, {"Code": third, "IsPrimary": True}]
+    item = new_customer(run_namespace, Companies=companies)
+    outcome = run_import(
+        norce, "ImportCustomers", [item], customer_header(*INSERT_FIELDS, "Companies"), seed=norce_seed
+    )
+    assert_job_counts(outcome, total=1, inserts=1, updates=0, fails=0)
+    primary_only = customer_by_code(norce, item["Code"], seed=norce_seed, include_companies=False)
+    assert company_codes(primary_only) == {second}, f"primary company: {primary_only.get('Companies')}"
 
 
 def test_empty_import_is_a_job_with_zero_items(norce: NorceClient, norce_seed: int) -> None:
