@@ -104,7 +104,7 @@ def item_problem(operation: Operation, header: CustomerHeader, item: Any) -> str
         if COMPANY_SEARCH_ONLY_BY_CODE not in header.company_fields:
             identity.append("OrganizationNo")
         collections, listed = COMPANY_KEYED_COLLECTIONS, header.company_fields
-    type_problem = _type_problem(item, entity, entity)
+    type_problem = _type_problem(item, entity, entity) or _length_problem(item, entity)
     if type_problem is not None:
         return type_problem
     if not any(has_value(item, key) for key in identity):
@@ -119,6 +119,32 @@ def item_problem(operation: Operation, header: CustomerHeader, item: Any) -> str
             problem = _missing_keys(account.get("Roles"), "Accounts.Roles", "AccountRole")
             if problem is not None:
                 return problem
+    return None
+
+
+# The same store backs Customer Service 1.1, whose documented maxLength (reference §2C, Q16) bounds what an
+# import can store: a longer value fails its item rather than surfacing later as a 1.1 response that breaks
+# its own schema.
+STORED_MAX_LENGTH: dict[str, dict[str, int]] = {
+    "Customer": {
+        "Code": 50,
+        "EmailAddress": 255,
+        "SocialSecurityNumber": 50,
+        "FirstName": 50,
+        "LastName": 50,
+        "PhoneNumber": 50,
+        "CellPhoneNumber": 50,
+        "CrmId": 50,
+    },
+    "Company": {"Code": 50, "Name": 100, "OrganizationNo": 50, "PhoneNumber": 50},
+}
+
+
+def _length_problem(item: dict[str, Any], entity: str) -> str | None:
+    for name, limit in STORED_MAX_LENGTH[entity].items():
+        value = item.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            return f"{entity}.{name} is longer than {limit} characters"
     return None
 
 
