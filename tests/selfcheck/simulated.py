@@ -1,4 +1,5 @@
-"""The emulator with one catalogue fault simulated from outside, until the faults are wired into its code.
+"""The emulator with one catalogue fault simulated from outside: proves the selfcheck runner on its own,
+independently of how the faults are wired into the emulator.
 
 `NORCE_EMULATOR_APP=tests.selfcheck.simulated:create_app` makes the embedded target use this factory. With
 `json-content-type-text-plain` active (NORCE_EMULATOR_FAULTS), every JSON response is relabelled text/plain,
