@@ -109,22 +109,21 @@ def run_import(state: State, ids: IdSource, validated: ValidatedImport) -> Impor
     for index, item in validated.valid:
         if index == validated.total - 1 > 0 and faults.is_active("import-items-silently-dropped"):
             continue
-        item_state = outcome.state.fork()
-        context = _ItemContext(item_state, ids, validated, index, outcome.log)
+        context = _ItemContext(outcome.state, ids, validated, index, outcome.log)
         try:
-            if validated.operation == "ImportCustomers":
-                inserted, entity_id = _import_customer(context, item)
-                label = "Customer"
-            else:
-                inserted, entity_id = _import_company(context, item)
-                label = "Company"
+            with outcome.state.atomic():  # a failed item leaves no trace
+                if validated.operation == "ImportCustomers":
+                    inserted, entity_id = _import_customer(context, item)
+                    label = "Customer"
+                else:
+                    inserted, entity_id = _import_company(context, item)
+                    label = "Company"
         except ItemFailed as failure:
             outcome.failures += 1
             outcome.log.append(
                 JobLogRow(SEVERITY_ERROR, f"Item {index}: {failure}", ids.timestamp(), str(index))
             )
             continue
-        outcome.state = item_state
         outcome.log.extend(context.warnings)
         if inserted:
             outcome.inserts += 1

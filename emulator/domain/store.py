@@ -105,8 +105,7 @@ class Store:
             return result
 
     def _commit(self, working: State) -> None:
-        working._owned.clear()
-        working._owns_catalogues = False  # the next fork may share them; a writer copies first
+        working.seal()
         if self._db is not None:
             data = json.dumps(self._snapshot_of(working), separators=(",", ":"))
             # one statement in an explicit transaction: either the whole new snapshot is there or the old one
