@@ -33,6 +33,9 @@ EMULATOR_CREDENTIALS: Mapping[str, str] = {
     "NORCE_SCOPE": "playground",
     "NORCE_BASIC_APPLICATION_ID": "1",
     "NORCE_BASIC_SECRET_KEY": "2b1f6a9e-0c6d-4b53-9a55-3c1f5e0d7a11",
+    # The emulator's documented expiry-probe client (tokens of a few seconds; README "The emulator").
+    "NORCE_EXPIRY_CLIENT_ID": "norce-emulator-expiry",
+    "NORCE_EXPIRY_CLIENT_SECRET": "emulator-expiry-secret",
 }
 
 # Setting name -> environment variable. Names are the pyproject keys (kebab-case).
@@ -63,6 +66,10 @@ class Credentials:
     scope: str | None = None
     basic_application_id: str | None = None
     basic_secret_key: str | None = None
+    # Optional second client of the same application whose tokens live seconds (AUTH-TOKEN-EXPIRY): normal
+    # tokens live 3600 s and the token endpoint allows 3 requests a minute, so expiry is observable only so.
+    expiry_client_id: str | None = None
+    expiry_client_secret: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, emulator_defaults: bool) -> Credentials:
@@ -74,6 +81,8 @@ class Credentials:
             scope=source.get("NORCE_SCOPE") or None,
             basic_application_id=source.get("NORCE_BASIC_APPLICATION_ID") or None,
             basic_secret_key=source.get("NORCE_BASIC_SECRET_KEY") or None,
+            expiry_client_id=source.get("NORCE_EXPIRY_CLIENT_ID") or None,
+            expiry_client_secret=source.get("NORCE_EXPIRY_CLIENT_SECRET") or None,
         )
 
     @property
@@ -84,9 +93,17 @@ class Credentials:
     def has_basic(self) -> bool:
         return bool(self.basic_application_id and self.basic_secret_key)
 
+    @property
+    def has_expiry_probe(self) -> bool:
+        return bool(self.expiry_client_id and self.expiry_client_secret)
+
     def secrets(self) -> dict[str, str]:
         """Values that must never appear in output (for redaction and the secret scan)."""
-        values = {"NORCE_CLIENT_SECRET": self.client_secret, "NORCE_BASIC_SECRET_KEY": self.basic_secret_key}
+        values = {
+            "NORCE_CLIENT_SECRET": self.client_secret,
+            "NORCE_BASIC_SECRET_KEY": self.basic_secret_key,
+            "NORCE_EXPIRY_CLIENT_SECRET": self.expiry_client_secret,
+        }
         return {label: value for label, value in values.items() if value}
 
     def require_oauth(self) -> None:

@@ -17,6 +17,11 @@ DEFAULT_APPLICATION_ID = "1"
 DEFAULT_SCOPE = "playground"
 DEFAULT_BASIC_APPLICATION_ID = "1"
 DEFAULT_BASIC_SECRET_KEY = "2b1f6a9e-0c6d-4b53-9a55-3c1f5e0d7a11"
+# The expiry-probe client: a second documented client whose tokens live only seconds, so a black-box suite can
+# watch a token expire (Norce tokens live 3600 s and the token endpoint allows 3 requests a minute).
+DEFAULT_PROBE_CLIENT_ID = "norce-emulator-expiry"
+DEFAULT_PROBE_CLIENT_SECRET = "emulator-expiry-secret"  # documented local default
+DEFAULT_PROBE_TOKEN_LIFETIME_SECONDS = 2
 
 
 class ConfigError(ValueError):
@@ -51,6 +56,9 @@ class EmulatorConfig:
     basic_application_id: str = DEFAULT_BASIC_APPLICATION_ID
     basic_secret_key: str = DEFAULT_BASIC_SECRET_KEY
     token_lifetime_seconds: int = 3600
+    probe_client_id: str | None = DEFAULT_PROBE_CLIENT_ID  # None or "" switches the probe client off
+    probe_client_secret: str = DEFAULT_PROBE_CLIENT_SECRET
+    probe_token_lifetime_seconds: int = DEFAULT_PROBE_TOKEN_LIFETIME_SECONDS
     token_requests_per_window: int = 3
     token_window_seconds: int = 60
     max_body_bytes: int = 10 * 1024 * 1024
@@ -61,6 +69,12 @@ class EmulatorConfig:
             self.faults = set(fault_catalogue.validate(self.faults))
         except fault_catalogue.UnknownFaultError as error:
             raise ConfigError(str(error)) from None
+        for name in ("token_lifetime_seconds", "probe_token_lifetime_seconds"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be a whole number of seconds >= 1, not {value!r}")
+        if self.probe_client_id and self.probe_client_id == self.client_id:
+            raise ConfigError("probe_client_id must differ from client_id (each has its own token lifetime)")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EmulatorConfig:

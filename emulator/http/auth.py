@@ -1,7 +1,8 @@
 """OAuth2 client-credentials tokens and request authentication (ARCHITECTURE.md "Auth").
 
 Tokens are opaque random strings drawn from a seeded generator, kept only in memory, and never logged.
-Time comes from the emulator clock so tests can move past the 3600 s lifetime without waiting.
+Time comes from the emulator clock so tests can move past the 3600 s lifetime without waiting. A second,
+documented "expiry probe" client gets tokens of a few seconds, so a black-box client can watch one expire.
 """
 
 from __future__ import annotations
@@ -75,6 +76,16 @@ class TokenService:
                 )
             recent.append(now)
 
+    def _lifetime_of(self, client_id: str, client_secret: str) -> int | None:
+        """The token lifetime of a known client (main or expiry probe), None for unknown ones."""
+        config = self.config
+        if _same(client_id, config.client_id) and _same(client_secret, config.client_secret):
+            return config.token_lifetime_seconds
+        probe_id = config.probe_client_id
+        if probe_id and _same(client_id, probe_id) and _same(client_secret, config.probe_client_secret):
+            return config.probe_token_lifetime_seconds
+        return None
+
     def issue(self, form: Mapping[str, str]) -> dict[str, object]:
         """The token response for a client-credentials form, or OAuthError / TooManyRequests."""
         now = self._seconds()
@@ -82,16 +93,13 @@ class TokenService:
         self._check_rate(client_id, now)
         if form.get("grant_type") != "client_credentials":
             raise OAuthError("unsupported_grant_type", "grant_type must be client_credentials")
-        if not (
-            _same(client_id, self.config.client_id)
-            and _same(form.get("client_secret", ""), self.config.client_secret)
-        ):
+        lifetime = self._lifetime_of(client_id, form.get("client_secret", ""))
+        if lifetime is None:
             raise OAuthError("invalid_client", "unknown client or wrong secret")
         requested = form.get("scope", "").split()
         if any(scope != self.config.scope for scope in requested):
             raise OAuthError("invalid_scope", f"the only scope offered is {self.config.scope}")
         token = "".join(self._random.choice(_TOKEN_ALPHABET) for _ in range(43))
-        lifetime = self.config.token_lifetime_seconds
         with self._lock:
             self._tokens = {t: i for t, i in self._tokens.items() if i.expires_at > now}
             self._tokens[token] = IssuedToken(client_id=client_id, expires_at=now + lifetime)

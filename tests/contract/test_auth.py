@@ -5,21 +5,33 @@ vendored specs; so must a valid token sent with someone else's application id. C
 `Basic base64(<applicationId>:<secretKey>)` (a wrong Basic secret is refused); Customer Service 1.1 does not.
 The token endpoint answers 429 with Retry-After once a client asks too often.
 
-Token expiry (3600 s) is not probed: a black-box client can only observe it by holding a token for an hour.
+Token expiry (AUTH-TOKEN-EXPIRY): Norce tokens live 3600 s and the token endpoint allows 3 requests a minute,
+so the suite cannot wait for a normal token to expire. A target may declare a second "expiry probe" client
+(NORCE_EXPIRY_CLIENT_ID/SECRET) whose tokens live seconds; the embedded emulator documents one. Without it the
+check is not applicable (skipped, with the reason) on a tenant, and a failure on the embedded emulator.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import time
+from typing import Any, NoReturn
 
 import httpx
 import pytest
 
-from contracts.auth import APPLICATION_ID_HEADER, AuthSession, basic_headers
+from contracts.auth import (
+    APPLICATION_ID_HEADER,
+    AuthSession,
+    basic_headers,
+    bearer_headers,
+    retry_after_seconds,
+)
 from contracts.checks import negotiation_problems
 from contracts.client import NorceClient
 from contracts.header import HEADER_NAME, CustomerHeader, to_json
+from contracts.redact import redact_body
+from contracts.reporting import register_secret
 from contracts.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, Operation, load_spec
 from tests.contract.flows import JSON, XML, explain
 
@@ -30,6 +42,10 @@ WRONG_SECRET = "00000000-0000-0000-0000-000000000000"
 WRONG_APPLICATION_ID = "999999"
 TOKEN_PROBE_LIMIT = 3 + 20 + 1  # 3 a minute plus the documented burst of 20, then one that must be refused
 SAMPLE_VALUES = {"integer": 1, "boolean": "true", "number": 1}
+EXPIRY_RULE = "AUTH-TOKEN-EXPIRY"
+EXPIRY_PROBE_MAX_SECONDS = 10  # a probe token living longer would stall the suite: then not applicable
+MAX_TOKEN_RETRY_AFTER = 60.0  # one wait for a per-IP 429 on a tenant, never more
+FRESH_MARGIN_SECONDS = 0.5  # server clocks count whole seconds: a call this close to expiry proves nothing
 
 
 def _operations() -> list[tuple[str, Operation]]:
@@ -85,6 +101,93 @@ def assert_unauthorized(client: NorceClient, response: httpx.Response, operation
     context = explain(client, response, operation=operation, seed=seed)
     assert response.status_code == 401, f"expected 401{context}"
     assert response.headers.get("WWW-Authenticate"), f"401 without WWW-Authenticate{context}"
+
+
+def _expiry_not_applicable(client: NorceClient, reason: str) -> NoReturn:
+    """A tenant may have no short-lived client: say what it must provide. The embedded emulator documents one
+    (README "The emulator"), so there a missing or long-lived probe is a failure, never a skip."""
+    message = (
+        f"{EXPIRY_RULE} not applicable: {reason}; the target must provide NORCE_EXPIRY_CLIENT_ID and "
+        f"NORCE_EXPIRY_CLIENT_SECRET for a client of the same application whose tokens live at most "
+        f"{EXPIRY_PROBE_MAX_SECONDS} s"
+    )
+    if client.target.is_emulator:
+        pytest.fail(f"{message} (the embedded emulator documents one)", pytrace=False)
+    pytest.skip(message)
+
+
+def _probe_token_response(client: NorceClient) -> httpx.Response:
+    """One token request for the expiry-probe client (its own rate budget on the emulator; Norce limits per
+    IP, so a 429 is waited out once, as the run's token cache would)."""
+    credentials = client.target.credentials
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": credentials.expiry_client_id or "",
+        "client_secret": credentials.expiry_client_secret or "",
+    }
+    if credentials.scope:
+        form["scope"] = credentials.scope
+    with httpx.Client(timeout=15.0) as http:
+        response = http.post(client.target.token_url, data=form, headers={"Accept": JSON})
+        wait = retry_after_seconds(response, default=MAX_TOKEN_RETRY_AFTER)
+        if response.status_code == 429 and wait <= MAX_TOKEN_RETRY_AFTER:
+            time.sleep(wait)
+            response = http.post(client.target.token_url, data=form, headers={"Accept": JSON})
+    return response
+
+
+def _probe_token(client: NorceClient, seed: int) -> tuple[str, int, float]:
+    """(access token, expires_in, monotonic time it arrived) for the expiry-probe client, shape asserted."""
+    response = _probe_token_response(client)
+    received_at = time.monotonic()
+    shown = redact_body(response.content[:2000], response.headers.get("content-type"))
+    context = f"\n  rule={EXPIRY_RULE} seed={seed}\n  token endpoint: {response.status_code} {shown}"
+    assert response.status_code == 200, f"{EXPIRY_RULE}: the expiry-probe client got no token{context}"
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    access_token = body.get("access_token") if isinstance(body, dict) else None
+    assert isinstance(access_token, str) and access_token, f"{EXPIRY_RULE}: no access_token{context}"
+    register_secret("access_token", access_token)  # the report scan proves it never leaked
+    expires_in = body.get("expires_in") if isinstance(body, dict) else None
+    assert isinstance(expires_in, int) and not isinstance(expires_in, bool) and expires_in > 0, (
+        f"{EXPIRY_RULE}: expires_in must be a positive whole number of seconds, got {expires_in!r}{context}"
+    )
+    if expires_in > EXPIRY_PROBE_MAX_SECONDS:
+        _expiry_not_applicable(client, f"the expiry-probe client's tokens live {expires_in} s")
+    return access_token, expires_in, received_at
+
+
+def test_expired_token_gets_401(norce: NorceClient, norce_seed: int) -> None:
+    """A bearer token is refused once its `expires_in` has passed (§4.3: the token endpoint reports
+    `expires_in`, the token is valid for that long; RFC 6749 §5.1: `expires_in` is its lifetime in seconds).
+    First in this module so that `pytest -x` stops here early."""
+    credentials = norce.target.credentials
+    if not credentials.has_expiry_probe:
+        _expiry_not_applicable(norce, "the target declares no expiry-probe client")
+    job_list = load_spec(CONNECT_SPEC).operation("JobList")
+    application_id = credentials.application_id or "1"
+    for _attempt in range(2):
+        token, expires_in, received_at = _probe_token(norce, norce_seed)
+        headers = bearer_headers(token, application_id)
+        sent_age = time.monotonic() - received_at
+        fresh = send_unauthenticated(norce, "connect", job_list, headers)
+        # Judged only if surely sent inside the lifetime; a loaded machine may be late, then one more token.
+        if sent_age < expires_in - FRESH_MARGIN_SECONDS:
+            assert fresh.status_code == 200, (
+                f"{EXPIRY_RULE}: a probe token {sent_age:.1f} s old (expires_in={expires_in}) was refused"
+                f"{explain(norce, fresh, operation='JobList', seed=norce_seed, rule=EXPIRY_RULE)}"
+            )
+            break
+    time.sleep(max(0.0, received_at + expires_in + 1 - time.monotonic()))
+    expired = send_unauthenticated(norce, "connect", job_list, headers)
+    age = time.monotonic() - received_at
+    context = explain(norce, expired, operation="JobList", seed=norce_seed, rule=EXPIRY_RULE)
+    assert expired.status_code == 401, (
+        f"{EXPIRY_RULE}: a token {age:.1f} s old was accepted although expires_in was {expires_in}{context}"
+    )
+    assert expired.headers.get("WWW-Authenticate"), f"{EXPIRY_RULE}: 401 without WWW-Authenticate{context}"
 
 
 @pytest.mark.parametrize(("api", "operation"), OPERATIONS)

@@ -2,6 +2,7 @@ import base64
 
 import pytest
 
+from emulator.config import ConfigError, EmulatorConfig
 from emulator.http.spec import load_specs
 
 from .support import CONNECT, CUSTOMER, GOOD_FORM, TOKEN, auth_headers, make_client
@@ -46,6 +47,74 @@ def test_expired_token_is_refused_after_3600_seconds():
     client.app.state.runtime.clock.advance(3601)
     response = client.get(f"{CONNECT}/Job/List", headers=headers)
     assert response.status_code == 401 and "invalid_token" in response.headers["WWW-Authenticate"]
+
+
+PROBE_FORM = {
+    **GOOD_FORM,
+    "client_id": "norce-emulator-expiry",
+    "client_secret": "emulator-expiry-secret",
+}
+
+
+def test_expiry_probe_client_gets_short_tokens_reported_with_their_true_lifetime():
+    client = make_client()
+    body = client.post(TOKEN, data=PROBE_FORM).json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 2 and body["scope"] == "playground"
+    probe = {"Authorization": f"Bearer {body['access_token']}", "application-id": "1"}
+    main = auth_headers(client)
+    assert client.get(f"{CONNECT}/Job/List", headers=probe).status_code == 200
+    client.app.state.runtime.clock.advance(2)
+    response = client.get(f"{CONNECT}/Job/List", headers=probe)
+    assert response.status_code == 401 and "invalid_token" in response.headers["WWW-Authenticate"]
+    assert client.get(f"{CONNECT}/Job/List", headers=main).status_code == 200  # the main token lives on
+
+
+def test_expiry_probe_lifetime_is_configurable_and_the_main_lifetime_unchanged():
+    client = make_client(probe_token_lifetime_seconds=5)
+    assert client.post(TOKEN, data=PROBE_FORM).json()["expires_in"] == 5
+    assert client.post(TOKEN, data=GOOD_FORM).json()["expires_in"] == 3600
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"client_secret": "emulator-secret"},  # the main secret does not open the probe client
+        {"client_secret": "wrong"},
+    ],
+)
+def test_expiry_probe_client_needs_its_own_secret(change):
+    response = make_client().post(TOKEN, data={**PROBE_FORM, **change})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_client"
+
+
+def test_expiry_probe_client_can_be_switched_off():
+    response = make_client(probe_client_id=None).post(TOKEN, data=PROBE_FORM)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_client"
+
+
+def test_token_rate_limit_is_per_client_id_for_the_probe_too():
+    client = make_client()
+    for _ in range(3):
+        assert client.post(TOKEN, data=GOOD_FORM).status_code == 200
+    assert client.post(TOKEN, data=GOOD_FORM).status_code == 429
+    for _ in range(3):
+        assert client.post(TOKEN, data=PROBE_FORM).status_code == 200
+    limited = client.post(TOKEN, data=PROBE_FORM)
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"probe_client_id": "norce-emulator"},
+        {"probe_token_lifetime_seconds": 0},
+        {"probe_token_lifetime_seconds": 1.5},
+        {"token_lifetime_seconds": -1},
+    ],
+)
+def test_unusable_probe_settings_are_config_errors(settings):
+    with pytest.raises(ConfigError):
+        EmulatorConfig(**settings)
 
 
 def _every_operation():

@@ -32,6 +32,24 @@ def test_default_is_the_embedded_emulator_with_its_documented_credentials() -> N
     )
 
 
+def test_embedded_target_declares_the_emulators_expiry_probe_client_and_its_secret_is_redacted() -> None:
+    credentials = resolve_target({}, env={}, pyproject={}).credentials
+    assert credentials.has_expiry_probe
+    assert credentials.expiry_client_id == EMULATOR_CREDENTIALS["NORCE_EXPIRY_CLIENT_ID"]
+    secret = EMULATOR_CREDENTIALS["NORCE_EXPIRY_CLIENT_SECRET"]
+    assert credentials.secrets()["NORCE_EXPIRY_CLIENT_SECRET"] == secret
+
+
+def test_a_tenants_expiry_probe_client_is_optional_and_comes_from_the_environment() -> None:
+    env = {"NORCE_CLIENT_ID": "id", "NORCE_CLIENT_SECRET": "sec", "NORCE_APPLICATION_ID": "9"}
+    bare = resolve_target({"target": "https://x.lab.example"}, env=env, pyproject={}).credentials
+    assert bare.has_oauth and not bare.has_expiry_probe and "NORCE_EXPIRY_CLIENT_SECRET" not in bare.secrets()
+    env |= {"NORCE_EXPIRY_CLIENT_ID": "probe", "NORCE_EXPIRY_CLIENT_SECRET": "probe-s3cret"}
+    probe = resolve_target({"target": "https://x.lab.example"}, env=env, pyproject={}).credentials
+    assert probe.has_expiry_probe and probe.expiry_client_id == "probe"
+    assert probe.secrets()["NORCE_EXPIRY_CLIENT_SECRET"] == "probe-s3cret"
+
+
 def test_precedence_pyproject_then_env_then_options() -> None:
     env = {"NORCE_TARGET": "https://from-env.stage.example"}
     option = {"target": "https://from-option.playground.example"}
