@@ -10,6 +10,8 @@ be tested with hand-made responses. Registration happens in `register()` (called
 - `norce_error_envelope`: every 4xx except 401 carries an ErrorMessage (ARCHITECTURE.md "Error body").
 - `content_negotiation`: Accept XML -> XML Content-Type, Accept JSON -> JSON.
 - `header_rule_oracle`: the import operations obey the X-StormConnect-Header rules (`contracts.header`).
+- `empty_collections` (rule CS-EMPTY-COLLECTION): a 1.1 Customer, Company or Account in a response never
+  carries a null collection member; an empty one is `[]` (XML: an empty element, not `i:nil="true"`).
 """
 
 from __future__ import annotations
@@ -325,6 +327,80 @@ def business_400_key(operation_id: str, status: int, content_type: str | None, c
     return None if key is None or key in SCHEMA_REFUSAL_KEYS else key
 
 
+# CS-EMPTY-COLLECTION. Norce's rendered 1.1 docs type every collection member of Customer and Company as an
+# array ("Array of objects(Company)", "Array of integers") while nullable members read "integer or null" (Id,
+# ReferId), and say of PricelistIds "It will be empty if no priceLists exist" (Customer and Company), of
+# DeliveryMethodIds / PaymentMethodIds "It will be empty if no delivery/payment methods exist"
+# (docs.norce.io/api-reference/services/customerservice/openapi/companies, .../address). Account's Roles and
+# Authorizations are rendered as arrays the same way. The vendored spec keeps these members nullable because a
+# *request* may send null ("not updated"); this rule is the response side only.
+EMPTY_COLLECTION_RULE = "CS-EMPTY-COLLECTION"
+EMPTY_COLLECTION_COMPONENTS = frozenset({"Customer", "Company", "Account"})
+
+
+def _component(spec: Spec, schema: Any) -> tuple[str | None, dict[str, Any]]:
+    """(the component the last `$ref` followed names, or None; the non-null schema behind refs and unions)."""
+    name = None
+    for _ in range(20):  # ref chains and null unions are shallow; a bound instead of cycle bookkeeping
+        if not isinstance(schema, dict):
+            break
+        if isinstance(schema.get("$ref"), str):
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            schema = spec.resolve(schema)
+            continue
+        unions = [b for key in ("oneOf", "anyOf") for b in schema.get(key, [])]
+        branches = [b for b in unions if spec.resolve(b).get("type") != "null"]
+        if len(branches) != 1:
+            return name, schema
+        schema = branches[0]
+    return name, schema if isinstance(schema, dict) else {}
+
+
+def _is_array(spec: Spec, schema: Any) -> bool:
+    kind = _component(spec, schema)[1].get("type")
+    return kind == "array" or (isinstance(kind, list) and "array" in kind)
+
+
+def _null_collections(
+    spec: Spec, schema: Any, value: Any, path: str, problems: list[str], depth: int
+) -> None:
+    """Walk `value` alongside its schema; note each null array member of a Customer/Company/Account."""
+    if value is None or depth > 30:
+        return
+    name, concrete = _component(spec, schema)
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _null_collections(spec, concrete.get("items", {}), item, f"{path}[{index}]", problems, depth + 1)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, member_schema in (concrete.get("properties") or {}).items():
+        if key not in value:
+            continue
+        where = f"{path}.{key}" if path else key
+        if value[key] is None:
+            if name in EMPTY_COLLECTION_COMPONENTS and _is_array(spec, member_schema):
+                problems.append(f"{where}: {name}.{key} is null; an empty collection is [] (XML: <{key}/>)")
+            continue
+        _null_collections(spec, member_schema, value[key], where, problems, depth + 1)
+
+
+def empty_collection_problems(operation_id: str, status: int, media_type: str, data: Any) -> list[str]:
+    """CS-EMPTY-COLLECTION: null collection members of the Customer/Company/Account in a 2xx 1.1 answer.
+
+    `data` is the decoded body (`decode_body`): JSON null and XML `i:nil="true"` both arrive as None.
+    """
+    if not 200 <= status < 300 or data is None or not _is_customer_service(operation_id):
+        return []
+    spec = spec_for(operation_id)
+    entry = media_entry(spec, operation_id, status, media_type)
+    if entry is None or "schema" not in entry:
+        return []
+    problems: list[str] = []
+    _null_collections(spec, entry["schema"], data, "", problems, 0)
+    return problems[:20]
+
+
 def _wanted_family(accept: str | None) -> str | None:
     """'xml' or 'json' when Accept names only one family; None for */*, absent or mixed."""
     if not accept:
@@ -599,6 +675,22 @@ def header_rule_oracle(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
+def empty_collections(ctx: Any, response: Any, case: Any) -> bool | None:
+    operation = _operation_id(case)
+    content_type = response_content_type(response) or ""
+    if operation is None or not 200 <= response.status_code < 300 or not response.content.strip():
+        return True
+    if not _is_customer_service(operation):
+        return True
+    try:
+        data = decode_body(operation, response.status_code, content_type, response.content)
+    except Exception:
+        return True  # an unparseable body is the schema checks' business
+    problems = empty_collection_problems(operation, response.status_code, content_type, data)
+    _raise(operation, EMPTY_COLLECTION_RULE, problems)
+    return None
+
+
 def xml_deserializer(ctx: Any, response: Any) -> Any:
     """application/xml and text/xml responses as data, for response_schema_conformance."""
     operation = ctx.operation.definition.raw.get("operationId")
@@ -615,6 +707,7 @@ CHECKS = {
     "norce_error_envelope": norce_error_envelope,
     "content_negotiation": content_negotiation,
     "header_rule_oracle": header_rule_oracle,
+    "empty_collections": empty_collections,
 }
 
 _registered = False

@@ -1,10 +1,11 @@
-"""Customer Service 1.1 semantics: null on not-found, documented 400 keys, includeCompanies, negotiation.
+"""Customer Service 1.1 semantics: empty collections, null on not-found, documented 400 keys,
+includeCompanies, negotiation.
 
 These tests pin the documented keys for the documented cases, in JSON and XML; the Schemathesis module accepts
 any business 400 on schema-valid input (waiver W-BUSINESS-400), so a wrong key is caught here, not there.
 
 Sources: reference §1C ("Get* return null if ... doesn't exist", known error keys), §4.4, Q5, Q15;
-ARCHITECTURE.md "Not found on Customer Service 1.1 Get*".
+ARCHITECTURE.md "Not found on Customer Service 1.1 Get*"; rule CS-EMPTY-COLLECTION (contracts/checks.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.checks import decode_body, error_envelope_problems, xsd_problems
+from contracts.checks import (
+    EMPTY_COLLECTION_RULE,
+    decode_body,
+    empty_collection_problems,
+    error_envelope_problems,
+    xsd_problems,
+)
 from contracts.client import NorceClient
 from contracts.namespace import RunNamespace
 from contracts.spec import CUSTOMER_SERVICE_SPEC, load_spec
@@ -40,6 +47,41 @@ NULL_ON_NOT_FOUND = [
     for op in load_spec(CUSTOMER_SERVICE_SPEC).operations()
     if op.definition.get("x-norce-null-on-not-found")
 ]
+
+
+# First in the module so that `-x` meets a collection-shape fault within seconds: one write and two reads.
+@pytest.mark.writes
+def test_customer_without_companies_has_empty_collections(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
+) -> None:
+    """CS-EMPTY-COLLECTION: a customer created with no companies, addresses, flags, info or price lists
+    answers every collection as `[]` (XML: an empty element), never null: the CreateCustomer3 answer and
+    GetCustomer as JSON and XML. Norce's 1.1 docs type these members as arrays, not "or null", and say of
+    PricelistIds "It will be empty if no priceLists exist" (docs.norce.io/api-reference/services/
+    customerservice/openapi/companies and .../address)."""
+    rule = EMPTY_COLLECTION_RULE
+    email = run_namespace.email("bare")
+    body: dict[str, Any] = {"Code": run_namespace.code("bare"), "Email": email, "FirstName": "Bare"}
+    body |= {"LastName": "Customer", "Account": {"LoginName": email}}
+    params = {"password": "Bare-Pass-1", "doSendMail": "false"}
+    created = norce.call("CreateCustomer3", params=params, json=body)
+    context = explain(norce, created, operation="CreateCustomer3", seed=norce_seed, rule=rule)
+    assert created.status_code == 200 and isinstance(created.json(), dict), f"expected a Customer{context}"
+    customer_id = created.json().get("Id")
+    assert isinstance(customer_id, int), f"no Customer.Id{context}"
+    answers = [(created, "CreateCustomer3")]
+    for accept in (JSON, XML):
+        answers.append((norce.call("GetCustomer", params={"id": customer_id}, accept=accept), "GetCustomer"))
+    for response, operation_id in answers:
+        context = explain(norce, response, operation=operation_id, seed=norce_seed, rule=rule)
+        assert response.status_code == 200, f"expected 200{context}"
+        content_type = response.headers.get("content-type", "")
+        read = decode_body(operation_id, 200, content_type, response.content)
+        problems = empty_collection_problems(operation_id, 200, content_type, read)
+        assert not problems, f"{rule}: null collection in a 1.1 answer: {problems}{context}"
+        assert isinstance(read, dict) and read.get("Companies") == [], (
+            f"{rule}: a customer without companies must read Companies as []{context}"
+        )
 
 
 def absent_params(operation_id: str, ns: RunNamespace) -> dict[str, Any]:

@@ -17,7 +17,14 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.checks import decode_body, json_schema_problems, negotiation_problems, xsd_problems
+from contracts.checks import (
+    EMPTY_COLLECTION_RULE,
+    decode_body,
+    empty_collection_problems,
+    json_schema_problems,
+    negotiation_problems,
+    xsd_problems,
+)
 from contracts.client import NorceClient
 from contracts.ledger import Ledger
 from contracts.namespace import RunNamespace
@@ -40,7 +47,8 @@ REFERENCE_LISTS = [
 def assert_conforms(
     norce: NorceClient, response: httpx.Response, operation_id: str, accept: str, seed: int
 ) -> Any:
-    """200 in the negotiated type, valid against the spec (JSON Schema or XSD); returns the body as data."""
+    """200 in the negotiated type, valid against the spec (JSON Schema or XSD) and CS-EMPTY-COLLECTION;
+    returns the body as data."""
     context = explain(norce, response, operation=operation_id, seed=seed)
     assert response.status_code == 200, f"expected 200{context}"
     content_type = response.headers.get("content-type", "")
@@ -49,10 +57,15 @@ def assert_conforms(
     if accept == XML:
         problems = xsd_problems(operation_id, 200, XML, response.content)
         assert not problems, f"XML does not validate against the XSD: {problems}{context}"
-        return decode_body(operation_id, 200, content_type, response.content)
-    data = response.json()
-    problems = json_schema_problems(operation_id, 200, JSON, data)
-    assert not problems, f"JSON does not match the response schema: {problems}{context}"
+        data = decode_body(operation_id, 200, content_type, response.content)
+    else:
+        data = response.json()
+        problems = json_schema_problems(operation_id, 200, JSON, data)
+        assert not problems, f"JSON does not match the response schema: {problems}{context}"
+    # The schema lets collections be null (request side); a response's are [] when empty (Company's
+    # PricelistIds / DeliveryMethodIds / PaymentMethodIds here: "It will be empty if no ... exist").
+    problems = empty_collection_problems(operation_id, 200, content_type, data)
+    assert not problems, f"{EMPTY_COLLECTION_RULE}: {problems}{context}"
     return data
 
 

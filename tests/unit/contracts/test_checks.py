@@ -254,3 +254,104 @@ def test_registered_checks_raise_named_failures_through_schemathesis() -> None:
     with pytest.raises(AssertionError, match="content_negotiation"):
         checks.content_negotiation(None, response, case)
     assert checks.json_schema_conformance(None, response, case) is None
+
+
+# ---- CS-EMPTY-COLLECTION ----------------------------------------------------------------------------------
+
+CS_NS = "Enferno.Services.Contracts.Expose.Customers"
+XSI = 'xmlns:i="http://www.w3.org/2001/XMLSchema-instance"'
+ARR = 'xmlns:a="http://schemas.microsoft.com/2003/10/Serialization/Arrays"'
+JSON = "application/json"
+
+
+def _company(**members: object) -> dict[str, object]:
+    """A 1.1 Company with every collection empty, `members` overriding."""
+    company: dict[str, object] = {"Id": 3, "Code": "c", "DeliveryAddresses": [], "Info": [], "Flags": []}
+    return company | {"PricelistIds": [], "DeliveryMethodIds": [], "PaymentMethodIds": []} | members
+
+
+def _account(**members: object) -> dict[str, object]:
+    return {"Id": 2, "LoginName": "a@b.se", "Roles": [1], "Authorizations": [], "IsActive": True} | members
+
+
+def _customer(**members: object) -> dict[str, object]:
+    """A 1.1 Customer with every collection empty and nullable non-collections null, `members` overriding."""
+    customer: dict[str, object] = {"Id": 1, "Account": _account(), "Companies": [_company()], "Flags": []}
+    customer |= {
+        "DeliveryAddresses": [],
+        "Info": [],
+        "PricelistIds": [],
+        "InvoiceAddress": None,
+        "ReferId": None,
+    }
+    return customer | members
+
+
+def _empty_collections(data: object, media_type: str = JSON, operation: str = "GetCustomer") -> list[str]:
+    return checks.empty_collection_problems(operation, 200, media_type, data)
+
+
+def test_empty_collections_pass_and_nullable_non_collections_are_not_flagged() -> None:
+    assert _empty_collections(_customer()) == []  # InvoiceAddress / ReferId null: nullable, not collections
+    assert _empty_collections(_customer(Companies=[], Account=None)) == []
+    assert _empty_collections(None) == []  # not found: 200 null is another rule's business
+
+
+def test_null_collection_members_fail_with_the_rule_and_the_path() -> None:
+    assert _empty_collections(_customer(Companies=None, PricelistIds=None)) == [
+        "Companies: Customer.Companies is null; an empty collection is [] (XML: <Companies/>)",
+        "PricelistIds: Customer.PricelistIds is null; an empty collection is [] (XML: <PricelistIds/>)",
+    ]
+    nested = _customer(Companies=[_company(DeliveryMethodIds=None)], Account=_account(Authorizations=None))
+    paths = [problem.split(":", 1)[0] for problem in _empty_collections(nested)]
+    assert paths == ["Account.Authorizations", "Companies[0].DeliveryMethodIds"]
+    # Lists of customers are walked too, and only 2xx 1.1 answers are judged.
+    listed = _empty_collections([_customer(Info=None)], operation="ListCustomerBySSN")
+    assert listed and listed[0].startswith("[0].Info:")
+    assert checks.empty_collection_problems("GetCustomer", 400, JSON, _customer(Info=None)) == []
+
+
+def _customer_xml(companies: str) -> bytes:
+    return (
+        f'<Customer xmlns="{CS_NS}" {XSI} {ARR}><Id>1</Id><Code>x</Code>{companies}'
+        "<DeliveryAddresses/><Flags/><PricelistIds/></Customer>"
+    ).encode()
+
+
+def test_xml_nil_collection_fails_and_an_empty_element_passes() -> None:
+    xml = "application/xml"
+    nil = checks.decode_body("GetCustomer", 200, xml, _customer_xml('<Companies i:nil="true"/>'))
+    assert _empty_collections(nil, xml) == [
+        "Companies: Customer.Companies is null; an empty collection is [] (XML: <Companies/>)"
+    ]
+    empty = checks.decode_body("GetCustomer", 200, xml, _customer_xml("<Companies/>"))
+    assert empty["Companies"] == [] and _empty_collections(empty, xml) == []
+    company = '<Companies><Company><Id>3</Id><PaymentMethodIds i:nil="true"/></Company></Companies>'
+    nested = checks.decode_body("GetCustomer", 200, xml, _customer_xml(company))
+    assert [p.split(":", 1)[0] for p in _empty_collections(nested, xml)] == ["Companies[0].PaymentMethodIds"]
+
+
+def test_empty_collections_check_raises_the_rule_through_schemathesis() -> None:
+    import schemathesis
+
+    from contracts import hooks
+
+    hooks.register()
+    schema = schemathesis.openapi.from_path(str(checks.CUSTOMER_SERVICE_SPEC))
+    case = schema["/GetCustomer"]["GET"].Case(query={"id": 1})
+    request = requests.Request("GET", "http://testserver/GetCustomer?id=1").prepare()
+
+    def answer(customer: dict[str, object]) -> object:
+        return schemathesis.Response(
+            status_code=200,
+            headers={"content-type": ["application/json"]},
+            content=json.dumps(customer).encode(),
+            request=request,
+            elapsed=0.01,
+            verify=True,
+        )
+
+    assert "empty_collections" in checks.CHECKS
+    assert checks.empty_collections(None, answer(_customer()), case) is None
+    with pytest.raises(AssertionError, match=r"\[GetCustomer\] CS-EMPTY-COLLECTION: Companies"):
+        checks.empty_collections(None, answer(_customer(Companies=None)), case)
