@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import requests
 import schemathesis
+from schemathesis.specs.openapi.checks import ignored_auth
 
 import contracts.hooks  # noqa: F401  (registers serializers, deserializer, checks, header hooks)
 from contracts.auth import AuthSession
@@ -73,3 +75,26 @@ def keep_dropped_headers_dropped(case: Any, headers: dict[str, str]) -> dict[str
         if scheme.get("type") == "apiKey" and scheme.get("in") == "header"
     }
     return {name: value for name, value in headers.items() if name.lower() not in generated - sent}
+
+
+# Schemathesis's ignored_auth re-sends every 2xx case without and with invalid credentials. Its own runner
+# does that once per operation and run ("enforcement is a property of the operation"); under pytest that
+# memo is off, and the probes were half of the suite's requests. We keep its rule: each operation's first
+# 2xx case is probed, later ones are not (tests/contract/test_auth.py also probes every operation itself).
+_AUTH_ENFORCEMENT_CONFIRMED: set[str] = set()
+
+
+def call_and_validate(case: Any, *, base_url: str, headers: dict[str, str], session: requests.Session) -> Any:
+    """`case.call_and_validate` with the suite's checks, the shared session and ignored_auth once per op."""
+    label = case.operation.label
+    excluded = [ignored_auth] if label in _AUTH_ENFORCEMENT_CONFIRMED else []
+    response = case.call_and_validate(
+        base_url=base_url,
+        session=session,
+        headers=headers,
+        additional_checks=NORCE_CHECKS,
+        excluded_checks=excluded,
+    )
+    if 200 <= response.status_code < 300:
+        _AUTH_ENFORCEMENT_CONFIRMED.add(label)
+    return response

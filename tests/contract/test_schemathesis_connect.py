@@ -18,7 +18,7 @@ from contracts.auth import AuthSession
 from contracts.spec import CONNECT_SPEC
 from contracts.target import Target
 from tests.contract.conftest import collection_settings
-from tests.contract.schemas import ACCEPTS, NORCE_CHECKS, call_headers, load_schema
+from tests.contract.schemas import ACCEPTS, call_and_validate, call_headers, load_schema
 
 pytestmark = pytest.mark.contract
 
@@ -30,20 +30,26 @@ schema_without_coverage = load_schema(CONNECT_SPEC, collection_settings(), cover
 
 @pytest.mark.parametrize("accept", ACCEPTS)
 @schema.include(method="GET").parametrize()
-def test_connect_reads(case: Any, accept: str, target: Target, norce_auth: AuthSession) -> None:
+def test_connect_reads(
+    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+) -> None:
     headers = call_headers(norce_auth, target.connect_auth, accept)
-    case.call_and_validate(base_url=target.connect_url, headers=headers, additional_checks=NORCE_CHECKS)
+    call_and_validate(case, base_url=target.connect_url, headers=headers, session=schemathesis_session)
 
 
 @pytest.mark.writes
 @schema.include(method="POST").parametrize()
-def test_connect_imports(case: Any, target: Target, norce_auth: AuthSession) -> None:
+def test_connect_imports(
+    case: Any, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+) -> None:
     headers = call_headers(norce_auth, target.connect_auth, "application/json")
-    case.call_and_validate(base_url=target.connect_url, headers=headers, additional_checks=NORCE_CHECKS)
+    call_and_validate(case, base_url=target.connect_url, headers=headers, session=schemathesis_session)
 
 
 @pytest.mark.writes
 @schema_without_coverage.include(method="POST").parametrize()
-def test_connect_imports_answered_in_xml(case: Any, target: Target, norce_auth: AuthSession) -> None:
+def test_connect_imports_answered_in_xml(
+    case: Any, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+) -> None:
     headers = call_headers(norce_auth, target.connect_auth, "application/xml")
-    case.call_and_validate(base_url=target.connect_url, headers=headers, additional_checks=NORCE_CHECKS)
+    call_and_validate(case, base_url=target.connect_url, headers=headers, session=schemathesis_session)

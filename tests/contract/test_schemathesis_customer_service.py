@@ -17,7 +17,7 @@ from contracts.target import Target
 from tests.contract.conftest import collection_settings
 from tests.contract.schemas import (
     ACCEPTS,
-    NORCE_CHECKS,
+    call_and_validate,
     call_headers,
     keep_dropped_headers_dropped,
     load_schema,
@@ -35,14 +35,18 @@ write_schema = load_schema(CUSTOMER_SERVICE_SPEC, collection_settings(), coverag
 
 @pytest.mark.parametrize("accept", ACCEPTS)
 @read_schema.include(method="GET").parametrize()
-def test_customer_service_reads(case: Any, accept: str, target: Target, norce_auth: AuthSession) -> None:
+def test_customer_service_reads(
+    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+) -> None:
     headers = keep_dropped_headers_dropped(case, call_headers(norce_auth, "oauth", accept))
-    case.call_and_validate(base_url=target.customer_url, headers=headers, additional_checks=NORCE_CHECKS)
+    call_and_validate(case, base_url=target.customer_url, headers=headers, session=schemathesis_session)
 
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
 @write_schema.include(method="POST").parametrize()
-def test_customer_service_writes(case: Any, accept: str, target: Target, norce_auth: AuthSession) -> None:
+def test_customer_service_writes(
+    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+) -> None:
     headers = keep_dropped_headers_dropped(case, call_headers(norce_auth, "oauth", accept))
-    case.call_and_validate(base_url=target.customer_url, headers=headers, additional_checks=NORCE_CHECKS)
+    call_and_validate(case, base_url=target.customer_url, headers=headers, session=schemathesis_session)
