@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,6 @@ from tests.selfcheck.runner import (
     DEFAULT_TIMEOUT_SECONDS,
     RunPlan,
     SuiteRun,
-    false_positive_runs,
     run_many,
     run_suite,
 )
@@ -126,6 +126,24 @@ def _first_problem(run: SuiteRun | None) -> str:
     return run.failures[0].test if run.failures else f"pytest exit {run.exit_code}"
 
 
+class Progress:
+    """One line per finished run, so a long selfcheck shows where it is and what it found so far."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.finished = 0
+        self._lock = threading.Lock()
+
+    def done(self, run: SuiteRun) -> SuiteRun:
+        with self._lock:
+            self.finished += 1
+            label = f"fault {run.faults[0]}" if run.faults else f"fault-free seed {run.seed}"
+            found = f" by {run.catcher}" if run.catcher else (f" ({run.error})" if run.error else "")
+            where = f"[{self.finished}/{self.total}]"
+            print(f"selfcheck: {where} {label}: {run.verdict}{found} in {run.seconds:.1f}s", flush=True)
+        return run
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -136,13 +154,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = RunPlan(paths=tuple(args.suite or CONTRACT_SUITE), timeout=args.timeout, app_factory=args.app)
     workers = max(1, args.workers)
     print(f"selfcheck: {len(names)} fault run(s), {args.seeds} fault-free run(s), {workers} worker(s)")
+    total = 1 + len(names) + args.seeds
+    progress = Progress(total)
     # The baseline shares the fault runs' seed: a fault is only caught if the same run passes without it.
     baseline, *faulted = run_many(
         [(), *((name,) for name in names)],
-        lambda faults: run_suite(faults, seed=args.seed, plan=plan),
+        lambda faults: progress.done(run_suite(faults, seed=args.seed, plan=plan)),
         workers,
     )
-    fault_free = false_positive_runs(list(range(1, args.seeds + 1)), workers=workers, plan=plan)
+    fault_free = run_many(
+        list(range(1, args.seeds + 1)),
+        lambda seed: progress.done(run_suite((), seed=seed, plan=plan)),
+        workers,
+    )
     report = render_report(faulted, fault_free, seed=args.seed, baseline=baseline)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report, encoding="utf-8")
