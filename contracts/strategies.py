@@ -199,12 +199,15 @@ _JUNK = st.text(
 
 @st.composite
 def _unparseable(draw: st.DrawFn, operation: str, content_type: str) -> str:
+    # No value may start or end with white space: HTTP cannot carry it (RFC 9110 §5.5, h11 refuses to send
+    # it), so such a draw never reached the server and failed the run as a false positive. A strict prefix of
+    # a serialized header stays unparseable when its trailing blanks are cut.
     header, value = draw(valid_headers(operation, content_type))
     kind = draw(st.sampled_from(["truncated", "junk", "wrong-root", "array"]))
     if kind == "truncated":
-        return value[: draw(st.integers(1, len(value) - 1))]
+        return value[: draw(st.integers(1, len(value) - 1))].rstrip()
     if kind == "junk":
-        return draw(_JUNK)
+        return draw(_JUNK).strip()
     if kind == "wrong-root":
         return to_xml(header).replace("CustomerHeader", "CustomerHeaderX")
     return "[" + to_json(header) + "]"

@@ -68,6 +68,21 @@ def test_each_invalid_header_breaks_exactly_its_rule(
     run()
 
 
+@pytest.mark.parametrize(("operation", "content_type"), COMBINATIONS)
+def test_unparseable_headers_are_sendable_http_field_values(operation: str, content_type: str) -> None:
+    """HTTP cannot carry a field value with edge white space (h11 refuses to send one): such a draw failed
+    fault-free runs at seeds 59, 68 and 72 before it ever reached the server."""
+    strategy = invalid_header_strategies(operation, content_type)["HDR-SYNTAX"]
+
+    @settings(FAST, max_examples=200)
+    @given(strategy)
+    def run(value: str | None) -> None:
+        assert value is not None and value == value.strip() and value
+        assert expected_violation(operation, value, content_type) == "HDR-SYNTAX"
+
+    run()
+
+
 def test_every_rejecting_rule_has_a_strategy_somewhere() -> None:
     covered: set[str] = set()
     for operation in IMPORT_OPERATIONS:
