@@ -111,13 +111,9 @@ class TokenProvider:
             return self._token.access_token
 
     def _fetch(self) -> CachedToken:
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": self.credentials.client_id or "",
-            "client_secret": self.credentials.client_secret or "",
-        }
-        if self.credentials.scope:
-            form["scope"] = self.credentials.scope
+        form = client_credentials_form(
+            self.credentials.client_id, self.credentials.client_secret, self.credentials.scope
+        )
         for _ in range(self.max_attempts):
             self.limiter.acquire()
             self.requests_made += 1
@@ -144,6 +140,20 @@ class TokenProvider:
         except (ValueError, KeyError, TypeError):
             raise TokenError(f"token endpoint {self.token_url} returned no access_token") from None
         return CachedToken(access_token, str(body.get("token_type") or "Bearer"), self.clock(), expires_in)
+
+
+def client_credentials_form(
+    client_id: str | None, client_secret: str | None, scope: str | None
+) -> dict[str, str]:
+    """The OAuth2 client-credentials token request body; `scope` only when the target declares one."""
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": client_id or "",
+        "client_secret": client_secret or "",
+    }
+    if scope:
+        form["scope"] = scope
+    return form
 
 
 def retry_after_seconds(response: httpx.Response, *, default: float) -> float:

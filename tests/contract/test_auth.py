@@ -25,6 +25,7 @@ from contracts.auth import (
     AuthSession,
     basic_headers,
     bearer_headers,
+    client_credentials_form,
     retry_after_seconds,
 )
 from contracts.checks import negotiation_problems
@@ -120,13 +121,9 @@ def _probe_token_response(client: NorceClient) -> httpx.Response:
     """One token request for the expiry-probe client (its own rate budget on the emulator; Norce limits per
     IP, so a 429 is waited out once, as the run's token cache would)."""
     credentials = client.target.credentials
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": credentials.expiry_client_id or "",
-        "client_secret": credentials.expiry_client_secret or "",
-    }
-    if credentials.scope:
-        form["scope"] = credentials.scope
+    form = client_credentials_form(
+        credentials.expiry_client_id, credentials.expiry_client_secret, credentials.scope
+    )
     with httpx.Client(timeout=15.0) as http:
         response = http.post(client.target.token_url, data=form, headers={"Accept": JSON})
         wait = retry_after_seconds(response, default=MAX_TOKEN_RETRY_AFTER)
@@ -249,13 +246,7 @@ def test_token_endpoint_is_rate_limited(norce: NorceClient, norce_auth: AuthSess
     it, and it stops at the first 429."""
     norce_auth.headers("oauth")
     credentials = norce.target.credentials
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": credentials.client_id or "",
-        "client_secret": credentials.client_secret or "",
-    }
-    if credentials.scope:
-        form["scope"] = credentials.scope
+    form = client_credentials_form(credentials.client_id, credentials.client_secret, credentials.scope)
     statuses: list[int] = []
     with httpx.Client(timeout=15.0) as http:
         for _ in range(TOKEN_PROBE_LIMIT):

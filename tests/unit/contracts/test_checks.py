@@ -220,6 +220,20 @@ def test_item_counting() -> None:
 # ---- through Schemathesis ---------------------------------------------------------------------------------
 
 
+def _json_response(request: requests.PreparedRequest, data: object) -> object:
+    """A 200 JSON answer to `request`, as Schemathesis hands it to a check."""
+    import schemathesis
+
+    return schemathesis.Response(
+        status_code=200,
+        headers={"content-type": ["application/json"]},
+        content=json.dumps(data).encode(),
+        request=request,
+        elapsed=0.01,
+        verify=True,
+    )
+
+
 def test_registered_checks_raise_named_failures_through_schemathesis() -> None:
     import schemathesis
 
@@ -241,14 +255,7 @@ def test_registered_checks_raise_named_failures_through_schemathesis() -> None:
         },
         data=b'[{"Code":"a"}]',
     ).prepare()
-    response = schemathesis.Response(
-        status_code=200,
-        headers={"content-type": ["application/json"]},
-        content=json.dumps(JOB_JSON).encode(),
-        request=request,
-        elapsed=0.01,
-        verify=True,
-    )
+    response = _json_response(request, JOB_JSON)
     with pytest.raises(AssertionError, match=r"\[ImportCustomers\] HDR-DEP-ACCOUNTS"):
         checks.header_rule_oracle(None, response, case)
     with pytest.raises(AssertionError, match="content_negotiation"):
@@ -341,17 +348,7 @@ def test_empty_collections_check_raises_the_rule_through_schemathesis() -> None:
     case = schema["/GetCustomer"]["GET"].Case(query={"id": 1})
     request = requests.Request("GET", "http://testserver/GetCustomer?id=1").prepare()
 
-    def answer(customer: dict[str, object]) -> object:
-        return schemathesis.Response(
-            status_code=200,
-            headers={"content-type": ["application/json"]},
-            content=json.dumps(customer).encode(),
-            request=request,
-            elapsed=0.01,
-            verify=True,
-        )
-
     assert "empty_collections" in checks.CHECKS
-    assert checks.empty_collections(None, answer(_customer()), case) is None
+    assert checks.empty_collections(None, _json_response(request, _customer()), case) is None
     with pytest.raises(AssertionError, match=r"\[GetCustomer\] CS-EMPTY-COLLECTION: Companies"):
-        checks.empty_collections(None, answer(_customer(Companies=None)), case)
+        checks.empty_collections(None, _json_response(request, _customer(Companies=None)), case)
