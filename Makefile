@@ -9,6 +9,7 @@ SEED   ?=
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 PYTEST_WORKERS ?= 2
+BENCH_ARGS ?=
 
 .PHONY: setup contract test lint bench serve selfcheck mutation clean
 
@@ -36,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.selfcheck.bench
+	$(BIN)/python -m tests.selfcheck.bench $(BENCH_ARGS)
 
 selfcheck: $(STAMP)
 	$(BIN)/python -m tests.selfcheck.run

@@ -3,7 +3,8 @@
 Sections: machine; contract-suite wall time and Schemathesis cases/s (in-process ASGI and over HTTP);
 time to detect a fault; emulator import throughput against the parse-and-validate floor; the same seeded
 faults through plain `schemathesis run` for a side-by-side ratio. A section that cannot be measured says why.
-The mutation score section is kept (written by `make mutation`).
+The mutation score section is kept (written by `make mutation`). `--only KEY ...` re-measures the named
+sections and keeps the rest of the file as it was (e.g. `--only detection` after a `make selfcheck`).
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ import httpx
 import jsonschema
 import xmlschema
 import yaml
-from starlette.testclient import TestClient
 
 from emulator.config import EmulatorConfig
 from emulator.http.app import create_app
 from tests.selfcheck import runner
 from tests.selfcheck.test_selfcheck_fast import FAST_CASES
+from tests.unit.emulator_http.support import TestClient
 
 REPO = runner.REPO_ROOT
 BENCHMARKS = REPO / "docs" / "benchmarks.md"
@@ -367,6 +368,37 @@ def kept_mutation_section() -> list[str]:
     return [*text[text.index(MUTATION_MARKER) :].rstrip().splitlines(), ""] if MUTATION_MARKER in text else []
 
 
+# (key for --only, section title, what it measures); the order is the file's.
+SECTIONS = (
+    ("machine", "Machine", "date, platform, CPUs, Python"),
+    ("suite", "Contract suite", "tests/contract wall time over HTTP"),
+    ("throughput", "Schemathesis throughput", "cases/s in-process and over HTTP"),
+    ("detection", "Time to detect a fault", "score and detection times from reports/selfcheck.md"),
+    ("import", "Emulator import throughput", "10,000-item imports against the parse-and-validate floor"),
+    ("latency", "Read latency under concurrency", "GetCustomerByCode p50/p99 with 8 clients"),
+    ("side-by-side", "Our suite vs plain `schemathesis run`", "fault sample through schemathesis run"),
+)
+
+
+def merge_sections(text: str, fresh: dict[str, list[str]], stamp: str) -> str:
+    """`text` (a benchmarks file) with the sections titled as `fresh`'s keys replaced by its values, each
+    headed by `stamp`; every other line (preamble notes, other sections) is kept as it was."""
+    out: list[str] = []
+    replacing = False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            title = line[3:].strip()
+            replacing = title in fresh
+            if replacing:
+                out += [line, "", stamp, "", *fresh.pop(title), ""]
+                continue
+        if not replacing:
+            out.append(line)
+    for title, lines in fresh.items():  # sections the old file did not have yet
+        out += ["", f"## {title}", "", stamp, "", *lines]
+    return "\n".join(out).rstrip() + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.selfcheck.bench", description=__doc__)
     parser.add_argument("--items", type=int, default=10000, help="customers per import body")
@@ -375,21 +407,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--budget", type=int, default=30, help="schemathesis run --max-time per fault and spec"
     )
     parser.add_argument("--all-faults", action="store_true", help="side-by-side for the whole catalogue")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="KEY",
+        help="re-measure only these sections and keep the others: "
+        + "; ".join(f"{key} ({what})" for key, _, what in SECTIONS if key != "machine"),
+    )
     args = parser.parse_args(argv)
     from emulator import faults
 
     names = sorted(faults.CATALOGUE) if args.all_faults else [case.fault for case in FAST_CASES.values()]
-    lines = ["# Benchmarks", "", "Written by `make bench` (`python -m tests.selfcheck.bench`).", ""]
-    lines += section("Machine", machine)
-    lines += section("Contract suite", contract_suite)
-    lines += section("Schemathesis throughput", lambda: schemathesis_throughput(args.examples))
-    lines += section("Time to detect a fault", detection)
-    lines += section("Emulator import throughput", lambda: import_throughput(args.items))
-    lines += section("Read latency under concurrency", lambda: read_latency(8, 200))
-    lines += section("Our suite vs plain `schemathesis run`", lambda: side_by_side(names, args.budget))
-    lines += kept_mutation_section()
-    BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
-    BENCHMARKS.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    measures: dict[str, Callable[[], list[str]]] = {
+        "machine": machine,
+        "suite": contract_suite,
+        "throughput": lambda: schemathesis_throughput(args.examples),
+        "detection": detection,
+        "import": lambda: import_throughput(args.items),
+        "latency": lambda: read_latency(8, 200),
+        "side-by-side": lambda: side_by_side(names, args.budget),
+    }
+    chosen = args.only or [key for key, _, _ in SECTIONS]
+    # The Machine section dates every section without a re-measure stamp, so `--only` never rewrites it.
+    choices = [key for key in measures if key != "machine"]
+    unknown = sorted(set(args.only or ()) - set(choices))
+    if unknown:
+        parser.exit(2, f"bench: unknown section(s) {', '.join(unknown)}; choose from {', '.join(choices)}\n")
+    if args.only and BENCHMARKS.is_file():
+        fresh = {title: section(title, measures[key])[2:-1] for key, title, _ in SECTIONS if key in chosen}
+        stamp = (
+            f"_Re-measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} (`make bench` with `--only "
+            f"{' '.join(chosen)}`) on the machine above; unstamped sections date from its Date line._"
+        )
+        BENCHMARKS.write_text(merge_sections(BENCHMARKS.read_text(), fresh, stamp), encoding="utf-8")
+    else:
+        lines = ["# Benchmarks", "", "Written by `make bench` (`python -m tests.selfcheck.bench`).", ""]
+        for key, title, _ in SECTIONS:
+            if key == "machine" or key in chosen:
+                lines += section(title, measures[key])
+        lines += kept_mutation_section()
+        BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
+        BENCHMARKS.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print(f"bench: wrote {BENCHMARKS.relative_to(REPO)}")
     return 0
 
