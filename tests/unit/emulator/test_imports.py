@@ -379,3 +379,115 @@ def test_counters_add_up_and_log_rows(emu: Emulator) -> None:
     info = [row for row in result["log"] if row["SeverityId"] == SEVERITY_INFORMATION]
     assert sorted(row["ImportedRow"] for row in info) == ["0", "1"]
     assert len(result["log"]) == 4
+
+
+# --- company collections (nested entities match by Code; IsActive false removes) ----------------------------
+def test_company_code_collections_merge_by_code_and_inactive_removes(emu: Emulator) -> None:
+    emu.companies(
+        [
+            firm(
+                "C",
+                Contacts=[{"Code": "anna"}, {"Code": "bo"}, {"Code": "anna"}],
+                DeliveryMethods=[{"Code": "postnord"}],
+                PaymentMethods=[{"Code": "invoice", "InvoiceCaptureSettingsCode": "net30"}],
+            )
+        ]
+    )
+    company = emu.company("C")
+    assert (company.contacts, company.delivery_methods) == (["anna", "bo"], ["postnord"])
+    assert [(p.code, p.invoice_capture_settings_code) for p in company.payment_methods] == [
+        ("invoice", "net30")
+    ]
+    emu.companies(
+        [
+            {
+                "Code": "C",
+                "Contacts": [{"Code": "bo", "IsActive": False}, {"Code": "cy"}],
+                "DeliveryMethods": [{"Code": "dhl"}],
+                "PaymentMethods": [
+                    {"Code": "invoice", "InvoiceCaptureSettingsCode": "net10"},
+                    {"Code": "card"},
+                    {"Code": "swish", "IsActive": False},
+                ],
+            }
+        ],
+        fields=[13, 15, 18],
+    )
+    company = emu.company("C")
+    assert company.contacts == ["anna", "cy"]
+    assert company.delivery_methods == ["postnord", "dhl"]
+    assert [(p.code, p.invoice_capture_settings_code) for p in company.payment_methods] == [
+        ("invoice", "net10"),
+        ("card", None),
+    ]
+    emu.companies([{"Code": "C", "PaymentMethods": [{"Code": "invoice", "IsActive": False}]}], fields=[18])
+    assert [p.code for p in emu.company("C").payment_methods] == ["card"]
+    for table, code in (("delivery_methods", "dhl"), ("payment_methods", "card")):
+        assert emu.store.state.reference_by_code(table, code) is not None, (table, code)
+
+
+def test_company_collections_cleared_by_null_and_untouched_when_unlisted(emu: Emulator) -> None:
+    emu.companies(
+        [
+            firm(
+                "C",
+                Contacts=[{"Code": "anna"}],
+                DeliveryMethods=[{"Code": "postnord"}],
+                PaymentMethods=[{"Code": "card"}],
+                PriceLists=[{"Code": "b2b"}, {"Code": "b2b"}, {"Code": "outlet"}],
+                AdditionalInfo=[{"Code": "segment", "Value": "retail"}],
+            )
+        ]
+    )
+    unlisted = {
+        "Code": "C",
+        "Contacts": None,
+        "PaymentMethods": None,
+        "PriceLists": [],
+        "AdditionalInfo": None,
+    }
+    emu.companies([unlisted], fields=[4])
+    company = emu.company("C")
+    assert (company.contacts, [p.code for p in company.payment_methods]) == (["anna"], ["card"])
+    assert company.price_lists == ["b2b", "outlet"]
+    assert [(i.code, i.value) for i in company.additional_info] == [("segment", "retail")]
+    emu.companies(
+        [{**unlisted, "DeliveryMethods": None, "PriceLists": [{"Code": "outlet"}]}],
+        fields=[12, 13, 15, 18, 19],
+    )
+    company = emu.company("C")
+    assert (company.contacts, company.delivery_methods, company.payment_methods) == ([], [], [])
+    assert (company.price_lists, company.additional_info) == (["outlet"], [])
+
+
+def test_additional_info_merges_by_code_and_registers_the_info_type(emu: Emulator) -> None:
+    emu.companies(
+        [firm("C", AdditionalInfo=[{"Code": "segment", "Value": "retail"}, {"Code": "tier", "Value": "1"}])]
+    )
+    emu.companies([{"Code": "C", "AdditionalInfo": [{"Code": "tier", "Value": "2"}]}], fields=[12])
+    assert [(i.code, i.value) for i in emu.company("C").additional_info] == [
+        ("segment", "retail"),
+        ("tier", "2"),
+    ]
+    assert emu.store.state.reference_by_code("company_info_types", "tier") is not None
+    emu.customers([person("A", AdditionalInfo=[{"Code": "shoe-size", "Value": "42"}])])
+    emu.customers([{"Code": "A", "AdditionalInfo": [{"Code": "shoe-size", "Value": "43"}]}], fields=[15])
+    assert [(i.code, i.value) for i in emu.customer("A").additional_info] == [("shoe-size", "43")]
+
+
+def test_company_discounts_replace_with_typed_defaults(emu: Emulator) -> None:
+    discounts = [
+        {"Type": 2, "ValueCode": "shoes", "DiscountPercentage": 12.5, "PriceListTypeIdSeed": "seed"},
+        {"ValueCode": "bags"},
+    ]
+    emu.companies([firm("C", Discounts=discounts)])
+    stored = [
+        (d.type, d.value_code, d.discount_percentage, d.price_list_type_id_seed)
+        for d in emu.company("C").discounts
+    ]
+    assert stored == [(2, "shoes", 12.5, "seed"), (1, "bags", 0.0, None)]
+    emu.companies(
+        [{"Code": "C", "Discounts": [{"Type": 3, "ValueCode": "sale", "DiscountPercentage": 5}]}], fields=[16]
+    )
+    (only,) = emu.company("C").discounts
+    assert (only.type, only.value_code, only.discount_percentage) == (3, "sale", 5.0)
