@@ -210,3 +210,26 @@ def test_job_id_ignored_and_older_variants_accepted() -> None:
     )
     assert parsed.serialization_type == 0
     assert parse_customer_header(header(CustomerFieldsThatAreSet=[2], JobId=99), "ImportCustomers", JSON_CT)
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"),
+    [
+        ({"SerializationType": []}, (None, None, None)),
+        ({"SerializationType": ""}, (None, None, None)),
+        ({"StorageName": ["imports/a.json"], "SupplierId": ["7"]}, (None, "imports/a.json", 7)),
+        ({"StorageName": [], "SupplierId": 7}, (None, None, None)),
+        ({"StorageName": "  ", "SupplierId": 7}, (None, None, None)),
+        ({"StorageName": "imports/a.json", "SupplierId": " 12 "}, (None, "imports/a.json", 12)),
+        ({"StorageName": "imports/a.json", "SupplierId": True}, (None, "imports/a.json", None)),
+        ({"StorageName": "imports/a.json", "SupplierId": "twelve"}, (None, "imports/a.json", None)),
+        ({"StorageName": "imports/a.json", "SupplierId": []}, (None, "imports/a.json", None)),
+    ],
+)
+def test_older_list_variants_and_blank_optionals(
+    props: dict[str, object], expected: tuple[object, object, object]
+) -> None:
+    """The older header variant types SerializationType, StorageName and SupplierId as one-item lists; empty
+    or blank values mean "not sent", and a SupplierId that is no integer is ignored like an unknown member."""
+    parsed = parse_customer_header(header(CustomerFieldsThatAreSet=[2], **props), "ImportCustomers", JSON_CT)
+    assert (parsed.serialization_type, parsed.storage_name, parsed.supplier_id) == expected
