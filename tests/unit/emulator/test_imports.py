@@ -102,6 +102,51 @@ def test_validation_summary_and_skipped_items(emu: Emulator) -> None:
     assert emu.customer("C") is None
 
 
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (person("A", Code="x" * 51), "Customer.Code is longer than 50 characters"),
+        (
+            person("A", EmailAddress="a" * 250 + "@x.com"),
+            "Customer.EmailAddress is longer than 255 characters",
+        ),
+        (person("A", Type=None), "Customer.Type cannot be null"),
+        (person("A", Flags={"Code": "VIP"}), "Customer.Flags must be an array"),
+        (person("A", Flags=[None]), "Customer.Flags[0] is null"),
+        (person("A", InvoiceAddress="Main St"), "Customer.InvoiceAddress must be an object"),
+        (
+            person("A", Flags=[{"Code": "VIP", "StopDate": "tomorrow"}]),
+            "Customer.Flags[0].StopDate has the wrong",
+        ),
+        (
+            person("A", Flags=[{"Code": "VIP", "StopDate": "2026-02-30T00:00:00"}]),
+            "StopDate has the wrong type",
+        ),
+        (person("A", ApplicationKey="not-a-guid"), "Customer.ApplicationKey has the wrong type"),
+        (person("A", Accounts=[{"LoginName": "ann", "Roles": [{}]}]), "Accounts.Roles[0].Code is required"),
+    ],
+)
+def test_initial_validation_reasons(emu: Emulator, item: dict[str, Any], message: str) -> None:
+    result = emu.customers([item], fields=[*ALL_CUSTOMER_FIELDS, 14], AccountFieldsThatAreSet=[3])
+    (reason,) = result["response"]["ValidationSummary"]["Messages"]
+    assert reason.startswith("Item 0: ") and message in reason, reason
+    assert emu.customer("A") is None
+
+
+@pytest.mark.parametrize(
+    "flag",
+    [
+        {"Code": "VIP", "StopDate": "2026-12-31T23:59:59"},
+        {"Code": "VIP", "StopDate": "2026-12-31T23:59:59.1234567+01:00"},
+        {"Code": "VIP", "StopDate": "2026-12-31t00:00:00Z"},
+    ],
+)
+def test_datetime_forms_the_deserializers_read_pass(emu: Emulator, flag: dict[str, Any]) -> None:
+    result = emu.customers([person("A", Flags=[flag])])
+    assert result["response"]["ValidationSummary"]["NrOfValidationFailures"] == 0
+    assert emu.customer("A").flags == ["VIP"]
+
+
 def test_nested_keys_only_checked_when_the_collection_is_listed(emu: Emulator) -> None:
     item = person("A", AdditionalInfo=[{"Code": "NOTE"}])
     assert emu.customers([item])["response"]["ValidationSummary"]["NrOfValidationFailures"] == 1
@@ -491,3 +536,55 @@ def test_company_discounts_replace_with_typed_defaults(emu: Emulator) -> None:
     )
     (only,) = emu.company("C").discounts
     assert (only.type, only.value_code, only.discount_percentage) == (3, "sale", 5.0)
+
+
+# --- remaining documented paths ----------------------------------------------------------------------------
+def test_customer_invoice_address_and_price_lists_set_and_cleared(emu: Emulator) -> None:
+    emu.customers(
+        [person("A", InvoiceAddress={"City": "Umeå"}, PriceLists=[{"Code": "b2c"}, {"Code": "b2c"}])]
+    )
+    customer = emu.customer("A")
+    invoice_id = customer.invoice_address.id
+    assert (customer.invoice_address.city, customer.price_lists) == ("Umeå", ["b2c"])
+    emu.customers(
+        [{"Code": "A", "InvoiceAddress": {"City": "Luleå"}, "PriceLists": [{"Code": "vip"}]}], fields=[12, 17]
+    )
+    customer = emu.customer("A")
+    assert (customer.invoice_address.id, customer.invoice_address.city) == (invoice_id, "Luleå")
+    assert customer.price_lists == ["vip"]
+    emu.customers([{"Code": "A", "InvoiceAddress": None, "PriceLists": None}], fields=[12, 17])
+    assert (emu.customer("A").invoice_address, emu.customer("A").price_lists) == (None, [])
+
+
+def test_login_name_of_another_customer_fails_the_item(emu: Emulator) -> None:
+    fields = [*ALL_CUSTOMER_FIELDS, 14]
+    emu.customers([person("A", Accounts=[{"LoginName": "ann"}])], fields=fields)
+    result = emu.customers([person("B", Accounts=[{"LoginName": "ann"}])], fields=fields)
+    assert counters(result)[3] == 1
+    assert "LoginName 'ann' belongs to another customer" in result["log"][0]["Message"]
+    assert emu.customer("B") is None
+
+
+def test_company_matched_by_id_and_unknown_id_fails(emu: Emulator) -> None:
+    emu.companies([firm("C")])
+    company_id = emu.company("C").id
+    emu.companies([{"Id": company_id, "Code": "C-renamed", "Name": "Renamed AB"}], fields=[2, 4])
+    assert emu.store.find_company_by_code("C-renamed").name == "Renamed AB"
+    result = emu.companies([{"Id": company_id + 100, "Code": "X", "Name": "X", "OrganizationNo": "x"}])
+    assert counters(result)[3] == 1 and emu.company("X") is None
+    assert f"Company with Id {company_id + 100} does not exist" in result["log"][0]["Message"]
+
+
+def test_company_customers_nested_is_active_needs_field_11(emu: Emulator) -> None:
+    emu.customers([person("A")])
+    refs = [{"Code": "A", "IsActive": False}]
+    emu.companies([firm("C", Customers=refs)], fields=[*ALL_COMPANY_FIELDS, 14], CustomerFieldsThatAreSet=[6])
+    assert emu.customer("A").is_active is True
+    emu.companies([{"Code": "C", "Customers": refs}], fields=[14], CustomerFieldsThatAreSet=[11])
+    assert emu.customer("A").is_active is False
+
+
+def test_create_only_flag_with_preserve_is_kept_once(emu: Emulator) -> None:
+    emu.customers([person("A", Flags=[{"Code": "VIP"}])])
+    emu.customers([{"Code": "A", "Flags": [{"Code": "VIP", "IsCreateOnly": True}]}], fields=[16, 21])
+    assert emu.customer("A").flags == ["VIP"]
