@@ -436,8 +436,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only and BENCHMARKS.is_file():
         fresh = {title: section(title, measures[key])[2:-1] for key, title, _ in SECTIONS if key in chosen}
         stamp = (
-            f"_Re-measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} (`make bench` with `--only "
-            f"{' '.join(chosen)}`) on the machine above; unstamped sections date from its Date line._"
+            f"_Re-measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} by `make bench` with `--only "
+            f"{' '.join(chosen)}` on `{platform.node()}` ({os.cpu_count()} CPUs, Python "
+            f"{platform.python_version()}); unstamped sections date from the Machine section._"
         )
         BENCHMARKS.write_text(merge_sections(BENCHMARKS.read_text(), fresh, stamp), encoding="utf-8")
     else:
