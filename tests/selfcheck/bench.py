@@ -30,6 +30,7 @@ import jsonschema
 import xmlschema
 import yaml
 
+from contracts.auth import client_credentials_form
 from emulator.config import EmulatorConfig
 from emulator.http.app import create_app
 from tests.selfcheck import runner
@@ -69,7 +70,7 @@ def machine() -> list[str]:
 
 
 def token_headers(client: Any, base: str = "") -> dict[str, str]:
-    form = {**CREDENTIALS, "grant_type": "client_credentials"}
+    form = client_credentials_form(**CREDENTIALS)
     token = client.post(f"{base}/identity/1.0/connect/token", data=form).json()["access_token"]
     return {"Authorization": f"Bearer {token}", "application-id": "1"}
 
