@@ -33,7 +33,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check contracts emulator tests conftest.py
 	$(BIN)/ruff format --check contracts emulator tests conftest.py
-	$(BIN)/python -m contracts.speclint openapi/connect-customer-4.0.yaml openapi/customer-service-1.1.yaml
+	$(BIN)/python -m contracts.oracle.speclint openapi/connect-customer-4.0.yaml openapi/customer-service-1.1.yaml
 	$(BIN)/mypy
 
 bench: $(STAMP)

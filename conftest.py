@@ -1,7 +1,3 @@
-"""Thin root conftest: fixtures and options come in through the plugins below.
+"""Thin root conftest: options, fixtures and reports come in through the suite's one plugin."""
 
-`contracts.reporting` is listed first: `contracts.pytest_plugin` imports it indirectly, and a plugin
-module must be registered before anything imports it, or pytest cannot rewrite its asserts.
-"""
-
-pytest_plugins = ["contracts.reporting", "contracts.pytest_plugin"]
+pytest_plugins = ["contracts.pytest_plugin"]

@@ -15,12 +15,12 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
-from contracts.auth import AuthSession, TokenError, TokenProvider
-from contracts.client import NorceClient
-from contracts.embedded import load_app_factory, load_http_protocol
-from contracts.guard import WriteGuard, WriteRefused
-from contracts.ledger import CleanupError, Ledger
-from contracts.target import EMULATOR, ConfigError, Target, resolve_target
+from contracts.transport.auth import AuthSession, TokenError, TokenProvider
+from contracts.transport.client import NorceClient
+from contracts.transport.embedded import load_app_factory, load_http_protocol
+from contracts.transport.guard import WriteGuard, WriteRefused
+from contracts.transport.ledger import CleanupError, Ledger
+from contracts.transport.target import EMULATOR, ConfigError, Target, resolve_target
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE = 0, 1, 2
 SUITE_DIR = Path(__file__).resolve().parent.parent / "tests" / "contract"
@@ -31,8 +31,6 @@ PLUGIN = "contracts.pytest_plugin"
 IN_PROCESS_ARGS = (
     "-p",
     PLUGIN,
-    "-p",
-    "contracts.reporting",
     "-W",
     "ignore::pytest.PytestAssertRewriteWarning",
 )

@@ -1,5 +1,7 @@
-"""pytest wiring for the contract suite: options, the target (embedded emulator by default), the client,
-run namespace, cleanup ledger and write guard.
+"""The suite's pytest plugin and composition root: options, settings, the target (embedded emulator by
+default), and the wiring of the three layers: it opens the reports (`contracts.reports.plugin.install`),
+registers the Schemathesis extensions (`contracts.schemathesis_ext.register`), and builds the transport
+(auth, guard, namespace, ledger, client) as session fixtures that report to the run's recorder.
 
 Write tests (marker `writes`) on a read-only or dry-run target are *deselected with a reported reason*, not
 skipped: the terminal summary says how many and why.
@@ -17,14 +19,16 @@ from typing import Any
 
 import pytest
 
-from contracts import auth as auth_module
-from contracts.auth import AuthSession, TokenProvider
-from contracts.client import NorceClient
-from contracts.embedded import EmbeddedServer
-from contracts.guard import WriteGuard
-from contracts.ledger import Ledger
-from contracts.namespace import RunNamespace
-from contracts.target import ConfigError, Target, resolve_target
+from contracts import schemathesis_ext
+from contracts.reports import plugin as reports
+from contracts.reports.recorder import Recorder
+from contracts.transport.auth import AuthSession, TokenProvider
+from contracts.transport.client import NorceClient
+from contracts.transport.embedded import EmbeddedServer
+from contracts.transport.guard import WriteGuard
+from contracts.transport.ledger import Ledger
+from contracts.transport.namespace import RunNamespace
+from contracts.transport.target import ConfigError, Target, resolve_target
 
 WRITES_MARKER = "writes"
 # (option dest, pyproject/target key) for the target-shaping options.
@@ -60,6 +64,7 @@ class SuiteSettings:
 
 
 SETTINGS_KEY = pytest.StashKey[SuiteSettings]()
+RECORDER_KEY = pytest.StashKey[Recorder]()
 
 
 def suite_settings(config: pytest.Config) -> SuiteSettings:
@@ -113,6 +118,20 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistShare(seed, run_id), "norce-contracts-xdist")
+    credentials = target.credentials
+    basic = (
+        (credentials.basic_application_id, credentials.basic_secret_key)
+        if credentials.basic_application_id and credentials.basic_secret_key
+        else None
+    )
+    run = reports.RunInfo(
+        seed=seed,
+        target=target.label,
+        report_dir=Path(config.getoption("norce_report_dir")),
+        known_secrets=reports.configured_secrets(credentials.secrets(), basic, os.environ),
+    )
+    config.stash[RECORDER_KEY] = reports.install(config, run)
+    schemathesis_ext.register()
 
 
 class _XdistShare:
@@ -208,16 +227,19 @@ def write_guard(norce_settings: SuiteSettings, target: Target) -> WriteGuard:
 
 
 @pytest.fixture(scope="session")
-def norce_auth(target: Target) -> Iterator[AuthSession]:
-    """One token cache per run, shared by NorceClient and the Schemathesis auth provider."""
+def recorder(pytestconfig: pytest.Config) -> Recorder:
+    """This process's run recorder: the transport reports requests and secrets to it."""
+    return pytestconfig.stash[RECORDER_KEY]
+
+
+@pytest.fixture(scope="session")
+def norce_auth(target: Target, recorder: Recorder) -> Iterator[AuthSession]:
+    """One token cache per run, shared by NorceClient and the Schemathesis calls."""
     credentials = target.credentials
-    tokens = TokenProvider(target.token_url, credentials) if credentials.has_oauth else None
-    session = AuthSession(credentials, tokens)
-    auth_module.activate(session)
+    tokens = TokenProvider(target.token_url, credentials, secrets=recorder) if credentials.has_oauth else None
     try:
-        yield session
+        yield AuthSession(credentials, tokens)
     finally:
-        auth_module.activate(None)
         if tokens is not None:
             tokens.http.close()
 
@@ -276,6 +298,7 @@ def norce(
     write_guard: WriteGuard,
     run_namespace: RunNamespace,
     ledger: Ledger,
+    recorder: Recorder,
 ) -> Iterator[NorceClient]:
     client = NorceClient(
         target,
@@ -285,6 +308,7 @@ def norce(
         ledger=ledger,
         rate=target.rate,
         job_timeout=target.job_timeout,
+        observer=recorder,
     )
     try:
         yield client

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from contracts.pytest_plugin import SuiteSettings, suite_settings
-from contracts.target import Target
+from contracts.transport.target import Target
 
 _configs: list[pytest.Config] = []
 

@@ -18,12 +18,12 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from contracts.checks import json_schema_problems, xsd_problems
-from contracts.client import NorceClient
-from contracts.enums import account_fields, company_fields, customer_fields
-from contracts.header import CustomerHeader, to_json, to_xml
-from contracts.redact import redact_body
-from contracts.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.oracle.enums import account_fields, company_fields, customer_fields
+from contracts.oracle.header import CustomerHeader, to_json, to_xml
+from contracts.oracle.response_checks import json_schema_problems, xsd_problems
+from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.transport.client import NorceClient
+from contracts.transport.redact import redact_body
 
 JSON = "application/json"
 XML = "application/xml"

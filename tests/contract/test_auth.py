@@ -20,7 +20,11 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
-from contracts.auth import (
+from contracts.oracle.header import HEADER_NAME, CustomerHeader, to_json
+from contracts.oracle.response_checks import negotiation_problems
+from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, Operation, load_spec
+from contracts.reports.recorder import register_secret
+from contracts.transport.auth import (
     APPLICATION_ID_HEADER,
     AuthSession,
     basic_headers,
@@ -28,12 +32,8 @@ from contracts.auth import (
     client_credentials_form,
     retry_after_seconds,
 )
-from contracts.checks import negotiation_problems
-from contracts.client import NorceClient
-from contracts.header import HEADER_NAME, CustomerHeader, to_json
-from contracts.redact import redact_body
-from contracts.reporting import register_secret
-from contracts.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, Operation, load_spec
+from contracts.transport.client import NorceClient
+from contracts.transport.redact import redact_body
 from tests.contract.flows import JSON, XML, explain
 
 pytestmark = pytest.mark.contract

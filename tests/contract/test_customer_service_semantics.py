@@ -16,16 +16,16 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.checks import (
+from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
     decode_body,
     empty_collection_problems,
     error_envelope_problems,
     xsd_problems,
 )
-from contracts.client import NorceClient
-from contracts.namespace import RunNamespace
-from contracts.spec import CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.transport.client import NorceClient
+from contracts.transport.namespace import RunNamespace
 from tests.contract.flows import (
     APPLICATION_KEY,
     JSON,

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.checks import (
+from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
     decode_body,
     empty_collection_problems,
@@ -25,9 +25,9 @@ from contracts.checks import (
     negotiation_problems,
     xsd_problems,
 )
-from contracts.client import NorceClient
-from contracts.ledger import Ledger
-from contracts.namespace import RunNamespace
+from contracts.transport.client import NorceClient
+from contracts.transport.ledger import Ledger
+from contracts.transport.namespace import RunNamespace
 from tests.contract.flows import JSON, SYSTEM_ACCOUNT_ID, XML, explain
 
 pytestmark = pytest.mark.contract

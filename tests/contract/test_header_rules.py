@@ -20,10 +20,9 @@ import httpx
 import pytest
 from hypothesis import strategies as st
 
-from contracts import waivers
-from contracts.client import NorceClient
-from contracts.enums import ACCEPTED_RULE_IDS, header_rules
-from contracts.header import (
+from contracts.oracle import waivers
+from contracts.oracle.enums import ACCEPTED_RULE_IDS, header_rules
+from contracts.oracle.header import (
     HEADER_NAME,
     IMPORT_COMPANIES,
     IMPORT_CUSTOMERS,
@@ -31,9 +30,7 @@ from contracts.header import (
     to_json,
     to_xml,
 )
-from contracts.namespace import RunNamespace
-from contracts.reporting import case_param, record_check, record_header_enums, record_header_rule
-from contracts.strategies import (
+from contracts.oracle.strategies import (
     Expected,
     ImportRequest,
     encode_body,
@@ -43,6 +40,11 @@ from contracts.strategies import (
     import_requests,
     invalid_header_strategies,
 )
+from contracts.reports.coverage import record_header_enums
+from contracts.reports.plugin import case_param
+from contracts.reports.recorder import record_check, record_header_rule
+from contracts.transport.client import NorceClient
+from contracts.transport.namespace import RunNamespace
 from tests.contract.flows import JSON, XML, connect_component_errors, explain, run_property
 
 pytestmark = [pytest.mark.contract, pytest.mark.writes]

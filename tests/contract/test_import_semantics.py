@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from contracts.client import NorceClient
-from contracts.namespace import RunNamespace
-from contracts.reporting import register_secret
-from contracts.strategies import encode_body
+from contracts.oracle.strategies import encode_body
+from contracts.reports.recorder import register_secret
+from contracts.transport.client import NorceClient
+from contracts.transport.namespace import RunNamespace
 from tests.contract.flows import (
     APPLICATION_KEY,
     XML,

@@ -3,9 +3,10 @@
 Positive and negative cases, all built-in checks (not_a_server_error, status_code_conformance,
 content_type_conformance, response_schema_conformance, response_headers_conformance, negative_data_rejection,
 positive_data_acceptance, missing_required_header, ignored_auth, ...) plus the suite's own checks
-(contracts.checks), once with `Accept: application/json` and once with `Accept: application/xml`.
+(contracts.schemathesis_ext.checks), once with `Accept: application/json` and once with
+`Accept: application/xml`.
 Accept is passed per call (`headers=`): Schemathesis never negotiates it (schemathesis-4.md §0.5, §5.3).
-Import bodies in XML go through the suite's serializer (contracts.serializers).
+Import bodies in XML go through the suite's serializer (contracts.schemathesis_ext.serializers).
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ from typing import Any
 
 import pytest
 
-from contracts.auth import AuthSession
-from contracts.spec import CONNECT_SPEC
-from contracts.target import Target
+from contracts.oracle.spec import CONNECT_SPEC
+from contracts.schemathesis_ext.schemas import ACCEPTS, call_and_validate, call_headers, load_schema
+from contracts.transport.auth import AuthSession
+from contracts.transport.target import Target
 from tests.contract.conftest import collection_settings
-from tests.contract.schemas import ACCEPTS, call_and_validate, call_headers, load_schema
 
 pytestmark = pytest.mark.contract
 
-schema = load_schema(CONNECT_SPEC, collection_settings())
+SETTINGS = collection_settings()
+schema = load_schema(CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples)
 # The coverage phase's request variants (hundreds per import body) do not depend on the response media type,
 # so they run once, with `Accept: application/json`; XML answers get the examples and fuzzing phases.
-schema_without_coverage = load_schema(CONNECT_SPEC, collection_settings(), coverage={"enabled": False})
+schema_without_coverage = load_schema(
+    CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, coverage={"enabled": False}
+)
 
 
 @pytest.mark.parametrize("accept", ACCEPTS)

@@ -1,8 +1,8 @@
 """Schemathesis property tests over every Customer Service 1.1 operation, in JSON and XML.
 
-Same shape as the Connect module: positive and negative cases, all built-in checks plus contracts.checks,
-`Accept` per call. Reads (GET) and writes (POST) are separate tests so a read-only tenant run keeps the reads;
-the writes carry the `writes` marker and are deselected there by the plugin.
+Same shape as the Connect module: positive and negative cases, all built-in checks plus
+contracts.schemathesis_ext.checks, `Accept` per call. Reads (GET) and writes (POST) are separate tests so a
+read-only tenant run keeps the reads; the writes carry the `writes` marker and are deselected there.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 
-from contracts.auth import AuthSession
-from contracts.spec import CUSTOMER_SERVICE_SPEC
-from contracts.target import Target
-from tests.contract.conftest import collection_settings
-from tests.contract.schemas import (
+from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC
+from contracts.schemathesis_ext.schemas import (
     ACCEPTS,
     call_and_validate,
     call_headers,
     keep_dropped_headers_dropped,
     load_schema,
 )
+from contracts.transport.auth import AuthSession
+from contracts.transport.target import Target
+from tests.contract.conftest import collection_settings
 
 pytestmark = pytest.mark.contract
 
@@ -29,8 +29,14 @@ pytestmark = pytest.mark.contract
 # for the reads, whose inputs are a few query parameters. On the writes it yields ~1000 cases per
 # Customer-body operation (minutes per run), so there only examples and fuzzing run
 # (`phases.coverage.enabled = false`).
-read_schema = load_schema(CUSTOMER_SERVICE_SPEC, collection_settings())
-write_schema = load_schema(CUSTOMER_SERVICE_SPEC, collection_settings(), coverage={"enabled": False})
+SETTINGS = collection_settings()
+read_schema = load_schema(CUSTOMER_SERVICE_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples)
+write_schema = load_schema(
+    CUSTOMER_SERVICE_SPEC,
+    seed=SETTINGS.seed,
+    max_examples=SETTINGS.max_examples,
+    coverage={"enabled": False},
+)
 
 
 @pytest.mark.parametrize("accept", ACCEPTS)

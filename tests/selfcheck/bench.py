@@ -30,7 +30,7 @@ import jsonschema
 import xmlschema
 import yaml
 
-from contracts.auth import client_credentials_form
+from contracts.transport.auth import client_credentials_form
 from emulator.config import EmulatorConfig
 from emulator.http.app import create_app
 from tests.selfcheck import runner
@@ -126,7 +126,7 @@ def schemathesis_throughput(examples: int) -> list[str]:
     lines = [
         f"- In-process (ASGI, `schema.app = app`): {cases} cases in {seconds:.1f}s = {cases / seconds:.1f}/s"
     ]
-    from contracts.embedded import EmbeddedServer
+    from contracts.transport.embedded import EmbeddedServer
 
     with EmbeddedServer() as base:
         headers = token_headers(httpx.Client(timeout=10), base)
@@ -237,7 +237,7 @@ def read_latency(clients: int, requests_per_client: int) -> list[str]:
     """p50/p99 of GetCustomerByCode over HTTP with `clients` concurrent keep-alive clients."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from contracts.embedded import EmbeddedServer
+    from contracts.transport.embedded import EmbeddedServer
 
     with EmbeddedServer() as base:
         headers = token_headers(httpx.Client(timeout=10), base)

@@ -1,4 +1,4 @@
-"""XML written from the spec's `xml` annotations (contracts.xml_codec) validates against the vendored XSD.
+"""XML written from the spec's `xml` annotations (contracts.oracle.xml_write) validates against the XSD.
 
 Values are drawn from the JSON schemas themselves by a small recursive generator, so the test fails when the
 annotations (names, namespaces, item names, order, nillability) and the XSD drift apart.
@@ -19,8 +19,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from contracts.spec import CUSTOMER_SERVICE_SPEC, load_spec
-from contracts.xml_codec import to_xml
+from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.oracle.xml_write import to_xml
 
 SPEC = load_spec(CUSTOMER_SERVICE_SPEC)
 XSD = xmlschema.XMLSchema(str(Path(CUSTOMER_SERVICE_SPEC).parent / "xsd" / "customer-service-1.1.xsd"))

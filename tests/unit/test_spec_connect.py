@@ -21,8 +21,8 @@ from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from contracts.spec import CONNECT_SPEC, OPENAPI_DIR, Spec, load_spec
-from contracts.xml_codec import to_xml
+from contracts.oracle.spec import CONNECT_SPEC, OPENAPI_DIR, Spec, load_spec
+from contracts.oracle.xml_write import to_xml
 
 # The original doc pages, copied into tests/fixtures/seeds; NORCE_SEEDS_DIR overrides it.
 SEEDS = Path(os.environ.get("NORCE_SEEDS_DIR", Path(__file__).resolve().parent.parent / "fixtures" / "seeds"))

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from contracts.spec import CONNECT_SPEC, load_spec
-from contracts.speclint import lint_document, main
+from contracts.oracle.spec import CONNECT_SPEC, load_spec
+from contracts.oracle.speclint import lint_document, main
 
 
 @pytest.fixture

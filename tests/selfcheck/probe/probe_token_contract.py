@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 
-from contracts.target import Target
+from contracts.transport.target import Target
 
 
 def test_token_endpoint_answers_json_bearer_token(target: Target) -> None:

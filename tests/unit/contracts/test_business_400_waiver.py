@@ -1,10 +1,11 @@
-"""W-BUSINESS-400's scope: which 400s to schema-valid input `contracts.checks` counts as business errors."""
+"""W-BUSINESS-400's scope: which 400s to schema-valid input count as business errors
+(`contracts.oracle.response_checks.business_400_key`)."""
 
 from __future__ import annotations
 
 import json
 
-from contracts.checks import business_400_key
+from contracts.oracle.response_checks import business_400_key
 
 JSON = "application/json"
 

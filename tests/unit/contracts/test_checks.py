@@ -7,8 +7,26 @@ import json
 import pytest
 import requests
 
-from contracts import checks, waivers
-from contracts.header import CustomerHeader, to_json, to_xml
+from contracts.oracle import waivers
+from contracts.oracle.header import CustomerHeader, to_json, to_xml
+from contracts.oracle.import_checks import count_items, header_rule_problems
+from contracts.oracle.response_checks import (
+    empty_collection_problems,
+    error_envelope_problems,
+    json_schema_problems,
+    negotiation_problems,
+    xsd_problems,
+)
+from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, spec_for
+from contracts.oracle.xml_data import decode_body, xml_to_data
+from contracts.schemathesis_ext import register
+from contracts.schemathesis_ext.checks import (
+    CHECKS,
+    content_negotiation,
+    empty_collections,
+    header_rule_oracle,
+    json_schema_conformance,
+)
 
 NS = "Enferno.Services.StormConnect.Contracts"
 JOB_XML = (
@@ -56,41 +74,41 @@ def _default_waivers() -> object:
 
 
 def test_valid_xml_job_response_passes_the_xsd() -> None:
-    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", JOB_XML) == []
+    assert xsd_problems("ImportCustomers", 200, "application/xml", JOB_XML) == []
 
 
 def test_xml_body_violating_the_xsd_fails() -> None:
     bad = JOB_XML.replace(b"<NrOfItemsInTotal>2<", b"<NrOfItemsInTotal>two<")
-    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", bad)
+    assert xsd_problems("ImportCustomers", 200, "application/xml", bad)
     out_of_order = JOB_XML.replace(
         b"<StatusCode>Created</StatusCode><Description>Job created</Description>", b""
     )
     out_of_order = out_of_order.replace(
         b"<JobId>7</JobId>", b"<JobId>7</JobId><StatusCode>Created</StatusCode>"
     )
-    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", out_of_order)
+    assert xsd_problems("ImportCustomers", 200, "application/xml", out_of_order)
 
 
 def test_wrong_root_and_malformed_xml_fail() -> None:
-    assert "root element" in checks.xsd_problems("ImportCustomers", 200, "application/xml", ERROR_XML)[0]
-    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", b"<JobResponse")
+    assert "root element" in xsd_problems("ImportCustomers", 200, "application/xml", ERROR_XML)[0]
+    assert xsd_problems("ImportCustomers", 200, "application/xml", b"<JobResponse")
 
 
 def test_error_xml_validates_on_400() -> None:
-    assert checks.xsd_problems("ImportCustomers", 400, "application/xml", ERROR_XML) == []
+    assert xsd_problems("ImportCustomers", 400, "application/xml", ERROR_XML) == []
 
 
 def test_empty_xml_body_only_where_the_spec_allows_it() -> None:
-    assert checks.xsd_problems("ImportCustomers", 200, "application/xml", b"")
-    assert checks.xsd_problems("GetCustomer", 200, "application/xml", b"") == []  # null on not found
-    assert checks.xsd_problems("ActivateCustomer", 200, "application/xml", b"") == []  # empty-body operation
+    assert xsd_problems("ImportCustomers", 200, "application/xml", b"")
+    assert xsd_problems("GetCustomer", 200, "application/xml", b"") == []  # null on not found
+    assert xsd_problems("ActivateCustomer", 200, "application/xml", b"") == []  # empty-body operation
 
 
 def test_xml_deserialization_follows_the_schema() -> None:
-    spec = checks.spec_for("ImportCustomers")
+    spec = spec_for("ImportCustomers")
     schema = {"$ref": "#/components/schemas/JobResponse"}
-    assert checks.xml_to_data(spec, schema, JOB_XML) == JOB_JSON
-    error = checks.xml_to_data(spec, {"$ref": "#/components/schemas/ErrorMessage"}, ERROR_XML)
+    assert xml_to_data(spec, schema, JOB_XML) == JOB_JSON
+    error = xml_to_data(spec, {"$ref": "#/components/schemas/ErrorMessage"}, ERROR_XML)
     assert error["Messages"] == [{"Key": "HDR-DEP-ACCOUNTS", "Value": "x"}] and error["Record"] is None
 
 
@@ -98,20 +116,20 @@ def test_xml_deserialization_follows_the_schema() -> None:
 
 
 def test_json_schema_cross_check() -> None:
-    assert checks.json_schema_problems("ImportCustomers", 200, "application/json", JOB_JSON) == []
+    assert json_schema_problems("ImportCustomers", 200, "application/json", JOB_JSON) == []
     missing = {k: v for k, v in JOB_JSON.items() if k != "JobId"}
-    assert checks.json_schema_problems("ImportCustomers", 200, "application/json", missing)
-    assert checks.json_schema_problems("ImportCustomers", 200, "application/json", {**JOB_JSON, "JobId": "x"})
+    assert json_schema_problems("ImportCustomers", 200, "application/json", missing)
+    assert json_schema_problems("ImportCustomers", 200, "application/json", {**JOB_JSON, "JobId": "x"})
 
 
 def test_date_time_without_offset_goes_through_a_recorded_waiver() -> None:
     error = {**_error("LoginFailed"), "TimeStamp": "2024-05-01T12:00:00"}
-    assert checks.json_schema_problems("ImportCustomers", 400, "application/json", error) == []
+    assert json_schema_problems("ImportCustomers", 400, "application/json", error) == []
     assert [u.waiver_id for u in waivers.uses()] == ["W-NET-DATETIME"]
     waivers.set_active(set())
-    assert checks.json_schema_problems("ImportCustomers", 400, "application/json", error)
+    assert json_schema_problems("ImportCustomers", 400, "application/json", error)
     garbage = {**_error("LoginFailed"), "TimeStamp": "yesterday"}
-    assert checks.json_schema_problems("ImportCustomers", 400, "application/json", garbage)
+    assert json_schema_problems("ImportCustomers", 400, "application/json", garbage)
 
 
 # ---- norce_error_envelope ---------------------------------------------------------------------------------
@@ -119,12 +137,12 @@ def test_date_time_without_offset_goes_through_a_recorded_waiver() -> None:
 
 def test_error_envelope() -> None:
     body = json.dumps(_error("CustomerMissing")).encode()
-    assert checks.error_envelope_problems("GetCustomer", 400, "application/json", body) == []
-    assert checks.error_envelope_problems("GetCustomer", 400, "application/json", b"")
-    assert checks.error_envelope_problems("GetCustomer", 404, "application/json", b'{"detail": "nope"}')
-    assert checks.error_envelope_problems("ImportCustomers", 400, "application/xml", ERROR_XML) == []
-    assert checks.error_envelope_problems("GetCustomer", 401, None, b"") == []
-    assert checks.error_envelope_problems("GetCustomer", 200, None, b"") == []
+    assert error_envelope_problems("GetCustomer", 400, "application/json", body) == []
+    assert error_envelope_problems("GetCustomer", 400, "application/json", b"")
+    assert error_envelope_problems("GetCustomer", 404, "application/json", b'{"detail": "nope"}')
+    assert error_envelope_problems("ImportCustomers", 400, "application/xml", ERROR_XML) == []
+    assert error_envelope_problems("GetCustomer", 401, None, b"") == []
+    assert error_envelope_problems("GetCustomer", 200, None, b"") == []
 
 
 # ---- content_negotiation ----------------------------------------------------------------------------------
@@ -143,7 +161,7 @@ def test_error_envelope() -> None:
     ],
 )
 def test_content_negotiation(accept: str | None, content_type: str, ok: bool) -> None:
-    assert (checks.negotiation_problems(accept, 200, content_type, b"x") == []) is ok
+    assert (negotiation_problems(accept, 200, content_type, b"x") == []) is ok
 
 
 # ---- header_rule_oracle -----------------------------------------------------------------------------------
@@ -164,7 +182,7 @@ def _oracle(header: str | None, status: int, response: object, **kwargs: object)
         "response_body": body,
         **kwargs,
     }
-    return checks.header_rule_problems("ImportCustomers", **arguments)  # type: ignore[arg-type]
+    return header_rule_problems("ImportCustomers", **arguments)  # type: ignore[arg-type]
 
 
 def test_conformant_request_gets_a_job_counting_the_items() -> None:
@@ -208,13 +226,11 @@ def test_q3_waiver_is_off_by_default_and_recorded_when_on() -> None:
 
 
 def test_item_counting() -> None:
-    assert checks.count_items("application/json", b'[{"a":1},{"a":2}]') == 2
-    assert checks.count_items("application/json", b'{"a":1} {"a":2}{"a":3}') == 3
-    assert (
-        checks.count_items("application/xml", b"<ArrayOfCompany><Company/><Company/></ArrayOfCompany>") == 2
-    )
-    assert checks.count_items("application/json", b"") == 0
-    assert checks.count_items("application/json", b"[1,") is None
+    assert count_items("application/json", b'[{"a":1},{"a":2}]') == 2
+    assert count_items("application/json", b'{"a":1} {"a":2}{"a":3}') == 3
+    assert count_items("application/xml", b"<ArrayOfCompany><Company/><Company/></ArrayOfCompany>") == 2
+    assert count_items("application/json", b"") == 0
+    assert count_items("application/json", b"[1,") is None
 
 
 # ---- through Schemathesis ---------------------------------------------------------------------------------
@@ -237,10 +253,8 @@ def _json_response(request: requests.PreparedRequest, data: object) -> object:
 def test_registered_checks_raise_named_failures_through_schemathesis() -> None:
     import schemathesis
 
-    from contracts import hooks
-
-    hooks.register()
-    schema = schemathesis.openapi.from_path(str(checks.CONNECT_SPEC))
+    register()
+    schema = schemathesis.openapi.from_path(str(CONNECT_SPEC))
     operation = schema["/Customer/ImportCustomers"]["POST"]
     case = operation.Case(
         headers={"X-StormConnect-Header": DEP}, body=[{"Code": "a"}], media_type="application/json"
@@ -257,10 +271,10 @@ def test_registered_checks_raise_named_failures_through_schemathesis() -> None:
     ).prepare()
     response = _json_response(request, JOB_JSON)
     with pytest.raises(AssertionError, match=r"\[ImportCustomers\] HDR-DEP-ACCOUNTS"):
-        checks.header_rule_oracle(None, response, case)
+        header_rule_oracle(None, response, case)
     with pytest.raises(AssertionError, match="content_negotiation"):
-        checks.content_negotiation(None, response, case)
-    assert checks.json_schema_conformance(None, response, case) is None
+        content_negotiation(None, response, case)
+    assert json_schema_conformance(None, response, case) is None
 
 
 # ---- CS-EMPTY-COLLECTION ----------------------------------------------------------------------------------
@@ -295,7 +309,7 @@ def _customer(**members: object) -> dict[str, object]:
 
 
 def _empty_collections(data: object, media_type: str = JSON, operation: str = "GetCustomer") -> list[str]:
-    return checks.empty_collection_problems(operation, 200, media_type, data)
+    return empty_collection_problems(operation, 200, media_type, data)
 
 
 def test_empty_collections_pass_and_nullable_non_collections_are_not_flagged() -> None:
@@ -315,7 +329,7 @@ def test_null_collection_members_fail_with_the_rule_and_the_path() -> None:
     # Lists of customers are walked too, and only 2xx 1.1 answers are judged.
     listed = _empty_collections([_customer(Info=None)], operation="ListCustomerBySSN")
     assert listed and listed[0].startswith("[0].Info:")
-    assert checks.empty_collection_problems("GetCustomer", 400, JSON, _customer(Info=None)) == []
+    assert empty_collection_problems("GetCustomer", 400, JSON, _customer(Info=None)) == []
 
 
 def _customer_xml(companies: str) -> bytes:
@@ -327,28 +341,26 @@ def _customer_xml(companies: str) -> bytes:
 
 def test_xml_nil_collection_fails_and_an_empty_element_passes() -> None:
     xml = "application/xml"
-    nil = checks.decode_body("GetCustomer", 200, xml, _customer_xml('<Companies i:nil="true"/>'))
+    nil = decode_body("GetCustomer", 200, xml, _customer_xml('<Companies i:nil="true"/>'))
     assert _empty_collections(nil, xml) == [
         "Companies: Customer.Companies is null; an empty collection is [] (XML: <Companies/>)"
     ]
-    empty = checks.decode_body("GetCustomer", 200, xml, _customer_xml("<Companies/>"))
+    empty = decode_body("GetCustomer", 200, xml, _customer_xml("<Companies/>"))
     assert empty["Companies"] == [] and _empty_collections(empty, xml) == []
     company = '<Companies><Company><Id>3</Id><PaymentMethodIds i:nil="true"/></Company></Companies>'
-    nested = checks.decode_body("GetCustomer", 200, xml, _customer_xml(company))
+    nested = decode_body("GetCustomer", 200, xml, _customer_xml(company))
     assert [p.split(":", 1)[0] for p in _empty_collections(nested, xml)] == ["Companies[0].PaymentMethodIds"]
 
 
 def test_empty_collections_check_raises_the_rule_through_schemathesis() -> None:
     import schemathesis
 
-    from contracts import hooks
-
-    hooks.register()
-    schema = schemathesis.openapi.from_path(str(checks.CUSTOMER_SERVICE_SPEC))
+    register()
+    schema = schemathesis.openapi.from_path(str(CUSTOMER_SERVICE_SPEC))
     case = schema["/GetCustomer"]["GET"].Case(query={"id": 1})
     request = requests.Request("GET", "http://testserver/GetCustomer?id=1").prepare()
 
-    assert "empty_collections" in checks.CHECKS
-    assert checks.empty_collections(None, _json_response(request, _customer()), case) is None
+    assert empty_collections in CHECKS
+    assert empty_collections(None, _json_response(request, _customer()), case) is None
     with pytest.raises(AssertionError, match=r"\[GetCustomer\] CS-EMPTY-COLLECTION: Companies"):
-        checks.empty_collections(None, _json_response(request, _customer(Companies=None)), case)
+        empty_collections(None, _json_response(request, _customer(Companies=None)), case)

@@ -8,8 +8,8 @@ import pytest
 import xmlschema
 from hypothesis import given, settings
 
-from contracts.enums import field_enum, header_rules, rejecting_rule_ids
-from contracts.header import (
+from contracts.oracle.enums import field_enum, header_rules, rejecting_rule_ids
+from contracts.oracle.header import (
     CustomerHeader,
     decode_header,
     expected_violation,
@@ -17,8 +17,8 @@ from contracts.header import (
     to_json,
     to_xml,
 )
-from contracts.spec import OPENAPI_DIR
-from contracts.strategies import universal_header_objects
+from contracts.oracle.spec import OPENAPI_DIR
+from contracts.oracle.strategies import universal_header_objects
 
 HEADER_XSD = OPENAPI_DIR / "xsd" / "connect-customer-header.xsd"
 FULL = CustomerHeader(

@@ -11,14 +11,12 @@ import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contracts.enums import rejecting_rule_ids
-from contracts.header import expected_violation
-from contracts.spec import CONNECT_SPEC, OPENAPI_DIR, load_spec
-from contracts.strategies import (
+from contracts.oracle.enums import rejecting_rule_ids
+from contracts.oracle.header import IMPORT_OPERATIONS, expected_violation
+from contracts.oracle.media import JSON, XML
+from contracts.oracle.spec import CONNECT_SPEC, OPENAPI_DIR, load_spec
+from contracts.oracle.strategies import (
     DEFAULT_RUN_PREFIX,
-    IMPORT_OPERATIONS,
-    JSON,
-    XML,
     header_and_body_cases,
     import_requests,
     invalid_header_strategies,

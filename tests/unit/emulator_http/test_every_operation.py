@@ -16,8 +16,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from contracts.spec import Spec
-from contracts.xsd_catalog import expected_root, xsd, xsd_declaring
+from contracts.oracle.spec import Spec
+from contracts.oracle.xsd_catalog import expected_root, xsd, xsd_declaring
 
 from .support import CONNECT, CUSTOMER, auth_headers, make_client
 

@@ -12,17 +12,27 @@ import pytest
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
-from contracts import reporting
-from contracts.report_events import (
+from contracts.reports.coverage import accepted_rule_hint, header_enum_values, record_header_enums
+from contracts.reports.events import (
     CheckEvent,
     EnumValueEvent,
     EventLog,
     HeaderRuleEvent,
+    TallyEvent,
     collect_run_events,
     merge_event_files,
     worker_events_path,
 )
-from contracts.report_render import RunMeta, k_expression, summarize
+from contracts.reports.recorder import (
+    PASS_SAMPLE,
+    Recorder,
+    case_id,
+    pop_recorder,
+    push_recorder,
+    record_check,
+)
+from contracts.reports.render import RunMeta, k_expression, summarize
+from contracts.schemathesis_ext import register
 
 SCHEMA = {
     "openapi": "3.0.3",
@@ -52,14 +62,14 @@ SCHEMA = {
 
 
 @pytest.fixture
-def recorder() -> Iterator[reporting.Recorder]:
+def recorder() -> Iterator[Recorder]:
     """A memory recorder on top of the stack, as a pytest session would install one."""
-    own = reporting.Recorder()
-    reporting._recorders.append(own)
+    own = Recorder()
+    push_recorder(own)
     try:
         yield own
     finally:
-        reporting._recorders.remove(own)
+        pop_recorder(own)
 
 
 def _response(body: object, token: str) -> httpx.Response:
@@ -73,17 +83,18 @@ def _response(body: object, token: str) -> httpx.Response:
     return response
 
 
-def test_hook_records_every_check_and_redacts_failures(recorder: reporting.Recorder) -> None:
+def test_hook_records_every_check_and_redacts_failures(recorder: Recorder) -> None:
+    register()  # the suite's after_validate hook records every validation
     schema = schemathesis.openapi.from_dict(SCHEMA)
     case = schema["/GetCustomer"]["GET"].Case()
-    reporting.validate_and_record(case, _response({"Id": 1}, "tok-good-123456"))
+    case.validate_response(_response({"Id": 1}, "tok-good-123456"))
     with pytest.raises(FailureGroup):
-        reporting.validate_and_record(case, _response({"Id": "not an int"}, "tok-bad-654321"))
+        case.validate_response(_response({"Id": "not an int"}, "tok-bad-654321"))
     checks = [e for e in recorder.memory if isinstance(e, CheckEvent)]
     assert checks and {e.operation for e in checks} == {"GetCustomer"}
     assert {e.media_type for e in checks} == {"json"}
     failed = [e for e in checks if not e.passed]
-    # contracts.checks' json_schema_conformance joins in when an earlier test registered the suite's checks.
+    # The suite's json_schema_conformance is registered globally, so it joins in.
     assert "response_schema_conformance" in [e.check for e in failed]
     assert {e.check for e in failed} <= {"response_schema_conformance", "json_schema_conformance"}
     assert len([e for e in checks if e.passed and e.check == "response_schema_conformance"]) == 1
@@ -94,33 +105,48 @@ def test_hook_records_every_check_and_redacts_failures(recorder: reporting.Recor
 
 def test_header_enums_are_read_from_json_and_xml_headers() -> None:
     json_header = '{"AccountId":1,"CustomerFieldsThatAreSet":["Accounts",14,99],"SerializationType":1}'
-    assert reporting.header_enum_values(json_header) == [
+    assert header_enum_values(json_header) == [
         ("CustomerField", 14, "name"),
         ("CustomerField", 14, "int"),
         ("SerializationType", 1, "int"),
     ]
-    assert reporting.header_enum_values("{not json") == []
-    assert reporting.accepted_rule_hint('{"AccountId":1,"JobId":5}') == "HDR-JOBID-IGNORED"
-    assert reporting.accepted_rule_hint('{"AccountId":1,"SupplierId":5}') == "HDR-SUPPLIER-NEEDS-STORAGE"
-    assert reporting.accepted_rule_hint('{"AccountId":1}') is None
+    assert header_enum_values("{not json") == []
+    assert accepted_rule_hint('{"AccountId":1,"JobId":5}') == "HDR-JOBID-IGNORED"
+    assert accepted_rule_hint('{"AccountId":1,"SupplierId":5}') == "HDR-SUPPLIER-NEEDS-STORAGE"
+    assert accepted_rule_hint('{"AccountId":1}') is None
 
 
-def test_enum_values_are_recorded_once_per_form(recorder: reporting.Recorder) -> None:
+def test_enum_values_are_recorded_once_per_form(recorder: Recorder) -> None:
     for _ in range(3):
-        reporting.record_header_enums('{"AccountId":1,"CompanyFieldsThatAreSet":[2]}')
+        record_header_enums('{"AccountId":1,"CompanyFieldsThatAreSet":[2]}')
     assert recorder.memory == [EnumValueEvent("CompanyField", 2, "int")]
 
 
 def test_case_id_is_selectable_with_k() -> None:
-    assert reporting.case_id("ImportCustomers", "HDR-DEP-ACCOUNTS", "application/xml") == (
+    assert case_id("ImportCustomers", "HDR-DEP-ACCOUNTS", "application/xml") == (
         "ImportCustomers-xml-HDR-DEP-ACCOUNTS"
     )
-    assert reporting.case_id("GetCustomer", "json schema", "application/json; charset=utf-8") == (
+    assert case_id("GetCustomer", "json schema", "application/json; charset=utf-8") == (
         "GetCustomer-json-json_schema"
     )
     assert k_expression("test_api[GET /commerce/customer/1.1/GetCustomer]") == (
         "test_api[GET and /commerce/customer/1.1/GetCustomer]"
     )
+
+
+def test_passes_are_sampled_and_counted_failures_kept_whole(recorder: Recorder) -> None:
+    """A run's report stays small: passes beyond the sample are one count, every failure is an event."""
+    for _ in range(PASS_SAMPLE + 7):
+        record_check("GetCustomer", "application/json", "not_a_server_error", True)
+    record_check("GetCustomer", "application/json", "not_a_server_error", False, detail="500")
+    recorder.close()
+    written = [e for e in recorder.memory if isinstance(e, CheckEvent)]
+    assert [e.passed for e in written] == [True] * PASS_SAMPLE + [False]
+    assert [e for e in recorder.memory if isinstance(e, TallyEvent)] == [
+        TallyEvent("GetCustomer", "json", "not_a_server_error", None, 7)
+    ]
+    tally = summarize(recorder.memory, RunMeta(seed=1, target="emulator", duration=0.0)).checks
+    assert (tally[("GetCustomer", "json")].run, tally[("GetCustomer", "json")].failed) == (PASS_SAMPLE + 8, 1)
 
 
 def test_worker_files_merge_into_one_event_list(tmp_path: Path) -> None:

@@ -13,13 +13,14 @@ pytest_plugins = ["pytester"]
 PLANTED_SECRET = "planted-client-secret-4711"
 
 CONFTEST = """
-pytest_plugins = ["contracts.pytest_plugin", "contracts.reporting"]
+pytest_plugins = ["contracts.pytest_plugin"]
 """
 
 FAKE_SUITE = """
 import pytest
-from contracts import reporting
-from contracts.reporting import case_param
+from contracts.reports import recorder as reporting
+from contracts.reports.coverage import record_header_enums
+from contracts.reports.plugin import case_param
 
 pytestmark = pytest.mark.contract
 
@@ -30,8 +31,8 @@ def test_get_customer():
     reporting.record_check("GetCustomer", "application/json", "not_a_server_error", True)
     reporting.record_check("GetCustomer", "application/xml; charset=utf-8", "xml_xsd_conformance", True)
     reporting.record_header_rule("HDR-PRESENT", "pass", operation="ImportCompanies")
-    reporting.record_header_enums('{"AccountId":1,"CompanyFieldsThatAreSet":[2,"Name"]}')
-    reporting.record_header_enums(
+    record_header_enums('{"AccountId":1,"CompanyFieldsThatAreSet":[2,"Name"]}')
+    record_header_enums(
         '<CustomerHeader xmlns="Enferno.Services.StormConnect.Contracts.Customer">'
         '<AccountId xmlns="Enferno.Services.StormConnect.Contracts">1</AccountId>'
         '<CustomerFieldsThatAreSet><CustomerField>19</CustomerField></CustomerFieldsThatAreSet>'
@@ -54,7 +55,7 @@ def test_rule(rule):
 
 
 def test_plain_assertion():
-    reporting.note_request("curl -X GET 'http://127.0.0.1/commerce/customer/1.1/GetCompany?id=7'")
+    reporting.current_recorder().note_request("curl -X GET 'http://127.0.0.1/commerce/customer/1.1/GetCompany?id=7'")
     reporting.record_check("GetCompany", "application/json", "status_code_conformance", True)
     assert 1 == 2, "company name differs"
 """
@@ -199,7 +200,7 @@ def test_secret_scan_passes_clean_output_even_when_secrets_were_recorded(
     pytester.makepyfile(
         test_clean=f"""
         import pytest
-        from contracts import reporting
+        from contracts.reports import recorder as reporting
 
         @pytest.mark.contract
         def test_records_a_secret_in_a_detail():
@@ -233,7 +234,7 @@ def test_xdist_workers_are_merged_and_their_secrets_scanned(
         test_spread="""
         import pathlib
         import pytest
-        from contracts import reporting
+        from contracts.reports import recorder as reporting
 
         pytestmark = pytest.mark.contract
 

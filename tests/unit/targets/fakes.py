@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contracts.target import CONNECT_PATH, CUSTOMER_PATH, TOKEN_PATH, Credentials, Target
+from contracts.transport.target import CONNECT_PATH, CUSTOMER_PATH, TOKEN_PATH, Credentials, Target
 
 BASE = "https://acme.api-se.stage.norce.tech"
 CREDENTIALS = Credentials(

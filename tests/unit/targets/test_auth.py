@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
-from types import SimpleNamespace
 
 import httpx
 import pytest
 
-from contracts import auth as auth_module
-from contracts.auth import AuthSession, NorceSchemathesisAuth, SlidingWindowLimiter, TokenError, TokenProvider
-from contracts.client import NorceClient
-from contracts.guard import WriteGuard
+from contracts.transport.auth import (
+    AuthSession,
+    SlidingWindowLimiter,
+    TokenError,
+    TokenProvider,
+)
+from contracts.transport.client import NorceClient
+from contracts.transport.guard import WriteGuard
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, FakeNorce, tenant_target
 
 
@@ -135,45 +138,23 @@ def test_legacy_basic_for_connect() -> None:
     assert fake.token_requests == []
 
 
-def test_schemathesis_provider_shares_the_cache_and_refreshes_after_401() -> None:
+def test_every_token_is_told_to_the_secret_sink() -> None:
+    """Tokens the endpoint hands out reach the run's recorder, so redaction and the report scan know them."""
     clock = FakeClock()
     fake = FakeNorce(clock)
+    told: list[tuple[str, str | None]] = []
+
+    class Sink:
+        def register_secret(self, label: str, value: str | None) -> None:
+            told.append((label, value))
+
     tokens = TokenProvider(
         "https://t.lab/identity/1.0/connect/token",
         CREDENTIALS,
         http=httpx.Client(transport=fake.transport),
         clock=clock,
+        secrets=Sink(),
     )
-    auth_module.activate(AuthSession(CREDENTIALS, tokens))
-    try:
-        provider = NorceSchemathesisAuth()
-        case = SimpleNamespace(headers={"X-Other": "1"})
-        provider.set(case, provider.get(case, None), None)
-        assert case.headers == {"X-Other": "1", "Authorization": "Bearer tok-1", "application-id": "42"}
-        assert tokens.token() == "tok-1"  # the same cache
-        provider.get(case, None)  # Schemathesis asks again only after a 401
-        provider.set(case, "ignored", None)
-        assert case.headers["Authorization"] == "Bearer tok-2"
-    finally:
-        auth_module.activate(None)
-
-
-def test_schemathesis_registration_on_a_schema() -> None:
-    registered: list[dict[str, object]] = []
-
-    class FakeSchema:
-        def auth(self, **kwargs: object):  # type: ignore[no-untyped-def]
-            registered.append(kwargs)
-            return lambda cls: cls
-
-    assert auth_module.register_schemathesis_auth(FakeSchema()) is NorceSchemathesisAuth
-    assert registered[0]["retry_on"] == [401]
-
-
-def test_schemathesis_provider_is_lazy_before_a_session_exists() -> None:
-    """Schemathesis may call the provider while collecting: no session yet, so nothing fails or is sent."""
-    auth_module.activate(None)
-    provider = NorceSchemathesisAuth()
-    case = SimpleNamespace(headers={"X-Other": "1"})
-    provider.set(case, provider.get(case, None), None)
-    assert case.headers == {"X-Other": "1"}
+    assert tokens.token() == "tok-1"
+    tokens.refresh_after_rejection("tok-1")
+    assert told == [("access_token", "tok-1"), ("access_token", "tok-2")]

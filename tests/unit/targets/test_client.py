@@ -7,9 +7,9 @@ import json
 import httpx
 import pytest
 
-from contracts.auth import AuthSession
-from contracts.client import JobTimeout, NetworkError, NorceClient, as_curl, method_for
-from contracts.guard import WriteGuard
+from contracts.transport.auth import AuthSession
+from contracts.transport.client import JobTimeout, NetworkError, NorceClient, as_curl, method_for
+from contracts.transport.guard import WriteGuard
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, tenant_target
 
 

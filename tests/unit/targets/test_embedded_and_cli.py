@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from contracts import cli
-from contracts.embedded import EmbeddedServer, EmbeddedStartError
-from contracts.ledger import Ledger
+from contracts.transport.embedded import EmbeddedServer, EmbeddedStartError
+from contracts.transport.ledger import Ledger
 
 FAKE_APP = "tests.unit.targets.fakes:create_app"
 TENANT_ENV = {

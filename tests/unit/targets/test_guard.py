@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.auth import AuthSession
-from contracts.client import NorceClient
-from contracts.guard import WriteGuard, WriteRefused, is_production_host
-from contracts.namespace import RunNamespace
+from contracts.transport.auth import AuthSession
+from contracts.transport.client import NorceClient
+from contracts.transport.guard import WriteGuard, WriteRefused, is_production_host
+from contracts.transport.namespace import RunNamespace
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, FakeNorce, tenant_target
 
 PRODUCTION = ["https://acme.api-se.norce.tech", "https://api.storm.io", "https://acme.storm.io"]

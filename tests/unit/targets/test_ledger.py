@@ -7,11 +7,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contracts.auth import AuthSession, TokenProvider
-from contracts.client import NorceClient
-from contracts.guard import WriteGuard
-from contracts.ledger import CleanupError, Ledger
-from contracts.namespace import RunNamespace
+from contracts.transport.auth import AuthSession, TokenProvider
+from contracts.transport.client import NorceClient
+from contracts.transport.guard import WriteGuard
+from contracts.transport.ledger import CleanupError, Ledger
+from contracts.transport.namespace import RunNamespace
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, FakeNorce, tenant_target
 
 NS = RunNamespace("abcd1234")

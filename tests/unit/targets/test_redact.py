@@ -7,10 +7,10 @@ from pathlib import Path
 
 import httpx
 
-from contracts.auth import AuthSession, TokenProvider
-from contracts.client import NorceClient
-from contracts.guard import WriteGuard
-from contracts.redact import (
+from contracts.transport.auth import AuthSession, TokenProvider
+from contracts.transport.client import NorceClient
+from contracts.transport.guard import WriteGuard
+from contracts.transport.redact import (
     REDACTED,
     redact_body,
     redact_header_value,

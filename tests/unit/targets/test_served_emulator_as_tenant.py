@@ -14,13 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contracts.auth import AuthSession, TokenProvider
-from contracts.client import NorceClient
-from contracts.embedded import EmbeddedServer
-from contracts.guard import WriteGuard, WriteRefused
-from contracts.ledger import Ledger
-from contracts.namespace import RunNamespace
-from contracts.target import CONNECT_PATH, CUSTOMER_PATH, TOKEN_PATH, Credentials, Target
+from contracts.transport.auth import AuthSession, TokenProvider
+from contracts.transport.client import NorceClient
+from contracts.transport.embedded import EmbeddedServer
+from contracts.transport.guard import WriteGuard, WriteRefused
+from contracts.transport.ledger import Ledger
+from contracts.transport.namespace import RunNamespace
+from contracts.transport.target import CONNECT_PATH, CUSTOMER_PATH, TOKEN_PATH, Credentials, Target
 
 CUSTOMER_HEADER = json.dumps({"AccountId": 1, "CustomerFieldsThatAreSet": [2, 3, 6, 8, 11, 19]})
 COMPANY_HEADER = json.dumps({"AccountId": 1, "CompanyFieldsThatAreSet": [2, 3, 4]})

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from contracts.target import EMULATOR_CREDENTIALS, ConfigError, load_pyproject_settings, resolve_target
+from contracts.transport.target import (
+    EMULATOR_CREDENTIALS,
+    ConfigError,
+    load_pyproject_settings,
+    resolve_target,
+)
 
 PYPROJECT = {
     "target": "https://from-pyproject.lab.example",

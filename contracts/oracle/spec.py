@@ -1,11 +1,11 @@
 """Read-only access to the vendored OpenAPI descriptions under `openapi/`.
 
-Small on purpose: load (cached), resolve local `$ref`s, find operations and their body schemas.
+Small on purpose: load (cached), resolve local `$ref`s, see through nullable unions, find operations, their
+body schemas and response entries, and which of the two descriptions declares an operation.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,13 +13,16 @@ from typing import Any
 
 import yaml
 
-OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+from contracts.oracle.media import is_xml_media_type
+
+OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
 CONNECT_SPEC = OPENAPI_DIR / "connect-customer-4.0.yaml"
 CUSTOMER_SERVICE_SPEC = OPENAPI_DIR / "customer-service-1.1.yaml"
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 Schema = dict[str, Any]
+MAX_REF_DEPTH = 20  # `$ref` chains and null unions are shallow; a bound instead of cycle bookkeeping
 
 
 class SpecError(LookupError):
@@ -63,9 +66,28 @@ class Spec:
             node = {**self.resolve_ref(ref), **siblings}
         return node
 
-    def inline(self, node: Any) -> Any:
-        """A deep copy of `node` with every local `$ref` inlined (cycles stay as `$ref`)."""
-        return _inline(self, node, ())
+    def concrete(self, schema: Any) -> tuple[str | None, Schema]:
+        """(the component the last `$ref` named or None, the non-null schema behind refs and nullable unions).
+
+        A `oneOf`/`anyOf` with exactly one non-null branch stands for that branch; its sibling keys (such as
+        `xml`) are kept. The one place the suite sees through nullability.
+        """
+        name = None
+        for _ in range(MAX_REF_DEPTH):
+            if not isinstance(schema, dict):
+                return name, {}
+            if isinstance(schema.get("$ref"), str):
+                name = schema["$ref"].rsplit("/", 1)[-1]
+                schema = self.resolve(schema)
+                continue
+            union = next((key for key in ("oneOf", "anyOf") if key in schema), None)
+            if union is None:
+                return name, schema
+            branches = [b for b in schema[union] if self.resolve(b).get("type") != "null"]
+            if len(branches) != 1:
+                return name, schema
+            schema = {**branches[0], **{key: value for key, value in schema.items() if key != union}}
+        return name, schema if isinstance(schema, dict) else {}
 
     def operations(self) -> list[Operation]:
         found = []
@@ -96,6 +118,35 @@ class Spec:
         response = self.resolve(responses.get(str(status), {}))
         return self._media_schema(response, media_type, f"{operation_id} {status} response")
 
+    def response_entry(self, operation_id: str, status: int) -> Schema | None:
+        """The response object for `status`: exact, then `4XX`-style, then `default`; None if undeclared."""
+        responses = self.operation(operation_id).definition.get("responses", {})
+        for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
+            if key in responses:
+                return dict(self.resolve(responses[key]))
+        return None
+
+    def media_entry(self, operation_id: str, status: int, media_type: str) -> Schema | None:
+        """The response content entry for the media type (another type of the same family, JSON or XML,
+        when the exact one is not declared)."""
+        response = self.response_entry(operation_id, status)
+        if response is None:
+            return None
+        content = response.get("content") or {}
+        main = media_type.split(";", 1)[0].strip().lower()
+        if main in content:
+            return dict(content[main])
+        family = [key for key in content if is_xml_media_type(key) == is_xml_media_type(main)]
+        return dict(content[family[0]]) if family else None
+
+    def empty_body_allowed(self, operation_id: str, status: int) -> bool:
+        """No content declared for the status, or a 2xx of a null-on-not-found read."""
+        response = self.response_entry(operation_id, status)
+        if response is None or not response.get("content"):
+            return True
+        definition = self.operation(operation_id).definition
+        return 200 <= status < 300 and bool(definition.get("x-norce-null-on-not-found"))
+
     def component_schema(self, name: str) -> Schema:
         return dict(self.resolve_ref(f"#/components/schemas/{name}"))
 
@@ -104,21 +155,6 @@ class Spec:
         if media_type not in content:
             raise SpecError(f"{what} has no {media_type} content")
         return dict(content[media_type].get("schema", {}))
-
-
-def _inline(spec: Spec, node: Any, active: tuple[str, ...]) -> Any:
-    if isinstance(node, list):
-        return [_inline(spec, item, active) for item in node]
-    if not isinstance(node, dict):
-        return node
-    ref = node.get("$ref")
-    if isinstance(ref, str):
-        if ref in active:
-            return copy.deepcopy(node)
-        target = spec.resolve_ref(ref)
-        siblings = {key: value for key, value in node.items() if key != "$ref"}
-        return _inline(spec, {**target, **siblings}, (*active, ref))
-    return {key: _inline(spec, value, active) for key, value in node.items()}
 
 
 @lru_cache(maxsize=8)
@@ -133,3 +169,20 @@ def _load(path: Path) -> Spec:
 def load_spec(path: str | Path = CONNECT_SPEC) -> Spec:
     """The parsed spec at `path`, cached per absolute path. Treat the result as read-only."""
     return _load(Path(path).resolve())
+
+
+def spec_for(operation_id: str) -> Spec:
+    """The vendored spec that declares `operation_id` (operationIds are unique across both APIs)."""
+    for path in (CONNECT_SPEC, CUSTOMER_SERVICE_SPEC):
+        spec = load_spec(path)
+        if operation_id in spec.operation_ids():
+            return spec
+    raise SpecError(f"no vendored spec declares {operation_id!r}")
+
+
+def is_customer_service(operation_id: str) -> bool:
+    """Whether `operation_id` is a Customer Service 1.1 operation (False for Connect and unknown ones)."""
+    try:
+        return spec_for(operation_id).path == CUSTOMER_SERVICE_SPEC.resolve()
+    except SpecError:
+        return False

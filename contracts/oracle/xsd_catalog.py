@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import xmlschema
 
-from contracts.spec import OPENAPI_DIR, Spec
+from contracts.oracle.spec import OPENAPI_DIR, Spec
 
 XSD_DIR = OPENAPI_DIR / "xsd"
 
@@ -23,38 +22,35 @@ def xsd(relative: str) -> xmlschema.XMLSchema:
 
 
 @cache
-def _all() -> tuple[tuple[Path, xmlschema.XMLSchema], ...]:
-    return tuple((path, xsd(path.name)) for path in sorted(XSD_DIR.glob("*.xsd")))
+def _declaring_index() -> dict[str, xmlschema.XMLSchema]:
+    """`{namespace}name` of every global element -> the XSD file that declares it.
+
+    `XMLSchema.elements` is keyed by *local* name and holds element objects; the qualified name is the
+    element's `.name`. An element imported from another file belongs to that file's own namespace view, so
+    each qualified name maps to the file that declares it, never to an importer.
+    """
+    index: dict[str, xmlschema.XMLSchema] = {}
+    for path in sorted(XSD_DIR.glob("*.xsd")):
+        schema = xsd(path.name)
+        for element in schema.elements.values():
+            index.setdefault(str(element.name), schema)
+    return index
 
 
 def xsd_declaring(qname: str) -> xmlschema.XMLSchema | None:
-    """The XSD whose own global elements include `{namespace}name` (the declaring file, not an importer)."""
-    for _path, schema in _all():
-        if qname in schema.elements.values() or any(e.name == qname for e in schema.elements.values()):
-            return schema
-    return None
-
-
-def _non_null_branch(spec: Spec, schema: dict[str, Any]) -> dict[str, Any]:
-    for key in ("oneOf", "anyOf"):
-        branches = [spec.resolve(b) for b in schema.get(key, [])]
-        concrete = [b for b in branches if b.get("type") != "null"]
-        if len(concrete) == 1:
-            return {**concrete[0], **{k: v for k, v in schema.items() if k not in (key,)}}
-    return schema
+    """The XSD declaring the global element `{namespace}name`; None for an unknown or unqualified name."""
+    return _declaring_index().get(qname)
 
 
 def expected_root(spec: Spec, schema: dict[str, Any]) -> str | None:
     """`{namespace}name` of the root element the OpenAPI schema's `xml` annotation (or component) names."""
     xml_info = schema.get("xml") or {}
     if "$ref" in schema and "name" not in xml_info:
-        ref = schema["$ref"]
         target = spec.resolve(schema)
         info = target.get("xml") or {}
-        name = info.get("name") or ref.rsplit("/", 1)[-1]
+        name = info.get("name") or schema["$ref"].rsplit("/", 1)[-1]
         return f"{{{info.get('namespace', '')}}}{name}"
-    resolved = _non_null_branch(spec, spec.resolve(schema))
-    info = resolved.get("xml") or {}
+    info = spec.concrete(spec.resolve(schema))[1].get("xml") or {}
     if not info.get("name"):
         return None
     return f"{{{info.get('namespace', '')}}}{info['name']}"

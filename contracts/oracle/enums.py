@@ -1,18 +1,18 @@
 """Shared Norce enum data from `openapi/enums.yaml`: field enums (name <-> int), header-rule ids, error keys.
 
-The file is plain data; the rules that use it live in `contracts.header`.
+The file is plain data; the rules that use it live in `contracts.oracle.header`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+from contracts.oracle.spec import OPENAPI_DIR
+
 ENUMS_FILE = OPENAPI_DIR / "enums.yaml"
 
 FIELD_ENUM_NAMES = ("CompanyField", "CustomerField", "AccountField", "SerializationType")

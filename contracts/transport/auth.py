@@ -1,5 +1,5 @@
-"""OAuth2 client credentials with one cached token per run, a client-side token-endpoint limiter,
-legacy Basic for Connect, and a Schemathesis auth provider sharing the same cache.
+"""OAuth2 client credentials with one cached token per run, a client-side token-endpoint limiter, and legacy
+Basic for Connect. Every request of the run, Schemathesis' included, takes its headers from one AuthSession.
 
 Norce's token endpoint allows about 3 requests a minute per client (429 + Retry-After beyond that), and a
 token lives 3600 s, so the suite asks once, refreshes at 80 % of the lifetime, and never exceeds 3 asks in
@@ -14,15 +14,20 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
-from contracts.reporting import register_secret
-from contracts.target import ConfigError, Credentials
+from contracts.transport.target import ConfigError, Credentials
 
 APPLICATION_ID_HEADER = "application-id"
 REFRESH_RATIO = 0.8
+
+
+class SecretSink(Protocol):
+    """Told every token the endpoint hands out, so redaction and the report scan know it."""
+
+    def register_secret(self, label: str, value: str | None) -> None: ...
 
 
 class TokenError(Exception):
@@ -85,6 +90,7 @@ class TokenProvider:
         limiter: SlidingWindowLimiter | None = None,
         timeout: float = 15.0,
         max_attempts: int = 4,
+        secrets: SecretSink | None = None,
     ) -> None:
         credentials.require_oauth()
         self.token_url = token_url
@@ -93,6 +99,7 @@ class TokenProvider:
         self.clock, self.sleep = clock, sleep
         self.limiter = limiter or SlidingWindowLimiter(clock=clock, sleep=sleep)
         self.max_attempts = max_attempts
+        self.secrets = secrets
         self.requests_made = 0
         self._token: CachedToken | None = None
         self._lock = threading.Lock()
@@ -135,7 +142,8 @@ class TokenProvider:
         try:
             body: Any = response.json()
             access_token = str(body["access_token"])
-            register_secret("access_token", access_token)  # so the report scan can prove it never leaked
+            if self.secrets is not None:  # so the report scan can prove it never leaked
+                self.secrets.register_secret("access_token", access_token)
             expires_in = float(body.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError):
             raise TokenError(f"token endpoint {self.token_url} returned no access_token") from None
@@ -202,66 +210,3 @@ class AuthSession:
             return False
         self.tokens.refresh_after_rejection(authorization.removeprefix("Bearer "))
         return True
-
-
-# The Schemathesis provider is instantiated by Schemathesis without arguments, so it reads the run's
-# session from here; the pytest plugin activates it once the target is known.
-_active_session: AuthSession | None = None
-COLLECTION_PLACEHOLDER = ""  # what the provider answers before a session exists; never sent
-
-
-def activate(session: AuthSession | None) -> None:
-    global _active_session
-    _active_session = session
-
-
-def active_session() -> AuthSession:
-    if _active_session is None:
-        raise ConfigError("no Norce auth session is active (the contracts pytest plugin sets one up)")
-    return _active_session
-
-
-class NorceSchemathesisAuth:
-    """Schemathesis auth provider (schemathesis-4.md §3.2) over the run's shared token cache.
-
-    Register with a very long `refresh_interval` so Schemathesis calls `get` only at first use and after a
-    401 (its `retry_on`); the token's real lifetime is handled by TokenProvider, read afresh in `set`.
-    """
-
-    def __init__(self) -> None:
-        self._last_token: str | None = None
-
-    def get(self, case: Any, ctx: Any) -> str:
-        if _active_session is None:
-            # Lazy: Schemathesis may ask while collecting (coverage cases), before the target exists.
-            # `set` reads the session afresh at call time, so this placeholder is never sent.
-            return COLLECTION_PLACEHOLDER
-        session = _active_session
-        if session.tokens is None:
-            raise ConfigError("OAuth2 is not configured for this target")
-        if self._last_token is not None:
-            # Schemathesis only asks again after a 401 (retry_on) when the cached value was dropped.
-            self._last_token = session.tokens.refresh_after_rejection(self._last_token)
-        else:
-            self._last_token = session.tokens.token()
-        return self._last_token
-
-    def set(self, case: Any, data: str, ctx: Any) -> None:
-        if _active_session is None:
-            return  # collection time: no request is sent yet
-        session = _active_session
-        headers = session.headers("oauth")
-        self._last_token = headers["Authorization"].removeprefix("Bearer ")
-        case.headers = {**(case.headers or {}), **headers}
-
-
-SCHEMATHESIS_REFRESH_INTERVAL = 10 * 365 * 24 * 3600
-
-
-def register_schemathesis_auth(schema: Any | None = None) -> type[NorceSchemathesisAuth]:
-    """Register the provider on one schema (`schema.auth`) or globally (`schemathesis.auth`)."""
-    import schemathesis  # imported lazily: unit tests of the client need no Schemathesis import
-
-    registrar = schema.auth if schema is not None else schemathesis.auth
-    registrar(refresh_interval=SCHEMATHESIS_REFRESH_INTERVAL, retry_on=[401])(NorceSchemathesisAuth)
-    return NorceSchemathesisAuth

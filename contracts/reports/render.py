@@ -1,6 +1,6 @@
 """Turn a run's events into `summary.md`, `summary.html` (self-contained, no JS) and `failures/*.txt`.
 
-Pure functions over `contracts.report_events` values: no pytest, no network, so they are tested directly.
+Pure functions over `contracts.reports.events` values: no pytest, no network, so they are tested directly.
 """
 
 from __future__ import annotations
@@ -13,8 +13,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contracts.enums import FIELD_ENUM_NAMES, field_enum, header_rules
-from contracts.report_events import CheckEvent, EnumValueEvent, Event, FailedTestEvent, HeaderRuleEvent
+from contracts.oracle.enums import FIELD_ENUM_NAMES, field_enum, header_rules
+from contracts.reports.events import (
+    CheckEvent,
+    EnumValueEvent,
+    Event,
+    FailedTestEvent,
+    HeaderRuleEvent,
+    TallyEvent,
+)
 
 ENUM_FORMS = ("int", "name", "xml")
 FAILURES_DIR = "failures"
@@ -109,6 +116,10 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
             key = (event.test_id, event.operation, event.media_type, event.check, event.rule_id)
             # The last occurrence wins: Hypothesis replays the shrunk example last.
             latest_failures[key] = (event, latest_failures.get(key, (event, 0))[1] + 1)
+        elif isinstance(event, TallyEvent):
+            tally = summary.checks.setdefault((event.operation, event.media_type), CheckTally())
+            tally.run += event.passed
+            tally.passed += event.passed
         elif isinstance(event, HeaderRuleEvent):
             summary.header_rules.setdefault(event.rule_id, Counter())[event.outcome] += 1
         elif isinstance(event, EnumValueEvent):

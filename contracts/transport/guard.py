@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.redact import redact_body, redact_url
-from contracts.target import Target, host_of
+from contracts.transport.redact import redact_body, redact_url
+from contracts.transport.target import Target, host_of
 
 # Norce Commerce: {slug}.api-{region}.norce.tech is production; stage/playground insert a label before
 # norce.tech. Norce [Storm]: *.storm.io is production unless a lab/qa/stage label says otherwise.

@@ -35,6 +35,18 @@ class CheckEvent:
 
 
 @dataclass(frozen=True)
+class TallyEvent:
+    """Passes of one (operation, media type, check, rule) beyond those written as CheckEvents."""
+
+    operation: str
+    media_type: str
+    check: str
+    rule_id: str | None
+    passed: int
+    kind: str = "tally"
+
+
+@dataclass(frozen=True)
 class HeaderRuleEvent:
     rule_id: str
     outcome: str  # "pass" (the target obeyed the rule) or "fail"
@@ -65,9 +77,10 @@ class FailedTestEvent:
     kind: str = "test_failure"
 
 
-Event = CheckEvent | HeaderRuleEvent | EnumValueEvent | FailedTestEvent
+Event = CheckEvent | TallyEvent | HeaderRuleEvent | EnumValueEvent | FailedTestEvent
 EVENT_TYPES: dict[str, type[Event]] = {
     "check": CheckEvent,
+    "tally": TallyEvent,
     "header_rule": HeaderRuleEvent,
     "enum": EnumValueEvent,
     "test_failure": FailedTestEvent,

@@ -20,22 +20,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
-from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
-from defusedxml import ElementTree as SafeElementTree
-
-from contracts.enums import FieldEnum, account_fields, company_fields, customer_fields, serialization_types
+from contracts.oracle.enums import (
+    FieldEnum,
+    account_fields,
+    company_fields,
+    customer_fields,
+    serialization_types,
+)
+from contracts.oracle.media import XmlUnreadable, is_nil, is_xml_media_type, local_name, parse_xml
 
 HEADER_NAME = "X-StormConnect-Header"
 
 NS_CUSTOMER = "Enferno.Services.StormConnect.Contracts.Customer"
 NS_BASE = "Enferno.Services.StormConnect.Contracts"
 NS_FIELDS = "Enferno.Services.StormConnect.Contracts.Customer.Fields"
-NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 IMPORT_COMPANIES = "ImportCompanies"
 IMPORT_CUSTOMERS = "ImportCustomers"
+IMPORT_OPERATIONS = (IMPORT_COMPANIES, IMPORT_CUSTOMERS)
 
 EnumStyle = Literal["int", "name", "mixed"]
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
@@ -169,13 +173,6 @@ def import_kind(operation: str) -> str:
     raise ValueError(f"not an import operation: {operation!r}")
 
 
-def is_xml_media_type(content_type: str | None) -> bool:
-    if not content_type:
-        return False
-    main = content_type.split(";", 1)[0].strip().lower()
-    return main.endswith("/xml") or main.endswith("+xml")
-
-
 @dataclass(frozen=True)
 class _Token:
     """One enum value as written: an integer, a name, or something that is neither."""
@@ -221,25 +218,17 @@ def _decode_json(raw: str) -> dict[str, object]:
     return members
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _is_nil(element: Element) -> bool:
-    return (element.get(f"{{{NS_XSI}}}nil") or "").strip().lower() == "true"
-
-
 def _decode_xml(raw: str) -> dict[str, object]:
     try:
-        root = SafeElementTree.fromstring(raw)
-    except Exception as exc:  # ParseError or a defusedxml refusal (DTD, entities)
+        root = parse_xml(raw)
+    except XmlUnreadable as exc:
         raise _Rejected("HDR-SYNTAX") from exc
-    if _local(root.tag) != "CustomerHeader":
+    if local_name(root.tag) != "CustomerHeader":
         raise _Rejected("HDR-SYNTAX")
     members: dict[str, object] = {}
     for child in root:
-        name = _local(child.tag)
-        if name not in MEMBER_NAMES or _is_nil(child):
+        name = local_name(child.tag)
+        if name not in MEMBER_NAMES or is_nil(child):
             continue
         if name in XML_OWN_ORDER:
             members[name] = [(item.text or "").strip() for item in child]

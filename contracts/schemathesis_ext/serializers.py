@@ -1,9 +1,11 @@
-"""The XML request serializer for Schemathesis, registered for exactly `application/xml` and `text/xml`.
+"""XML for Schemathesis: the request serializer and the response deserializer, for exactly
+`application/xml` and `text/xml` (a `+xml` registration would be shadowed by the built-in one).
 
-It replaces the built-in one (dict order, `null` text, junk elements; schemathesis-4.md §5.1) with
-`contracts.xml_codec.to_xml`: declared (DataContract) order, `xsi:nil` for null, enum integers. Negative-mode
-values the schema cannot describe (extra properties, scalars where an object belongs) are still sent, as plain
-XML in value order, so the server gets to reject them.
+The deserializer gives Schemathesis' response_schema_conformance XML answers as data (it skips XML bodies
+otherwise, silently). The serializer replaces the built-in one (dict order, `null` text, junk elements;
+schemathesis-4.md §5.1) with `contracts.oracle.xml_write.to_xml`: declared (DataContract) order, `xsi:nil`
+for null, enum integers. Negative-mode values the schema cannot describe (extra properties, scalars where an
+object belongs) are still sent, as plain XML in value order, so the server gets to reject them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-from contracts.spec import SpecError
-from contracts.xml_codec import XmlEncodingError, to_xml
+from contracts.oracle.spec import SpecError, spec_for
+from contracts.oracle.xml_data import xml_to_data
+from contracts.oracle.xml_write import XmlEncodingError, to_xml
+from contracts.schemathesis_ext.checks import case_operation_id, response_content_type
 
 XML_MEDIA_TYPES = ("application/xml", "text/xml")
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -47,8 +51,6 @@ def xml_request_body(operation_id: str, media_type: str, value: Any) -> bytes:
     """The XML body for an operation's request value (bytes pass through untouched)."""
     if isinstance(value, bytes | bytearray):
         return bytes(value)
-    from contracts.checks import spec_for  # one spec lookup for the whole suite
-
     spec = spec_for(operation_id)
     try:
         schema = spec.request_schema(operation_id, media_type)
@@ -61,21 +63,15 @@ def xml_request_body(operation_id: str, media_type: str, value: Any) -> bytes:
         return ('<?xml version="1.0" encoding="utf-8"?>' + plain_xml(root, value)).encode("utf-8")
 
 
-def _serialize(ctx: Any, value: Any) -> bytes:
+def xml_serializer(ctx: Any, value: Any) -> bytes:
     case = ctx.case
-    operation_id = case.operation.definition.raw.get("operationId", "")
-    return xml_request_body(operation_id, case.media_type or "application/xml", value)
+    return xml_request_body(case_operation_id(case) or "", case.media_type or "application/xml", value)
 
 
-_registered = False
-
-
-def register() -> None:
-    """Register the XML serializer with Schemathesis (idempotent)."""
-    global _registered
-    if _registered:
-        return
-    import schemathesis
-
-    schemathesis.serializer(*XML_MEDIA_TYPES)(_serialize)
-    _registered = True
+def xml_deserializer(ctx: Any, response: Any) -> Any:
+    """An XML answer as data shaped by the operation's response schema."""
+    operation = str(ctx.operation.definition.raw.get("operationId"))
+    spec = spec_for(operation)
+    content_type = response_content_type(response) or "application/xml"
+    entry = spec.media_entry(operation, response.status_code, content_type)
+    return xml_to_data(spec, (entry or {}).get("schema", {}), response.content)

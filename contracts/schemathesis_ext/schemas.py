@@ -12,25 +12,29 @@ from typing import Any
 
 import requests
 import schemathesis
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import ignored_auth
 
-import contracts.hooks  # noqa: F401  (registers serializers, deserializer, checks, header hooks)
-from contracts.auth import AuthSession
-from contracts.checks import CHECKS
-from contracts.pytest_plugin import SuiteSettings
+from contracts.schemathesis_ext.checks import CHECKS
+from contracts.transport.auth import AuthSession
 
 DEFAULT_MAX_EXAMPLES = 5
-NORCE_CHECKS = list(CHECKS.values())
+NORCE_CHECKS = list(CHECKS)
 ACCEPTS = ("application/json", "application/xml")
 
 
-def load_schema(path: Path, settings: SuiteSettings, coverage: dict[str, Any] | None = None) -> Any:
-    """`coverage`: the `phases.coverage` table for this module (default: on, every mode)."""
+def load_schema(
+    path: Path, *, seed: int, max_examples: int | None, coverage: dict[str, Any] | None = None
+) -> Any:
+    """A Schemathesis schema over a vendored description, seeded for replay.
+
+    `coverage`: the `phases.coverage` table for this module (default: on, every mode).
+    """
     config = schemathesis.Config.from_dict(
         {
-            "seed": settings.seed,
+            "seed": seed,
             "generation": {
-                "max-examples": settings.max_examples or DEFAULT_MAX_EXAMPLES,
+                "max-examples": max_examples or DEFAULT_MAX_EXAMPLES,
                 "database": "none",
                 "mode": "all",
                 # Norce documents nothing about undeclared query parameters (a WCF host ignores them), so
@@ -45,9 +49,9 @@ def load_schema(path: Path, settings: SuiteSettings, coverage: dict[str, Any] | 
             "cache": {"enabled": False},
         }
     )
-    # The auth provider (contracts.auth.NorceSchemathesisAuth) is not registered: Schemathesis calls it while
-    # collecting (coverage cases are built with the test), before the target and its token exist. Credentials
-    # go per call instead (`call_headers`), which ignored_auth treats as explicit auth and probes without.
+    # No Schemathesis auth provider: Schemathesis calls one while collecting (coverage cases are built with
+    # the test), before the target and its token exist. Credentials go per call instead (`call_headers`),
+    # which ignored_auth treats as explicit auth and probes without.
     return schemathesis.openapi.from_path(path, config=config)
 
 
@@ -61,8 +65,6 @@ def keep_dropped_headers_dropped(case: Any, headers: dict[str, str]) -> dict[str
     Schemathesis models the `application-id` apiKey as a generated header; a negative case drops it to probe
     the 401, and merging the per-call credentials would silently put it back (a false ST201).
     """
-    from schemathesis.core.parameters import ParameterLocation
-
     component = case.meta.components.get(ParameterLocation.HEADER) if case.meta else None
     if component is None or not component.mode.is_negative:
         return headers

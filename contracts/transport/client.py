@@ -9,29 +9,44 @@ from __future__ import annotations
 
 import functools
 import json as jsonlib
-import shlex
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-import defusedxml.ElementTree as SafeET
 import httpx
 
-from contracts import reporting
-from contracts.auth import AuthSession, retry_after_seconds
-from contracts.guard import WriteGuard, WriteRefused, check_raw_host, is_write_method
-from contracts.ledger import Ledger
-from contracts.namespace import RunNamespace
-from contracts.redact import redact_body, redact_header_value, redact_text, redact_url
-from contracts.spec import CUSTOMER_SERVICE_SPEC, load_spec
-from contracts.target import Target, host_of
+from contracts.oracle.media import XmlUnreadable, local_name, parse_xml
+from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.transport.auth import AuthSession, retry_after_seconds
+from contracts.transport.curl import as_curl
+from contracts.transport.guard import WriteGuard, WriteRefused, check_raw_host, is_write_method
+from contracts.transport.ledger import Ledger
+from contracts.transport.namespace import RunNamespace
+from contracts.transport.redact import redact_text, redact_url
+from contracts.transport.target import Target, host_of
 
 STORM_HEADER = "X-StormConnect-Header"
 READ_PREFIXES = ("Get", "List", "Search")
 READ_OPERATIONS = frozenset({"Login", "LoginAgreementAccount"})
 MAX_RETRY_AFTER = 120.0
 DRY_RUN_HEADER = "x-norce-contracts-dry-run"
+
+
+class TrafficObserver(Protocol):
+    """Who hears about the traffic: the run's recorder (the client never imports the reports)."""
+
+    def note_request(self, curl: str) -> None: ...
+
+    def register_secret(self, label: str, value: str | None) -> None: ...
+
+
+class NullObserver:
+    def note_request(self, curl: str) -> None:
+        pass
+
+    def register_secret(self, label: str, value: str | None) -> None:
+        pass
 
 
 class NetworkError(Exception):
@@ -98,21 +113,6 @@ def method_for(operation_id: str) -> str:
     return _spec_methods().get(operation_id) or verb_rule(operation_id)
 
 
-def as_curl(request: httpx.Request, secrets: Sequence[str] = ()) -> str:
-    """A shell command reproducing `request`, with credentials and secret body fields redacted."""
-    parts = ["curl", "-X", request.method, shlex.quote(redact_text(redact_url(str(request.url)), secrets))]
-    for name, value in request.headers.items():
-        if name.lower() in ("host", "content-length", "accept-encoding", "connection", "user-agent"):
-            continue
-        shown = redact_text(redact_header_value(name, value), secrets)
-        parts += ["-H", shlex.quote(f"{name}: {shown}")]
-    body = request.content
-    if body:
-        shown_body = redact_text(redact_body(body, request.headers.get("content-type")), secrets)
-        parts += ["--data-binary", shlex.quote(shown_body)]
-    return " ".join(parts)
-
-
 def import_items(body: Any, media_type: str) -> list[Any]:
     """The items of an import body, for the ledger and the namespace check ([] when unreadable)."""
     if isinstance(body, Mapping):
@@ -122,13 +122,13 @@ def import_items(body: Any, media_type: str) -> list[Any]:
     raw = body.encode() if isinstance(body, str) else bytes(body)
     if "xml" in media_type:
         try:
-            root = SafeET.fromstring(raw)
-        except Exception:
+            root = parse_xml(raw)
+        except XmlUnreadable:
             return []
-        elements = list(root) if root.tag.rsplit("}", 1)[-1].startswith("ArrayOf") else [root]
+        elements = list(root) if local_name(root.tag).startswith("ArrayOf") else [root]
         items = []
         for element in elements:
-            codes = [child.text for child in element if child.tag.rsplit("}", 1)[-1] == "Code"]
+            codes = [child.text for child in element if local_name(child.tag) == "Code"]
             items.append({"Code": codes[0] if codes else None})
         return items
     try:
@@ -154,6 +154,7 @@ class NorceClient:
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        observer: TrafficObserver | None = None,
     ) -> None:
         self.target = target
         self.auth = auth
@@ -170,6 +171,7 @@ class NorceClient:
         self.records: list[RequestRecord] = []
         self.stats = ClientStats()
         self.secrets = tuple(target.credentials.secrets().values())
+        self.observer: TrafficObserver = observer or NullObserver()
 
     def close(self) -> None:
         self.http.close()
@@ -218,7 +220,9 @@ class NorceClient:
         elif "json" in media_type:
             content = jsonlib.dumps(body).encode()
         else:
-            raise TypeError("XML import bodies must be given as bytes (contracts.xml_codec builds them)")
+            raise TypeError(
+                "XML import bodies must be given as bytes (contracts.oracle.xml_write builds them)"
+            )
         items = import_items(body, media_type)
         self._check_namespaced(operation, items)
         if self.ledger is not None and self.guard.sends_writes:
@@ -344,7 +348,7 @@ class NorceClient:
         self.records.append(
             RequestRecord(request.method, url, status, self.clock() - started, attempt, error)
         )
-        reporting.note_request(self.curl(request))
+        self.observer.note_request(self.curl(request))
 
     def curl(self, request: httpx.Request) -> str:
         return as_curl(request, self.secrets)

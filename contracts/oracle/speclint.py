@@ -1,4 +1,4 @@
-"""A small linter for the vendored OpenAPI descriptions: `python -m contracts.speclint FILE...`.
+"""A small linter for the vendored OpenAPI descriptions: `python -m contracts.oracle.speclint FILE...`.
 
 Exit 0 when clean, 1 with one line per violation. The rules are the project's own conventions
 (documented provenance on every operation, both media types on success bodies), not general OpenAPI style.
@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from contracts.spec import HTTP_METHODS
+from contracts.oracle.spec import HTTP_METHODS
 
 EVIDENCE_MARKERS = ("C-N(list)", "C-N", "C-S", "C-K", "W", "I")
 REQUIRED_OPERATION_FIELDS = ("operationId", "summary", "tags", "x-norce-evidence", "x-norce-source")
@@ -145,7 +145,7 @@ def _resolve(document: dict[str, Any], node: Any) -> Any:
 def main(argv: Sequence[str] | None = None) -> int:
     paths = list(sys.argv[1:] if argv is None else argv)
     if not paths:
-        print("usage: python -m contracts.speclint FILE...", file=sys.stderr)
+        print("usage: python -m contracts.oracle.speclint FILE...", file=sys.stderr)
         return 2
     problems: list[str] = []
     for raw in paths:

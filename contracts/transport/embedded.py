@@ -19,7 +19,7 @@ from typing import Any
 
 import uvicorn
 
-from contracts.target import DEFAULT_EMULATOR_APP, DEFAULT_EMULATOR_HTTP_PROTOCOL, ConfigError
+from contracts.transport.target import DEFAULT_EMULATOR_APP, DEFAULT_EMULATOR_HTTP_PROTOCOL, ConfigError
 
 
 class EmbeddedStartError(ConfigError):

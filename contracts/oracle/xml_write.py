@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree
 
-from contracts.spec import Spec
+from contracts.oracle.spec import Spec
 
 XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
 _XML_INVALID_CHARS = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

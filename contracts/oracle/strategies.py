@@ -15,8 +15,14 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from contracts.enums import FieldEnum, account_fields, company_fields, customer_fields, serialization_types
-from contracts.header import (
+from contracts.oracle.enums import (
+    FieldEnum,
+    account_fields,
+    company_fields,
+    customer_fields,
+    serialization_types,
+)
+from contracts.oracle.header import (
     IMPORT_COMPANIES,
     IMPORT_CUSTOMERS,
     INT32_MAX,
@@ -24,18 +30,15 @@ from contracts.header import (
     EnumStyle,
     header_members,
     import_kind,
-    is_xml_media_type,
     json_from_members,
     to_json,
     to_xml,
     xml_from_members,
 )
-from contracts.spec import CONNECT_SPEC, load_spec
-from contracts.xml_codec import to_xml as xml_to_bytes
+from contracts.oracle.media import JSON, XML, is_xml_media_type
+from contracts.oracle.spec import CONNECT_SPEC, load_spec
+from contracts.oracle.xml_write import to_xml as xml_to_bytes
 
-JSON = "application/json"
-XML = "application/xml"
-IMPORT_OPERATIONS = (IMPORT_COMPANIES, IMPORT_CUSTOMERS)
 BODY_MEDIA_TYPES = (JSON, XML)
 DEFAULT_RUN_PREFIX = "nct-test-"
 
@@ -572,7 +575,7 @@ def import_items(header: CustomerHeader, operation: str, *, run_prefix: str = DE
 
 
 def encode_body(operation: str, items: list[dict[str, Any]], content_type: str) -> bytes:
-    """The wire body: a JSON array, or XML written by `contracts.xml_codec` from the import schema."""
+    """The wire body: a JSON array, or XML written by `contracts.oracle.xml_write` from the import schema."""
     if not is_xml_media_type(content_type):
         return json.dumps(items, separators=(",", ":")).encode()
     spec = load_spec(CONNECT_SPEC)

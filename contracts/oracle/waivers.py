@@ -33,8 +33,8 @@ WAIVERS: dict[str, Waiver] = {
             "operation, and says more keys exist than were captured; schema-valid input with random ids, "
             "empty passwords or taken login names earns one. positive_data_acceptance accepts a 1.1 400 "
             "whose ErrorMessage is well-formed and whose key is not a request-shape refusal "
-            "(contracts.checks.SCHEMA_REFUSAL_KEYS). The documented keys for the documented cases are pinned "
-            "by tests/contract/test_customer_service_semantics.py.",
+            "(contracts.oracle.response_checks.SCHEMA_REFUSAL_KEYS). The documented keys for the documented "
+            "cases are pinned by tests/contract/test_customer_service_semantics.py.",
             "norce-api.md §1C 'Known error keys ... Other keys exist but were not captured', §4.4",
             "positive_data_acceptance",
             True,

@@ -1,16 +1,11 @@
-"""Schemathesis hooks for the Norce suite, and the one entry point that registers every extension.
-
-`register()` (idempotent) installs: the checks and XML deserializer (`contracts.checks`), the XML request
-serializer (`contracts.serializers`), the `norce-customer-header` string format, and these hooks:
+"""The suite's Schemathesis hooks (registered by `contracts.schemathesis_ext.register`):
 - `flatmap_case` (fuzzing/stateful, import operations): a valid X-StormConnect-Header matching the body's
-  media type, drawn from `contracts.strategies`, unless Schemathesis is mutating the header on purpose;
+  media type, drawn from `contracts.oracle.strategies`, unless Schemathesis is mutating the header on purpose;
 - `map_case` (examples/coverage, where `flatmap_case` does not run): a positive case whose header breaks a
   rule (e.g. the docs' example on ImportCustomers lacks Companies (19)) gets a canonical valid header;
   `before_add_examples` applies it to the examples phase, whose cases bypass the strategy hooks;
-- `filter_failure`: drops a failure only through an active waiver (`contracts.waivers`), which records it
-  (e.g. ST202 answered by a 1.1 business 400: W-BUSINESS-400, scoped by `checks.business_400_key`).
-
-CLI: `SCHEMATHESIS_HOOKS=contracts.hooks st run ...` imports this module, which registers everything.
+- `filter_failure`: drops a failure only through an active waiver (`contracts.oracle.waivers`), which
+  records it (e.g. ST202 answered by a 1.1 business 400: W-BUSINESS-400, scoped by `business_400_key`).
 """
 
 from __future__ import annotations
@@ -18,13 +13,27 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
+from schemathesis.core.parameters import ParameterLocation
 
-from contracts import checks, serializers, waivers
-from contracts.header import HEADER_NAME, CustomerHeader, expected_violation, import_kind, to_json
-from contracts.strategies import JSON, universal_header_objects, valid_headers
-
-IMPORT_OPERATION_ID_REGEX = r"^Import(Companies|Customers)$"
-HEADER_FORMAT = "norce-customer-header"
+from contracts.oracle import waivers
+from contracts.oracle.header import (
+    HEADER_NAME,
+    IMPORT_OPERATIONS,
+    CustomerHeader,
+    expected_violation,
+    import_kind,
+    to_json,
+)
+from contracts.oracle.import_checks import (
+    is_max_length_error,
+    rejected_items,
+    xml_request_conforms,
+    xml_request_errors,
+)
+from contracts.oracle.media import JSON
+from contracts.oracle.response_checks import business_400_key
+from contracts.oracle.strategies import valid_headers
+from contracts.schemathesis_ext.checks import case_operation_id, response_content_type
 
 # Smallest headers a conformant server accepts for each import (used when nothing is drawn).
 CANONICAL_HEADERS = {
@@ -33,17 +42,11 @@ CANONICAL_HEADERS = {
 }
 
 
-def _operation_id(case: Any) -> str:
-    return str(case.operation.definition.raw.get("operationId", ""))
-
-
 def _header_is_mutated(case: Any) -> bool:
     """Whether Schemathesis generated the headers in negative mode (then its value is left alone)."""
     meta = getattr(case, "meta", None)
     if meta is None:
         return False
-    from schemathesis.core.parameters import ParameterLocation
-
     component = meta.components.get(ParameterLocation.HEADER)
     return component is not None and component.mode.is_negative
 
@@ -65,7 +68,7 @@ def _set_header(case: Any, value: str) -> Any:
 def flatmap_case(ctx: Any, case: Any) -> Any:
     if _header_is_mutated(case):
         return st.just(case)
-    operation = _operation_id(case)
+    operation = case_operation_id(case) or ""
     media_type = case.media_type or JSON
     # has_payload=False keeps StorageName out: on a real tenant it would point at Norce's file area.
     headers = valid_headers(operation, media_type, has_payload=False)
@@ -73,7 +76,7 @@ def flatmap_case(ctx: Any, case: Any) -> Any:
 
 
 def map_case(ctx: Any, case: Any) -> Any:
-    operation = _operation_id(case)
+    operation = case_operation_id(case) or ""
     if operation not in CANONICAL_HEADERS or _header_is_mutated(case):
         return case
     media_type = case.media_type or JSON
@@ -97,19 +100,19 @@ def connect_negative_not_violating(operation_id: str, response: Any) -> bool:
     ValidationSummary, the documented per-item rejection (import-semantics.md "Initial validation")."""
     request = response.request
     body = request.body.encode() if isinstance(request.body, str) else bytes(request.body or b"")
-    if checks.xml_request_conforms(operation_id, request.headers.get("content-type"), body):
+    if xml_request_conforms(operation_id, request.headers.get("content-type"), body):
         return True
-    content_type = checks.response_content_type(response)
-    return checks.rejected_items(operation_id, response.status_code, content_type, response.content) > 0
+    content_type = response_content_type(response)
+    return rejected_items(operation_id, response.status_code, content_type, response.content) > 0
 
 
 def only_max_length_violated(operation_id: str, message: str, request: Any) -> bool:
     """Whether the request's one violation is a string over maxLength: for XML, every XSD error of the wire
     body is a maxLength one; otherwise Schemathesis' ST201 names maxLength as the one invalid component."""
     body = request.body.encode() if isinstance(request.body, str) else bytes(request.body or b"")
-    xml_errors = checks.xml_request_errors(operation_id, request.headers.get("content-type"), body)
+    xml_errors = xml_request_errors(operation_id, request.headers.get("content-type"), body)
     if xml_errors is not None:
-        return bool(xml_errors) and all(checks.is_max_length_error(reason) for reason in xml_errors)
+        return bool(xml_errors) and all(is_max_length_error(reason) for reason in xml_errors)
     return _one_invalid_component(message).endswith("String larger than maxLength")
 
 
@@ -123,8 +126,8 @@ def _one_invalid_component(message: str) -> str:
 
 def filter_failure(ctx: Any, failure: Any, case: Any, response: Any) -> bool:
     """Keep every failure except those an active waiver covers (each drop is recorded)."""
-    operation = _operation_id(case)
-    if "negative_data_rejection" in getattr(failure, "checks", ()) and operation in checks.IMPORT_OPERATIONS:
+    operation = case_operation_id(case) or ""
+    if "negative_data_rejection" in getattr(failure, "checks", ()) and operation in IMPORT_OPERATIONS:
         if connect_negative_not_violating(operation, response):
             return False
         message = str(getattr(failure, "message", ""))
@@ -134,31 +137,8 @@ def filter_failure(ctx: Any, failure: Any, case: Any, response: Any) -> bool:
             return not waivers.waive("W-CONNECT-URI-FORMAT", operation, "non-URI string accepted")
     # Schemathesis 4.32.5: ST202 is `RejectedPositiveData`, whose class attribute `checks` names the check.
     if "positive_data_acceptance" in getattr(failure, "checks", ()):
-        content_type = checks.response_content_type(response)
-        key = checks.business_400_key(operation, response.status_code, content_type, response.content)
+        content_type = response_content_type(response)
+        key = business_400_key(operation, response.status_code, content_type, response.content)
         if key is not None:
             return not waivers.waive("W-BUSINESS-400", operation, f"400 {key} on a schema-valid request")
     return True
-
-
-_registered = False
-
-
-def register() -> None:
-    """Register every Norce extension with Schemathesis (idempotent)."""
-    global _registered
-    if _registered:
-        return
-    import schemathesis
-
-    checks.register()
-    serializers.register()
-    schemathesis.openapi.format(HEADER_FORMAT, universal_header_objects().map(lambda h: to_json(h, "int")))
-    for hook in (flatmap_case, map_case):  # `apply_to` is attached at runtime by Schemathesis' filter chain
-        schemathesis.hook.apply_to(operation_id_regex=IMPORT_OPERATION_ID_REGEX)(hook)  # type: ignore[attr-defined]
-    schemathesis.hook(filter_failure)
-    schemathesis.hook(before_add_examples)
-    _registered = True
-
-
-register()

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from contracts.namespace import RunNamespace
+from contracts.transport.namespace import RunNamespace
 
 PENDING, CLEANED, ABSENT, KEPT, FAILED = "pending", "cleaned", "absent", "kept", "failed"
 DONE = frozenset({CLEANED, ABSENT, KEPT})

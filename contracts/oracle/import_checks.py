@@ -1,0 +1,145 @@
+"""What an import answer must say about the request it got: the header-rule oracle and item counting.
+
+Pure functions over the request and the answer as sent and received. `header_rule_problems` judges one import
+request/response pair by the X-StormConnect-Header rules (`contracts.oracle.header.expected_violation`);
+`xml_request_errors` tells whether an XML request body really breaks the XSD on the wire.
+"""
+
+from __future__ import annotations
+
+import json
+
+from contracts.oracle import waivers
+from contracts.oracle.header import IMPORT_OPERATIONS, expected_violation
+from contracts.oracle.media import is_xml_media_type, local_name, parse_xml
+from contracts.oracle.response_checks import first_error_key
+from contracts.oracle.spec import spec_for
+from contracts.oracle.xml_data import decode_body
+from contracts.oracle.xsd_catalog import xsd
+
+
+def xml_request_errors(operation_id: str, media_type: str | None, body: bytes) -> list[str] | None:
+    """The XSD errors of an XML request body as sent (None: not XML, or no request XSD declared).
+
+    XML cannot tell some JSON-negative values from positive ones (an object `{}` where the schema wants an
+    array serializes to the same `<ArrayOfCompany/>` as `[]`, an integer where a string belongs is just
+    text); a request whose wire form has no XSD error is not schema-violating.
+    """
+    if not is_xml_media_type(media_type) or not body.strip():
+        return None
+    spec = spec_for(operation_id)
+    content = spec.operation(operation_id).definition.get("requestBody", {}).get("content", {})
+    entry = content.get((media_type or "").split(";", 1)[0].strip().lower()) or content.get("application/xml")
+    if not entry or "x-norce-xsd" not in entry:
+        return None
+    try:
+        return [str(error.reason) for error in xsd(entry["x-norce-xsd"]).iter_errors(body)]
+    except Exception as exc:  # not well-formed (xmlschema's own parse error): certainly not conforming
+        return [f"not well-formed: {exc}"]
+
+
+def xml_request_conforms(operation_id: str, media_type: str | None, body: bytes) -> bool:
+    return xml_request_errors(operation_id, media_type, body) == []
+
+
+def is_max_length_error(reason: str) -> bool:
+    """An xmlschema facet error for a value over maxLength."""
+    return "length cannot be greater than" in reason
+
+
+def rejected_items(operation_id: str, status: int, content_type: str | None, body: bytes) -> int:
+    """How many items a 200 import answer reports as failing initial validation (0 if none or no summary).
+
+    Connect rejects a schema-violating *item* per item, not per request (import-semantics.md "Initial
+    validation"): 200, the item counted in NrOfValidationFailures and skipped.
+    """
+    if operation_id not in IMPORT_OPERATIONS or status != 200:
+        return 0
+    try:
+        data = decode_body(operation_id, status, content_type or "", body)
+    except Exception:
+        return 0
+    summary = data.get("ValidationSummary") if isinstance(data, dict) else None
+    failures = summary.get("NrOfValidationFailures") if isinstance(summary, dict) else None
+    return failures if isinstance(failures, int) and not isinstance(failures, bool) else 0
+
+
+def count_items(content_type: str | None, body: bytes) -> int | None:
+    """Items in an import body (JSON array / object / back-to-back objects; XML ArrayOfX or one X)."""
+    if not body.strip():
+        return 0
+    try:
+        if is_xml_media_type(content_type):
+            root = parse_xml(body)
+            return len(list(root)) if local_name(root.tag).startswith("ArrayOf") else 1
+        text, decoder, index, count = body.decode("utf-8"), json.JSONDecoder(), 0, 0
+        while index < len(text.rstrip()):
+            value, end = decoder.raw_decode(text, index)
+            if isinstance(value, list) and count == 0:
+                return len(value)
+            count, index = count + 1, end
+            while index < len(text) and text[index].isspace():
+                index += 1
+        return count
+    except Exception:
+        return None  # malformed bodies are another rule's business
+
+
+def header_rule_problems(
+    operation_id: str,
+    *,
+    header_value: str | None,
+    request_content_type: str | None,
+    request_body: bytes,
+    status: int,
+    response_content_type: str | None,
+    response_body: bytes,
+    positive_body: bool = True,
+) -> tuple[str, list[str]]:
+    """(rule id or 'HDR-VALID', problems) for one import request/response pair."""
+    has_payload = bool(request_body.strip())
+    expected = expected_violation(operation_id, header_value, request_content_type, has_payload=has_payload)
+    rule = expected or "HDR-VALID"
+    if status in (401, 403, 413, 415, 429) or status >= 500:
+        return rule, []  # another layer answered first; not a header verdict
+    try:
+        data = decode_body(operation_id, status, response_content_type or "", response_body)
+    except Exception:
+        data = None
+    key = first_error_key(data)
+    if expected is not None:
+        if 200 <= status < 300:
+            if expected == "HDR-XML-INT-ENUMS" and waivers.waive(
+                "W-Q3-XML-ENUM-NAMES", operation_id, "enum names accepted under application/xml"
+            ):
+                return rule, []
+            return rule, [f"accepted ({status}) a header breaking {expected}; expected 400"]
+        if status != 400:
+            return rule, [f"answered {status} to a header breaking {expected}; expected 400"]
+        if (
+            positive_body
+            and key != expected
+            and not waivers.waive(
+                "W-Q7-CONNECT-ERROR-BODY", operation_id, f"400 key {key!r} instead of {expected}"
+            )
+        ):
+            return rule, [f"400 carries key {key!r}; expected the rule id {expected}"]
+        return rule, []
+    if status == 400 and key is not None and key.startswith("HDR-"):
+        return rule, [f"rejected a conformant header with {key}"]
+    if not positive_body:
+        return rule, []
+    if status != 200:
+        return rule, [f"answered {status} (key {key!r}) to a conformant header and body; expected 200"]
+    summary = data.get("ValidationSummary") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("JobId"), str | int)
+        or not isinstance(summary, dict)
+    ):
+        return rule, ["200 without a JobResponse (JobId, ValidationSummary)"]
+    sent = count_items(request_content_type, request_body)
+    total = summary.get("NrOfItemsInTotal")
+    if sent is not None and total != sent:
+        return rule, [f"ValidationSummary.NrOfItemsInTotal is {total!r}, {sent} items were sent"]
+    return rule, []

@@ -1,0 +1,52 @@
+"""Media types and XML reading: the one place the oracle parses XML and tells JSON from XML.
+
+Every XML document the suite reads (responses, request bodies it judges, the header's XML form) goes
+through `parse_xml`, which refuses DTDs and entities (defusedxml) so a hostile answer cannot expand.
+"""
+
+from __future__ import annotations
+
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeElementTree
+
+JSON = "application/json"
+XML = "application/xml"
+NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+class XmlUnreadable(ValueError):
+    """Not well-formed XML, or XML that uses a DTD or entities (refused, never expanded)."""
+
+
+def main_type(content_type: str | None) -> str:
+    """`application/json` from `Application/JSON; charset=utf-8` ('' when absent)."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def is_xml_media_type(content_type: str | None) -> bool:
+    main = main_type(content_type)
+    return main.endswith("/xml") or main.endswith("+xml")
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    main = main_type(content_type)
+    return main.endswith("/json") or main.endswith("+json")
+
+
+def parse_xml(content: bytes | str) -> Element:
+    try:
+        root: Element = SafeElementTree.fromstring(content)
+    except Exception as exc:  # ParseError, or a defusedxml refusal (DTD, entities)
+        raise XmlUnreadable(str(exc) or type(exc).__name__) from exc
+    return root
+
+
+def local_name(tag: str) -> str:
+    """`Customer` from `{namespace}Customer`."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def is_nil(element: Element) -> bool:
+    """`i:nil="true"`: DataContract's way of writing null."""
+    return (element.get(f"{{{NS_XSI}}}nil") or "").strip().lower() == "true"

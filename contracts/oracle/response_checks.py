@@ -1,0 +1,248 @@
+"""What a response must look like: pure checks over plain values (status, media type, bytes, decoded data).
+
+Each function returns a list of problems (empty = conforms), so the oracle is tested with hand-made answers
+and reused unchanged by the Schemathesis adapters (`contracts.schemathesis_ext.checks`) and the tests.
+
+- `xsd_problems`: an XML answer validates against the vendored XSD, with the root the spec names; an empty
+  body only where the spec allows one (no content, or null-on-not-found).
+- `json_schema_problems`: JSON (or decoded XML) against the spec with the python `jsonschema` (Draft 2020-12),
+  an independent cross-check of Schemathesis' Rust validator.
+- `error_envelope_problems`: a 4xx other than 401 carries an ErrorMessage (JSON or XML).
+- `negotiation_problems`: Accept XML gets XML, Accept JSON gets JSON.
+- `empty_collection_problems` (CS-EMPTY-COLLECTION): a 1.1 Customer, Company or Account never carries a null
+  collection member; an empty one is `[]` (XML: an empty element, not `i:nil="true"`).
+- `business_400_key`: the key of a well-formed 1.1 business-error answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from contracts.oracle import waivers
+from contracts.oracle.media import XmlUnreadable, is_xml_media_type, parse_xml
+from contracts.oracle.spec import Spec, is_customer_service, load_spec, spec_for
+from contracts.oracle.xml_data import decode_body, xml_to_data
+from contracts.oracle.xsd_catalog import expected_root, xsd, xsd_declaring
+
+
+def xsd_problems(operation_id: str, status: int, media_type: str, content: bytes) -> list[str]:
+    spec = spec_for(operation_id)
+    if not content.strip():
+        if spec.empty_body_allowed(operation_id, status):
+            return []
+        return [f"empty XML body on {status}, but the spec declares content for it"]
+    try:
+        root = parse_xml(content)
+    except XmlUnreadable as exc:
+        return [f"XML body is not well-formed or is forbidden: {exc}"]
+    entry = spec.media_entry(operation_id, status, media_type) or {}
+    wanted = expected_root(spec, entry["schema"]) if "schema" in entry else None
+    if wanted is not None and root.tag != wanted:
+        return [f"root element is {root.tag}, the spec names {wanted}"]
+    schema = xsd(entry["x-norce-xsd"]) if "x-norce-xsd" in entry else xsd_declaring(root.tag)
+    if schema is None:
+        return [f"no vendored XSD declares the root element {root.tag}"]
+    return [f"{error.path}: {error.reason}" for error in schema.iter_errors(content)][:20]
+
+
+_DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(?P<offset>Z|[+-]\d{2}:\d{2})?$", re.IGNORECASE
+)
+
+
+def _format_checker(operation_id: str) -> jsonschema.FormatChecker:
+    checker = jsonschema.FormatChecker(formats=())
+
+    @checker.checks("date-time")
+    def date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        match = _DATE_TIME.match(value)
+        if match is None:
+            return False
+        if match.group("offset") is None:
+            return waivers.waive("W-NET-DATETIME", operation_id, f"date-time without offset: {value}")
+        return True
+
+    @checker.checks("int32")
+    def int32(value: object) -> bool:
+        return not isinstance(value, int) or -(2**31) <= value < 2**31
+
+    return checker
+
+
+@cache
+def _components(spec_path: str) -> dict[str, Any]:
+    return dict(load_spec(spec_path).document.get("components", {}))
+
+
+def json_schema_problems(operation_id: str, status: int, media_type: str, data: Any) -> list[str]:
+    """Validate data against the response schema with `jsonschema` (Draft 2020-12, refs into the spec)."""
+    spec = spec_for(operation_id)
+    entry = spec.media_entry(operation_id, status, media_type)
+    if entry is None or "schema" not in entry:
+        return []
+    root = {"components": _components(str(spec.path)), "allOf": [entry["schema"]]}
+    validator = jsonschema.Draft202012Validator(root, format_checker=_format_checker(operation_id))
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
+        for error in validator.iter_errors(data)
+    ][:20]
+
+
+def _error_message_problems(data: Any) -> list[str]:
+    if not isinstance(data, dict):
+        return [f"error body is not an ErrorMessage object: {data!r:.80}"]
+    problems = []
+    if not isinstance(data.get("MessageId"), int) or isinstance(data.get("MessageId"), bool):
+        problems.append("ErrorMessage.MessageId is not an integer")
+    if not isinstance(data.get("Message"), str):
+        problems.append("ErrorMessage.Message is not a string")
+    messages = data.get("Messages")
+    if not isinstance(messages, list) or not messages:
+        problems.append("ErrorMessage.Messages is not a non-empty list")
+    elif not all(isinstance(m, dict) and isinstance(m.get("Key"), str) for m in messages):
+        problems.append("ErrorMessage.Messages entries need a string Key")
+    return problems
+
+
+def error_envelope_problems(
+    operation_id: str, status: int, content_type: str | None, content: bytes
+) -> list[str]:
+    """Every 4xx except 401 carries an ErrorMessage body (JSON or XML)."""
+    if not 400 <= status < 500 or status == 401:
+        return []
+    if not content.strip():
+        return [f"{status} without an ErrorMessage body"]
+    spec = spec_for(operation_id)
+    try:
+        if is_xml_media_type(content_type):
+            data = xml_to_data(spec, {"$ref": "#/components/schemas/ErrorMessage"}, content)
+        else:
+            data = json.loads(content)
+    except Exception as exc:
+        return [f"{status} body is not parseable as {content_type}: {exc}"]
+    return _error_message_problems(data)
+
+
+def first_error_key(data: Any) -> str | None:
+    if isinstance(data, dict) and isinstance(data.get("Messages"), list) and data["Messages"]:
+        first = data["Messages"][0]
+        if isinstance(first, dict) and isinstance(first.get("Key"), str):
+            return first["Key"]
+    return None
+
+
+# 400 keys that refuse the request's shape (the emulator's, and any server's, schema-level refusals). A
+# schema-valid request refused with one of these is a real spec/server disagreement, never a business answer.
+SCHEMA_REFUSAL_KEYS = frozenset(
+    {"BodyInvalid", "BodyMalformed", "BodyMissing", "InvalidParameter", "MissingParameter"}
+)
+
+
+def business_400_key(operation_id: str, status: int, content_type: str | None, content: bytes) -> str | None:
+    """The key of a 1.1 business-error answer (400 + well-formed ErrorMessage, §4.4), else None."""
+    if status != 400 or not is_customer_service(operation_id):
+        return None
+    if error_envelope_problems(operation_id, status, content_type, content):
+        return None
+    try:
+        key = first_error_key(decode_body(operation_id, 400, content_type or "", content))
+    except Exception:
+        return None
+    return None if key is None or key in SCHEMA_REFUSAL_KEYS else key
+
+
+# CS-EMPTY-COLLECTION. Norce's rendered 1.1 docs type every collection member of Customer and Company as an
+# array ("Array of objects(Company)", "Array of integers") while nullable members read "integer or null" (Id,
+# ReferId), and say of PricelistIds "It will be empty if no priceLists exist" (Customer and Company), of
+# DeliveryMethodIds / PaymentMethodIds "It will be empty if no delivery/payment methods exist"
+# (docs.norce.io/api-reference/services/customerservice/openapi/companies, .../address). Account's Roles and
+# Authorizations are rendered as arrays the same way. The vendored spec keeps these members nullable because a
+# *request* may send null ("not updated"); this rule is the response side only.
+EMPTY_COLLECTION_RULE = "CS-EMPTY-COLLECTION"
+EMPTY_COLLECTION_COMPONENTS = frozenset({"Customer", "Company", "Account"})
+
+
+def _is_array(spec: Spec, schema: Any) -> bool:
+    kind = spec.concrete(schema)[1].get("type")
+    return kind == "array" or (isinstance(kind, list) and "array" in kind)
+
+
+def _null_collections(
+    spec: Spec, schema: Any, value: Any, path: str, problems: list[str], depth: int
+) -> None:
+    """Walk `value` alongside its schema; note each null array member of a Customer/Company/Account."""
+    if value is None or depth > 30:
+        return
+    name, concrete = spec.concrete(schema)
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _null_collections(spec, concrete.get("items", {}), item, f"{path}[{index}]", problems, depth + 1)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, member_schema in (concrete.get("properties") or {}).items():
+        if key not in value:
+            continue
+        where = f"{path}.{key}" if path else key
+        if value[key] is None:
+            if name in EMPTY_COLLECTION_COMPONENTS and _is_array(spec, member_schema):
+                problems.append(f"{where}: {name}.{key} is null; an empty collection is [] (XML: <{key}/>)")
+            continue
+        _null_collections(spec, member_schema, value[key], where, problems, depth + 1)
+
+
+def empty_collection_problems(operation_id: str, status: int, media_type: str, data: Any) -> list[str]:
+    """CS-EMPTY-COLLECTION: null collection members of the Customer/Company/Account in a 2xx 1.1 answer.
+
+    `data` is the decoded body (`decode_body`): JSON null and XML `i:nil="true"` both arrive as None.
+    """
+    if not 200 <= status < 300 or data is None or not is_customer_service(operation_id):
+        return []
+    spec = spec_for(operation_id)
+    entry = spec.media_entry(operation_id, status, media_type)
+    if entry is None or "schema" not in entry:
+        return []
+    problems: list[str] = []
+    _null_collections(spec, entry["schema"], data, "", problems, 0)
+    return problems[:20]
+
+
+def _wanted_family(accept: str | None) -> str | None:
+    """'xml' or 'json' when Accept names only one family; None for */*, absent or mixed."""
+    if not accept:
+        return None
+    families = set()
+    for part in accept.split(","):
+        media = part.split(";", 1)[0].strip().lower()
+        if is_xml_media_type(media):
+            families.add("xml")
+        elif media.endswith("/json") or media.endswith("+json"):
+            families.add("json")
+        elif media:
+            families.add("other")
+    return families.pop() if len(families) == 1 and families <= {"xml", "json"} else None
+
+
+def negotiation_problems(
+    accept: str | None, status: int, content_type: str | None, content: bytes
+) -> list[str]:
+    wanted = _wanted_family(accept)
+    if wanted is None or status == 406 or (not content.strip() and not content_type):
+        return []
+    if not content_type:
+        return [f"Accept asks for {wanted}, the response has a body but no Content-Type"]
+    got = (
+        "xml"
+        if is_xml_media_type(content_type)
+        else "json"
+        if "json" in content_type.lower()
+        else content_type
+    )
+    return [] if got == wanted else [f"Accept asks for {wanted}, the response is {content_type}"]
