@@ -29,7 +29,8 @@ from contracts.reports.recorder import (
     push_recorder,
     short_media_type,
 )
-from contracts.reports.render import RunMeta, summarize, write_reports
+from contracts.reports.render import write_reports
+from contracts.reports.summary import RunMeta, summarize
 from contracts.transport.redact import is_sensitive_name, redact_url, scan_for_secrets
 
 CASE_MARKER = "norce_case"

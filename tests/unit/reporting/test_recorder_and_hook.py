@@ -31,7 +31,7 @@ from contracts.reports.recorder import (
     push_recorder,
     record_check,
 )
-from contracts.reports.render import RunMeta, k_expression, summarize
+from contracts.reports.summary import RunMeta, k_expression, summarize
 from contracts.schemathesis_ext import register
 
 SCHEMA = {
