@@ -18,7 +18,7 @@ import threading
 import schemathesis
 
 from contracts.oracle.header import to_json
-from contracts.oracle.strategies import universal_header_objects
+from contracts.oracle.strategies.headers import universal_header_objects
 from contracts.schemathesis_ext import checks, hooks, recording, serializers
 
 HEADER_FORMAT = "norce-customer-header"

@@ -32,7 +32,7 @@ from contracts.oracle.import_checks import (
 )
 from contracts.oracle.media import JSON
 from contracts.oracle.response_checks import business_400_key
-from contracts.oracle.strategies import valid_headers
+from contracts.oracle.strategies.headers import valid_headers
 from contracts.schemathesis_ext.checks import case_operation_id, response_content_type
 
 # Smallest headers a conformant server accepts for each import (used when nothing is drawn).

@@ -30,15 +30,14 @@ from contracts.oracle.header import (
     to_json,
     to_xml,
 )
-from contracts.oracle.strategies import (
+from contracts.oracle.strategies.bodies import import_items
+from contracts.oracle.strategies.headers import header_objects, invalid_header_strategies
+from contracts.oracle.strategies.requests import (
     Expected,
     ImportRequest,
     encode_body,
     header_and_body_cases,
-    header_objects,
-    import_items,
     import_requests,
-    invalid_header_strategies,
 )
 from contracts.reports.coverage import record_header_enums
 from contracts.reports.plugin import case_param

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from contracts.oracle.strategies import encode_body
+from contracts.oracle.strategies.requests import encode_body
 from contracts.reports.recorder import register_secret
 from contracts.transport.client import NorceClient
 from contracts.transport.namespace import RunNamespace

@@ -18,7 +18,7 @@ from contracts.oracle.header import (
     to_xml,
 )
 from contracts.oracle.spec import OPENAPI_DIR
-from contracts.oracle.strategies import universal_header_objects
+from contracts.oracle.strategies.headers import universal_header_objects
 
 HEADER_XSD = OPENAPI_DIR / "xsd" / "connect-customer-header.xsd"
 FULL = CustomerHeader(

@@ -15,15 +15,14 @@ from contracts.oracle.enums import rejecting_rule_ids
 from contracts.oracle.header import IMPORT_OPERATIONS, expected_violation
 from contracts.oracle.media import JSON, XML
 from contracts.oracle.spec import CONNECT_SPEC, OPENAPI_DIR, load_spec
-from contracts.oracle.strategies import (
-    DEFAULT_RUN_PREFIX,
-    header_and_body_cases,
-    import_requests,
+from contracts.oracle.strategies.bodies import DEFAULT_RUN_PREFIX
+from contracts.oracle.strategies.headers import (
     invalid_header_strategies,
     invalid_headers,
     universal_header_objects,
     valid_headers,
 )
+from contracts.oracle.strategies.requests import header_and_body_cases, import_requests
 
 FAST = settings(
     max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
