@@ -1,6 +1,6 @@
 """The `X-StormConnect-Header` as the oracle sees it: model, serializers and the rule engine.
 
-Everything here is derived from Norce's documentation (reference §3, `docs/import-semantics.md`,
+Everything here is derived from Norce's documentation (docs/norce-facts.md §3, `docs/import-semantics.md`,
 `openapi/enums.yaml` HeaderRules), never from the emulator.
 
 Serialized forms

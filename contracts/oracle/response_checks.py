@@ -146,7 +146,8 @@ SCHEMA_REFUSAL_KEYS = frozenset(
 
 
 def business_400_key(operation_id: str, status: int, content_type: str | None, content: bytes) -> str | None:
-    """The key of a 1.1 business-error answer (400 + well-formed ErrorMessage, §4.4), else None."""
+    """The key of a 1.1 business-error answer (400 + well-formed ErrorMessage, docs/norce-facts.md §4.4), else
+    None."""
     if status != 400 or not is_customer_service(operation_id):
         return None
     if error_envelope_problems(operation_id, status, content_type, content):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 class Waiver:
     id: str
     reason: str
-    reference: str  # where the ambiguity is recorded (reference Q-number or section)
+    reference: str  # where the ambiguity is recorded (docs/norce-facts.md or docs/schemathesis-notes.md)
     relaxes: str  # which check or rule it relaxes
     default_active: bool
 
@@ -35,7 +35,7 @@ WAIVERS: dict[str, Waiver] = {
             "whose ErrorMessage is well-formed and whose key is not a request-shape refusal "
             "(contracts.oracle.response_checks.SCHEMA_REFUSAL_KEYS). The documented keys for the documented "
             "cases are pinned by tests/contract/test_customer_service_semantics.py.",
-            "norce-api.md §1C 'Known error keys ... Other keys exist but were not captured', §4.4",
+            "docs/norce-facts.md §4.4 and §1C 'known error keys' (more keys exist than were captured)",
             "positive_data_acceptance",
             True,
         ),
@@ -43,16 +43,16 @@ WAIVERS: dict[str, Waiver] = {
             "W-NET-DATETIME",
             "Norce's .NET backend writes date-times without a UTC offset (DateTimeKind.Unspecified); "
             "a date-time without offset is accepted by json_schema_conformance.",
-            "schemathesis-4.md §0.10; norce-api.md §4.5",
+            "docs/schemathesis-notes.md §0.10; docs/norce-facts.md §4.5",
             "json_schema_conformance (format date-time)",
             True,
         ),
         Waiver(
             "W-Q16-MAXLENGTH",
             "Norce documents MaxLength for Connect strings (e.g. Address.ShippingPhoneNumber <= 50) but not "
-            "what an over-long value earns; the reference recommends truncating (400 only in a strict mode). "
-            "negative_data_rejection accepts a Connect import whose one violation is an over-long string.",
-            "norce-api.md §2 Address (Connect), §5 Q16",
+            "what an over-long value earns; docs/norce-facts.md Q16 recommended truncating (400 only in a "
+            "strict mode). negative_data_rejection accepts a Connect import whose one violation is an over-long string.",
+            "docs/norce-facts.md Q16 and §2A (Connect Address)",
             "negative_data_rejection (Connect imports, maxLength only)",
             True,
         ),
@@ -61,7 +61,7 @@ WAIVERS: dict[str, Waiver] = {
             "Norce documents Image.Url as string(uri) but not that a non-URI is refused (the contract member "
             "is a plain .NET string); negative_data_rejection accepts a Connect import whose one violation "
             "is a string that is not a URI.",
-            "norce-api.md §2 Image (Connect)",
+            "docs/norce-facts.md §2A (Connect Image)",
             "negative_data_rejection (Connect imports, uri format only)",
             True,
         ),
@@ -69,15 +69,15 @@ WAIVERS: dict[str, Waiver] = {
             "W-Q3-XML-ENUM-NAMES",
             "The docs demand integer enums with application/xml, but a DataContractSerializer writes names; "
             "a real tenant that accepts names under XML (instead of HDR-XML-INT-ENUMS) is tolerated.",
-            "norce-api.md §5 Q3",
+            "docs/norce-facts.md Q3",
             "header_rule_oracle (HDR-XML-INT-ENUMS)",
             False,
         ),
         Waiver(
             "W-Q7-CONNECT-ERROR-BODY",
-            "Norce documents no error body for Connect (Q7); on a real tenant a header-rule 400 need not "
-            "carry our rule id as Messages[0].Key, nor an ErrorMessage at all.",
-            "norce-api.md §5 Q7",
+            "Norce documents no error body for Connect (docs/norce-facts.md Q7); on a real tenant a header-rule "
+            "400 need not carry our rule id as Messages[0].Key, nor an ErrorMessage at all.",
+            "docs/norce-facts.md Q7",
             "header_rule_oracle (rule id key), norce_error_envelope (Connect)",
             False,
         ),

@@ -8,7 +8,7 @@ Follows the OpenAPI `xml` annotations of the vendored spec:
 - `None` on a nullable property becomes `xsi:nil="true"`; booleans are `true`/`false`;
 - enum names (from `x-enum-names`) become their integers, as the XML forms require;
 - characters that XML 1.0 cannot carry are dropped.
-Schemathesis' built-in XML serializer does none of this (see shared/reference/schemathesis-4.md §5).
+Schemathesis' built-in XML serializer does none of this (see docs/schemathesis-notes.md §5).
 """
 
 from __future__ import annotations

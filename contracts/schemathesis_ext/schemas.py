@@ -1,7 +1,7 @@
 """Module-level Schemathesis schemas over the vendored descriptions, configured from the run's settings.
 
 `from_path` (not `from_fixture`, broken on newer pytest), the run seed, a small example budget, and the
-adaptive features off so the same --seed replays the same cases (schemathesis-4.md §0.9, §9).
+adaptive features off so the same --seed replays the same cases (docs/schemathesis-notes.md §0.9, §9).
 Base URL and credentials are given per call (the target is only known once it is up).
 """
 

@@ -3,9 +3,9 @@
 
 The deserializer gives Schemathesis' response_schema_conformance XML answers as data (it skips XML bodies
 otherwise, silently). The serializer replaces the built-in one (dict order, `null` text, junk elements;
-schemathesis-4.md §5.1) with `contracts.oracle.xml_write.to_xml`: declared (DataContract) order, `xsi:nil`
-for null, enum integers. Negative-mode values the schema cannot describe (extra properties, scalars where an
-object belongs) are still sent, as plain XML in value order, so the server gets to reject them.
+docs/schemathesis-notes.md §5.1) with `contracts.oracle.xml_write.to_xml`: declared (DataContract) order,
+`xsi:nil` for null, enum integers. Negative-mode values the schema cannot describe (extra properties, scalars
+where an object belongs) are still sent, as plain XML in value order, so the server gets to reject them.
 """
 
 from __future__ import annotations

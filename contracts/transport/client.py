@@ -95,7 +95,8 @@ class Pacer:
 
 
 def verb_rule(operation_id: str) -> str:
-    """Observed on every confirmed Norce 1.1 page: reads are GET, everything else is POST (reference §1C)."""
+    """Observed on every confirmed Norce 1.1 page: reads are GET, everything else is POST (docs/norce-facts.md
+    §1C)."""
     return "GET" if operation_id.startswith(READ_PREFIXES) or operation_id in READ_OPERATIONS else "POST"
 
 

@@ -21,7 +21,7 @@ from contracts.transport.namespace import RunNamespace
 
 PENDING, CLEANED, ABSENT, KEPT, FAILED = "pending", "cleaned", "absent", "kept", "failed"
 DONE = frozenset({CLEANED, ABSENT, KEPT})
-DEFAULT_UPDATED_BY = 1  # "Pass 1 for the default account" (reference §1C)
+DEFAULT_UPDATED_BY = 1  # "Pass 1 for the default account" (docs/norce-facts.md §1C)
 
 
 SAVE_EVERY = 25  # cleanup progress is written to disk every this many entries

@@ -33,7 +33,7 @@ SYSTEM_ACCOUNT_ID = (
 )
 DEFAULT_EXAMPLES = 5
 
-# JobDto.StatusId and JobLogDto.SeverityId (reference §2B).
+# JobDto.StatusId and JobLogDto.SeverityId (docs/norce-facts.md §2B).
 JOB_SUCCEEDED, JOB_VALIDATION_FAILED = 2, 4
 SEVERITY_INFORMATION, SEVERITY_ERROR = 1, 3
 

@@ -1,4 +1,4 @@
-"""Authentication on every operation of both APIs (ARCHITECTURE.md "Auth", reference §4.3, Q10).
+"""Authentication on every operation of both APIs (ARCHITECTURE.md "Auth", docs/norce-facts.md §4.3, Q10).
 
 No credentials, or a wrong bearer token, must get 401 with `WWW-Authenticate` on every operation in the
 vendored specs; so must a valid token sent with someone else's application id. Connect also accepts the legacy
@@ -157,9 +157,9 @@ def _probe_token(client: NorceClient, seed: int) -> tuple[str, int, float]:
 
 
 def test_expired_token_gets_401(norce: NorceClient, norce_seed: int) -> None:
-    """A bearer token is refused once its `expires_in` has passed (§4.3: the token endpoint reports
-    `expires_in`, the token is valid for that long; RFC 6749 §5.1: `expires_in` is its lifetime in seconds).
-    First in this module so that `pytest -x` stops here early."""
+    """A bearer token is refused once its `expires_in` has passed (docs/norce-facts.md §4.3: the token
+    endpoint reports `expires_in`, the token is valid for that long; RFC 6749 §5.1: `expires_in` is its
+    lifetime in seconds). First in this module so that `pytest -x` stops here early."""
     credentials = norce.target.credentials
     if not credentials.has_expiry_probe:
         _expiry_not_applicable(norce, "the target declares no expiry-probe client")
@@ -205,7 +205,8 @@ def test_wrong_token_gets_401(norce: NorceClient, norce_seed: int, api: str, ope
 def test_401_body_is_in_the_negotiated_type(
     norce: NorceClient, norce_seed: int, api: str, operation_id: str
 ) -> None:
-    """A 401 body is optional (Q10), but one that is sent speaks the type Accept asked for (§4.5)."""
+    """A 401 body is optional (docs/norce-facts.md Q10), but one that is sent speaks the type Accept asked for
+    (docs/norce-facts.md §4.5)."""
     operation = load_spec(CUSTOMER_SERVICE_SPEC if api == "customer" else CONNECT_SPEC).operation(
         operation_id
     )
@@ -221,8 +222,8 @@ def test_401_body_is_in_the_negotiated_type(
 def test_wrong_application_id_gets_401(
     norce: NorceClient, norce_auth: AuthSession, norce_seed: int, api: str, operation_id: str
 ) -> None:
-    """A valid bearer token with an application id the client does not own is refused (§4.3: the token
-    plus the application id header identify the caller)."""
+    """A valid bearer token with an application id the client does not own is refused (docs/norce-facts.md
+    §4.3: the token plus the application id header identify the caller)."""
     operation = load_spec(CUSTOMER_SERVICE_SPEC if api == "customer" else CONNECT_SPEC).operation(
         operation_id
     )
@@ -233,7 +234,8 @@ def test_wrong_application_id_gets_401(
 
 
 def test_legacy_basic_is_refused_on_customer_service(norce: NorceClient, norce_seed: int) -> None:
-    """Basic is Connect's legacy scheme only (§4.3); Customer Service 1.1 takes OAuth2 bearer tokens."""
+    """Basic is Connect's legacy scheme only (docs/norce-facts.md §4.3); Customer Service 1.1 takes OAuth2
+    bearer tokens."""
     application_id, secret = _basic_credentials(norce)
     operation = load_spec(CUSTOMER_SERVICE_SPEC).operation("GetCustomer")
     response = send_unauthenticated(norce, "customer", operation, basic_headers(application_id, secret))
@@ -241,9 +243,9 @@ def test_legacy_basic_is_refused_on_customer_service(norce: NorceClient, norce_s
 
 
 def test_token_endpoint_is_rate_limited(norce: NorceClient, norce_auth: AuthSession, norce_seed: int) -> None:
-    """More than 3 token requests a minute get 429 with Retry-After (§4.3; "a burst of 20" is tolerated, so
-    the probe allows up to 3 + 20 successes). The run's own token is cached first: the probe must not starve
-    it, and it stops at the first 429."""
+    """More than 3 token requests a minute get 429 with Retry-After (docs/norce-facts.md §4.3; "a burst of 20"
+    is tolerated, so the probe allows up to 3 + 20 successes). The run's own token is cached first: the probe
+    must not starve it, and it stops at the first 429."""
     norce_auth.headers("oauth")
     credentials = norce.target.credentials
     form = client_credentials_form(credentials.client_id, credentials.client_secret, credentials.scope)

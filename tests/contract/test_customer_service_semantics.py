@@ -4,8 +4,9 @@ includeCompanies, negotiation.
 These tests pin the documented keys for the documented cases, in JSON and XML; the Schemathesis module accepts
 any business 400 on schema-valid input (waiver W-BUSINESS-400), so a wrong key is caught here, not there.
 
-Sources: reference §1C ("Get* return null if ... doesn't exist", known error keys), §4.4, Q5, Q15;
-ARCHITECTURE.md "Not found on Customer Service 1.1 Get*"; rule CS-EMPTY-COLLECTION (contracts/checks.py).
+Sources: docs/norce-facts.md §1C ("Get* return null if ... doesn't exist", known error keys),
+docs/norce-facts.md §4.4, Q5, Q15; ARCHITECTURE.md "Not found on Customer Service 1.1 Get*"; rule
+CS-EMPTY-COLLECTION (contracts/checks.py).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def test_get_not_found_answers_null(
 ) -> None:
     response = norce.call(operation_id, params=absent_params(operation_id, run_namespace), accept=accept)
     context = explain(norce, response, operation=operation_id, seed=norce_seed)
-    assert response.status_code == 200, f"not-found is not an error (Q5){context}"
+    assert response.status_code == 200, f"not-found is not an error (docs/norce-facts.md Q5){context}"
     content_type = response.headers.get("content-type", "")
     if accept == JSON:
         assert content_type.startswith(JSON) and response.json() is None, f"expected JSON null{context}"
@@ -166,7 +167,8 @@ def test_send_password_reminder_unknown_login(
 def test_login_post_wrong_then_right_password(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
 ) -> None:
-    """LoginPost: a wrong password -> 400 LoginFailed; the right one -> the Customer (§1C LoginPost)."""
+    """LoginPost: a wrong password -> 400 LoginFailed; the right one -> the Customer (docs/norce-facts.md §1C
+    LoginPost)."""
     login_name, password = run_namespace.email("login"), "Right-Pass-1"
     customer = {
         "Email": login_name,
@@ -190,7 +192,8 @@ def test_login_post_wrong_then_right_password(
 def test_external_customer_address_answers_a_customer(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation_id: str
 ) -> None:
-    """Customer in, Customer out (§1C); the Get*-null rule covers lookups by identifier, not this POST."""
+    """Customer in, Customer out (docs/norce-facts.md §1C); the Get*-null rule covers lookups by identifier,
+    not this POST."""
     posted = {"SSN": run_namespace.code("ssn"), "FirstName": "Ext", "LastName": "Ernal"}
     response = norce.call(operation_id, json=posted)
     context = explain(norce, response, operation=operation_id, seed=norce_seed)
@@ -227,7 +230,8 @@ def company_with_customers(
 def test_include_companies_false_returns_only_the_primary(
     norce: NorceClient, norce_seed: int, company_with_customers: dict[str, Any]
 ) -> None:
-    """includeCompanies=false: only the primary company (the first IsPrimary: true one) (reference Q15)."""
+    """includeCompanies=false: only the primary company (the first IsPrimary: true one) (docs/norce-facts.md
+    Q15)."""
     code = company_with_customers["customer"]
     full = customer_by_code(norce, code, seed=norce_seed, include_companies=True)
     assert {c["Code"] for c in full["Companies"]} == set(company_with_customers["companies"])
@@ -240,7 +244,7 @@ def test_cannot_delete_last_customer_and_customer_missing(
     norce: NorceClient, norce_seed: int, company_with_customers: dict[str, Any]
 ) -> None:
     """DeleteCompanyCustomer: the last customer of a company -> CannotDeleteLastCustomer; an unknown customer
-    -> CustomerMissing (reference §1C, NCV)."""
+    -> CustomerMissing (docs/norce-facts.md §1C, NCV)."""
     company = company_by_code(norce, company_with_customers["companies"][0], seed=norce_seed)
     customer = customer_by_code(norce, company_with_customers["customer"], seed=norce_seed)
     cases = ((customer["Id"], "CannotDeleteLastCustomer", XML), (ABSENT_ID, "CustomerMissing", JSON))
@@ -282,8 +286,8 @@ def test_accept_xml_gets_xsd_valid_xml(
 def test_unknown_operation_is_not_found(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, method: str
 ) -> None:
-    """Every 1.1 operation is a path segment named after it (§1C); a name that is no operation is not a
-    resource, so an authenticated call answers 404 (RFC 9110 §15.5.5), never a 2xx."""
+    """Every 1.1 operation is a path segment named after it (docs/norce-facts.md §1C); a name that is no
+    operation is not a resource, so an authenticated call answers 404 (RFC 9110 §15.5.5), never a 2xx."""
     url = f"{norce.target.customer_url}/NoSuchOperation{run_namespace.run_id}"
     response = norce.raw(method, url, headers={"Accept": JSON})
     context = explain(norce, response, operation="(unknown operation)", seed=norce_seed)
@@ -294,8 +298,8 @@ def test_unknown_operation_is_not_found(
 def test_unknown_query_parameter_is_ignored(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation_id: str
 ) -> None:
-    """All parameters are query parameters (§1C) and nothing documents rejecting an extra one: the answer is
-    the same 200 `null` as without it, never a server error."""
+    """All parameters are query parameters (docs/norce-facts.md §1C) and nothing documents rejecting an extra
+    one: the answer is the same 200 `null` as without it, never a server error."""
     params = {**absent_params(operation_id, run_namespace), "unknownParameter": "x"}
     response = norce.call(operation_id, params=params)
     context = explain(norce, response, operation=operation_id, seed=norce_seed)

@@ -6,8 +6,9 @@ fully populated customer through the documented 1.1 writes, read it back, and ch
 (JSON Schema / XSD) and the round trip of every documented field they set: a field that is dropped, renamed
 or retyped on the way out changes what a client reads.
 
-Sources: reference §1C (CreateCustomer3, UpdateAccountStatus, InsertCompanyPricelist2, List* reads), §2C
-(component fields, XML namespaces and order), §4.5 (negotiation by Accept).
+Sources: docs/norce-facts.md §1C (CreateCustomer3, UpdateAccountStatus, InsertCompanyPricelist2, List* reads),
+docs/norce-facts.md §2C (component fields, XML namespaces and order), docs/norce-facts.md §4.5 (negotiation by
+Accept).
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ def populated_customer(
 
 
 def round_trip_problems(sent: dict[str, Any], read: dict[str, Any]) -> list[str]:
-    """Each documented field the test set, compared with what a client reads back (§2C names)."""
+    """Each documented field the test set, compared with what a client reads back (docs/norce-facts.md §2C
+    names)."""
     problems = []
 
     def same(path: str, expected: Any, actual: Any) -> None:
@@ -167,8 +169,8 @@ def test_populated_customer_round_trips(
 def test_update_account_status_is_read_back(
     norce: NorceClient, norce_seed: int, populated_customer: dict[str, Any]
 ) -> None:
-    """UpdateAccountStatus sets Account.IsActive (§2C "change via UpdateAccountStatus"); its Customer answer
-    and a later GetCustomer show it, in JSON and XML."""
+    """UpdateAccountStatus sets Account.IsActive (docs/norce-facts.md §2C Account: "change it with
+    UpdateAccountStatus"); its Customer answer and a later GetCustomer show it, in JSON and XML."""
     customer_id = populated_customer["id"]
     for active in (False, True):
         params = {"customerId": customer_id, "isActive": str(active).lower(), "updatedBy": SYSTEM_ACCOUNT_ID}
@@ -192,7 +194,7 @@ def test_company_pricelist_round_trips(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, populated_customer: dict[str, Any]
 ) -> None:
     """InsertCompanyPricelist2 creates (or connects) a price list for the company; the Pricelist[] it answers
-    and ListCompanyPricelists carry its Name and Agreement (§1C, §2C Pricelist)."""
+    and ListCompanyPricelists carry its Name and Agreement (docs/norce-facts.md §1C, §2C Pricelist)."""
     company_code = populated_customer["sent"]["Companies"][0]["Code"]
     company = assert_conforms(
         norce,
@@ -230,7 +232,8 @@ def test_company_pricelist_round_trips(
 def test_inactivate_and_activate_customer_are_read_back(
     norce: NorceClient, norce_seed: int, populated_customer: dict[str, Any]
 ) -> None:
-    """InactivateCustomer / ActivateCustomer (§1C) change what GetCustomer reports as Customer.IsActive."""
+    """InactivateCustomer / ActivateCustomer (docs/norce-facts.md §1C) change what GetCustomer reports as
+    Customer.IsActive."""
     customer_id = populated_customer["id"]
     steps = (("InactivateCustomer", "inactivatedBy", False), ("ActivateCustomer", "activatedBy", True))
     for operation_id, by, active in steps:

@@ -1,9 +1,9 @@
 """End-to-end import semantics: import through Connect 4.0, wait for the job, read back through Customer
 Service 1.1, and compare with what the header said should change.
 
-Every expectation is quoted from docs/import-semantics.md (and reference §3-§4), never from a server. All data
-is created under the run namespace (codes and e-mails start with the run prefix) and recorded in the ledger
-by the client.
+Every expectation is quoted from docs/import-semantics.md (and docs/norce-facts.md §3 and §4), never from a
+server. All data is created under the run namespace (codes and e-mails start with the run prefix) and recorded
+in the ledger by the client.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 Positive and negative cases, all built-in checks (not_a_server_error, status_code_conformance,
 content_type_conformance, response_schema_conformance, response_headers_conformance, negative_data_rejection,
 positive_data_acceptance, missing_required_header, ignored_auth, ...) plus the suite's own checks
-(contracts.schemathesis_ext.checks), once with `Accept: application/json` and once with
-`Accept: application/xml`.
-Accept is passed per call (`headers=`): Schemathesis never negotiates it (schemathesis-4.md §0.5, §5.3).
-Import bodies in XML go through the suite's serializer (contracts.schemathesis_ext.serializers).
+(contracts.schemathesis_ext.checks), once with `Accept: application/json` and once with `Accept:
+application/xml`. Accept is passed per call (`headers=`): Schemathesis never negotiates it
+(docs/schemathesis-notes.md §0.5, §5.3). Import bodies in XML go through the suite's serializer
+(contracts.schemathesis_ext.serializers).
 """
 
 from __future__ import annotations

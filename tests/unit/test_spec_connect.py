@@ -314,7 +314,7 @@ def test_seed_bodies_validate_in_json_and_xml_after_placeholder_repairs(
 
 
 def test_storm_era_header_sample_differs_only_in_documented_ways(spec: Spec) -> None:
-    """SEED0 types SerializationType as [string] and SupplierId as string (reference §3 rule 8)."""
+    """SEED0 types SerializationType as [string] and SupplierId as string (docs/norce-facts.md §3 rule 8)."""
     header = _json_after(_seed_text("000"), '{ "AccountId"')
     failing = {
         error.split(":")[0] for error in error_messages(spec, "/components/schemas/CustomerHeader", header)

@@ -221,7 +221,7 @@ def test_q3_waiver_is_off_by_default_and_recorded_when_on() -> None:
     waivers.set_active({"W-Q3-XML-ENUM-NAMES"})
     assert _oracle(names, 200, JOB_JSON, **arguments)[1] == []
     assert waivers.report_lines() == [
-        "W-Q3-XML-ENUM-NAMES (norce-api.md §5 Q3) applied 1x on ImportCustomers"
+        "W-Q3-XML-ENUM-NAMES (docs/norce-facts.md Q3) applied 1x on ImportCustomers"
     ]
 
 
