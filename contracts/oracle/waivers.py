@@ -51,7 +51,8 @@ WAIVERS: dict[str, Waiver] = {
             "W-Q16-MAXLENGTH",
             "Norce documents MaxLength for Connect strings (e.g. Address.ShippingPhoneNumber <= 50) but not "
             "what an over-long value earns; docs/norce-facts.md Q16 recommended truncating (400 only in a "
-            "strict mode). negative_data_rejection accepts a Connect import whose one violation is an over-long string.",
+            "strict mode). negative_data_rejection accepts a Connect import whose one violation is an "
+            "over-long string.",
             "docs/norce-facts.md Q16 and §2A (Connect Address)",
             "negative_data_rejection (Connect imports, maxLength only)",
             True,
@@ -75,8 +76,8 @@ WAIVERS: dict[str, Waiver] = {
         ),
         Waiver(
             "W-Q7-CONNECT-ERROR-BODY",
-            "Norce documents no error body for Connect (docs/norce-facts.md Q7); on a real tenant a header-rule "
-            "400 need not carry our rule id as Messages[0].Key, nor an ErrorMessage at all.",
+            "Norce documents no error body for Connect (docs/norce-facts.md Q7); on a real tenant a "
+            "header-rule 400 need not carry our rule id as Messages[0].Key, nor an ErrorMessage at all.",
             "docs/norce-facts.md Q7",
             "header_rule_oracle (rule id key), norce_error_envelope (Connect)",
             False,
