@@ -56,9 +56,6 @@ _DATE_TIME = re.compile(
 
 
 def _format_checker(operation_id: str) -> jsonschema.FormatChecker:
-    checker = jsonschema.FormatChecker(formats=())
-
-    @checker.checks("date-time")
     def date_time(value: object) -> bool:
         if not isinstance(value, str):
             return True
@@ -69,10 +66,14 @@ def _format_checker(operation_id: str) -> jsonschema.FormatChecker:
             return waivers.waive("W-NET-DATETIME", operation_id, f"date-time without offset: {value}")
         return True
 
-    @checker.checks("int32")
     def int32(value: object) -> bool:
         return not isinstance(value, int) or -(2**31) <= value < 2**31
 
+    checker = jsonschema.FormatChecker(formats=())
+    # `FormatChecker.checkers` maps a format to (function, exceptions it may raise); the `checks` decorator
+    # fills the same table but is untyped.
+    checker.checkers["date-time"] = (date_time, ())
+    checker.checkers["int32"] = (int32, ())
     return checker
 
 
@@ -133,8 +134,9 @@ def error_envelope_problems(
 def first_error_key(data: Any) -> str | None:
     if isinstance(data, dict) and isinstance(data.get("Messages"), list) and data["Messages"]:
         first = data["Messages"][0]
-        if isinstance(first, dict) and isinstance(first.get("Key"), str):
-            return first["Key"]
+        key = first.get("Key") if isinstance(first, dict) else None
+        if isinstance(key, str):
+            return key
     return None
 
 

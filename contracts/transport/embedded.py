@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 
@@ -41,7 +41,7 @@ def load_app_factory(import_string: str) -> Callable[[], Any]:
     factory = _load(import_string, "app factory")
     if not callable(factory):
         raise EmbeddedStartError(f"{import_string!r} is not a callable app factory")
-    return factory
+    return cast(Callable[[], Any], factory)
 
 
 def load_http_protocol(import_string: str) -> type[asyncio.Protocol]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -285,12 +285,17 @@ def _clean_entity(
     entry.status, entry.detail = CLEANED, ""
 
 
-_CLEANERS = {
+def _clean_customer(client: CallsCustomerService, entry: LedgerEntry, _companies: set[Any]) -> None:
+    _clean_entity(client, entry, "GetCustomerByCode", "InactivateCustomer", "customerId")
+
+
+def _clean_company(client: CallsCustomerService, entry: LedgerEntry, _companies: set[Any]) -> None:
+    _clean_entity(client, entry, "GetCompanyByCode", "InactivateCompany", "companyId")
+
+
+Cleaner = Callable[[CallsCustomerService, LedgerEntry, set[Any]], None]
+_CLEANERS: dict[str, Cleaner] = {
     "relation": _clean_relation,
-    "customer": lambda client, entry, _: _clean_entity(
-        client, entry, "GetCustomerByCode", "InactivateCustomer", "customerId"
-    ),
-    "company": lambda client, entry, _: _clean_entity(
-        client, entry, "GetCompanyByCode", "InactivateCompany", "companyId"
-    ),
+    "customer": _clean_customer,
+    "company": _clean_company,
 }
