@@ -102,18 +102,28 @@ class TokenProvider:
         self.secrets = secrets
         self.requests_made = 0
         self._token: CachedToken | None = None
+        self.retired: list[str] = []  # tokens replaced after a 401, still recognised as ours
         self._lock = threading.Lock()
 
     def token(self) -> str:
         with self._lock:
             if self._token is None or not self._token.fresh(self.clock()):
+                if self._token is not None:
+                    self.retired.append(self._token.access_token)
                 self._token = self._fetch()
             return self._token.access_token
+
+    def current(self) -> str | None:
+        """The cached token, if any (never fetches)."""
+        with self._lock:
+            return None if self._token is None else self._token.access_token
 
     def refresh_after_rejection(self, rejected_token: str) -> str:
         """A 401 with `rejected_token`: fetch a new one unless another caller already did."""
         with self._lock:
             if self._token is None or self._token.access_token == rejected_token:
+                if self._token is not None:
+                    self.retired.append(self._token.access_token)
                 self._token = self._fetch()
             return self._token.access_token
 
@@ -202,6 +212,22 @@ class AuthSession:
         if self.tokens is None:
             raise ConfigError("OAuth2 is not configured for this target")
         return bearer_headers(self.tokens.token(), self.credentials.application_id)
+
+    def carries_own_credentials(self, sent_headers: httpx.Headers | dict[str, str]) -> bool:
+        """Whether a request carried this session's complete credentials: a bearer token it handed out and,
+        when one is configured, its application id.
+
+        A 401 to those means the token expired or was revoked; a 401 to anything else (no credentials, a
+        wrong token or application id, Basic) is the answer a probe was looking for and is not "repaired".
+        """
+        headers = httpx.Headers(sent_headers)
+        authorization = headers.get("Authorization", "")
+        if self.tokens is None or not authorization.startswith("Bearer "):
+            return False
+        if authorization.removeprefix("Bearer ") not in (self.tokens.current(), *self.tokens.retired):
+            return False
+        expected_application = self.credentials.application_id
+        return not expected_application or headers.get(APPLICATION_ID_HEADER) == expected_application
 
     def refresh_after_rejection(self, sent_headers: httpx.Headers | dict[str, str]) -> bool:
         """After a 401: refresh the bearer token once. False when there is nothing to refresh (Basic)."""

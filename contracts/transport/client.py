@@ -30,6 +30,15 @@ STORM_HEADER = "X-StormConnect-Header"
 READ_PREFIXES = ("Get", "List", "Search")
 READ_OPERATIONS = frozenset({"Login", "LoginAgreementAccount"})
 MAX_RETRY_AFTER = 120.0
+IMPORT_KINDS = {"ImportCustomers": "customer", "ImportCompanies": "company"}
+# Connect paths under the Connect base URL -> operationId (the Customer Service 1.1 path is the operationId).
+CONNECT_OPERATIONS = {
+    "customer/importcustomers": "ImportCustomers",
+    "customer/importcompanies": "ImportCompanies",
+    "job/get": "JobGet",
+    "job/getlog": "JobGetLog",
+    "job/list": "JobList",
+}
 DRY_RUN_HEADER = "x-norce-contracts-dry-run"
 
 
@@ -137,6 +146,16 @@ def import_items(body: Any, media_type: str) -> list[Any]:
     except ValueError:
         return []
     return parsed if isinstance(parsed, list) else [parsed]
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    return next((value for key, value in headers.items() if key.lower() == name.lower()), None)
+
+
+def _replaced(headers: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str]:
+    """`headers` with every header named in `new` replaced, names compared without regard to case."""
+    names = {name.lower() for name in new}
+    return {**{k: v for k, v in headers.items() if k.lower() not in names}, **new}
 
 
 class NorceClient:
@@ -277,6 +296,55 @@ class NorceClient:
         api = "connect" if url.startswith(self.target.connect_url) else "customer"
         return self._send(method, url, api=api if authenticate else None, **kwargs)
 
+    # -- a request built elsewhere (a Schemathesis case) -----------------------------------------------
+    def send_as_is(
+        self, method: str, url: str, *, headers: Mapping[str, str], content: bytes | None
+    ) -> httpx.Response:
+        """Send a request with its own headers (its credentials, or its deliberate lack of them) through the
+        same guard, pacer, retries, recorder, namespace check and ledger as every other request.
+
+        A 401 to a bearer token this run issued refreshes it once and resends; a 401 to anything else is the
+        answer a probe wanted and comes back as it is.
+        """
+        operation = self.operation_at(url)
+        upper = method.upper()
+        if upper == "POST" and operation in IMPORT_KINDS:
+            content_type = _header(headers, "content-type") or "application/json"
+            items = import_items(content or b"", content_type)
+            self._check_namespaced(operation, items)
+            if self.ledger is not None and self.guard.sends_writes:
+                self.ledger.record_import(IMPORT_KINDS[operation], items)
+        response = self._send(method, url, api=None, content=content, headers=headers, own_credentials=True)
+        if (
+            self.ledger is not None
+            and upper == "POST"
+            and operation
+            and url.startswith(self.target.customer_url)
+        ):
+            query = dict(httpx.URL(url).params)
+            self.ledger.record_call(operation, query, response)
+        return response
+
+    def operation_at(self, url: str) -> str | None:
+        """The operationId a URL on this target addresses (None for anything else)."""
+        address = httpx.URL(url)
+        path = address.copy_with(query=None).raw_path.decode()
+        for base in (self.target.customer_url, self.target.connect_url):
+            base_url = httpx.URL(base)
+            if (address.scheme, address.host, address.port) != (
+                base_url.scheme,
+                base_url.host,
+                base_url.port,
+            ):
+                continue
+            base_path = base_url.raw_path.decode().rstrip("/")
+            if path.lower().startswith(base_path.lower() + "/"):
+                rest = path[len(base_path) + 1 :].strip("/")
+                if base == self.target.connect_url:
+                    return CONNECT_OPERATIONS.get(rest.lower())
+                return rest or None
+        return None
+
     # -- the one place requests leave ------------------------------------------------------------
     def _send(
         self,
@@ -287,6 +355,7 @@ class NorceClient:
         params: Mapping[str, Any] | None = None,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        own_credentials: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
         write = is_write_method(method)
@@ -330,16 +399,21 @@ class NorceClient:
                 self.stats.throttled += 1
                 self.sleep(min(retry_after_seconds(response, default=1.0), MAX_RETRY_AFTER))
                 continue
-            if (
-                response.status_code == 401
-                and not refreshed
-                and api is not None
-                and self.auth.refresh_after_rejection(request.headers)
-            ):
+            if response.status_code == 401 and not refreshed and self._refresh_after_401(api, request):
                 refreshed = True
                 self.stats.auth_refreshes += 1
+                if own_credentials:  # the request carries its own headers: swap in the fresh token only
+                    fresh = self.auth.headers("oauth")["Authorization"]
+                    headers = _replaced(headers or {}, {"Authorization": fresh})
                 continue
             return response
+
+    def _refresh_after_401(self, api: str | None, request: httpx.Request) -> bool:
+        if api is not None:
+            return self.auth.refresh_after_rejection(request.headers)
+        if not self.auth.carries_own_credentials(request.headers):
+            return False
+        return self.auth.refresh_after_rejection(request.headers)
 
     def _record(
         self, request: httpx.Request, status: int | None, started: float, attempt: int, error: str | None

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from contracts.oracle.xml_data import decode_body
 from contracts.transport.namespace import RunNamespace
 
 PENDING, CLEANED, ABSENT, KEPT, FAILED = "pending", "cleaned", "absent", "kept", "failed"
@@ -130,9 +131,10 @@ class Ledger:
             ("CreateCustomer", "RegisterCustomer", "InsertCompanyCustomer")
         ):
             return
-        try:
-            body = response.json()
-        except ValueError:
+        try:  # JSON or XML, whichever the request asked for
+            content_type = response.headers.get("content-type", "")
+            body = decode_body(operation_id, 200, content_type, response.content)
+        except (ValueError, LookupError):
             return
         customers = body if isinstance(body, list) else [body]
         for customer in customers:

@@ -13,7 +13,8 @@ import pytest
 import requests
 
 from contracts.pytest_plugin import SuiteSettings, suite_settings
-from contracts.transport.target import Target
+from contracts.transport.client import NorceClient
+from contracts.transport.requests_adapter import client_session
 
 _configs: list[pytest.Config] = []
 
@@ -30,9 +31,8 @@ def collection_settings() -> SuiteSettings:
 
 
 @pytest.fixture(scope="session")
-def schemathesis_session(target: Target) -> Iterator[requests.Session]:
-    """One keep-alive session for every Schemathesis call (a new one per call cost a connection and a scan
-    of the proxy environment each). Proxy settings are honoured for tenants, pointless on loopback."""
-    with requests.Session() as session:
-        session.trust_env = not target.is_emulator
+def schemathesis_session(norce: NorceClient) -> Iterator[requests.Session]:
+    """The session every Schemathesis call is given: its adapter sends through the run's NorceClient, so
+    cases and probes pass the guard, the pacer, the 429/401 handling, the namespace check and the ledger."""
+    with client_session(norce) as session:
         yield session
