@@ -112,6 +112,9 @@ def command_run(args: argparse.Namespace) -> int:
     guard = WriteGuard(target, allow_writes=args.allow_writes)
     if args.allow_writes and guard.refusal:
         raise ConfigError(f"--allow-writes refused: {guard.refusal}")
+    missing = guard.write_requirements()
+    if missing is not None:
+        raise ConfigError(missing)
     if not target.is_emulator:
         target.credentials.require_oauth()
     check_reachable(target)

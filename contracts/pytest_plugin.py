@@ -22,13 +22,16 @@ import pytest
 from contracts import schemathesis_ext
 from contracts.reports import plugin as reports
 from contracts.reports.recorder import Recorder
+from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.transport.auth import AuthSession, TokenProvider
 from contracts.transport.client import NorceClient
 from contracts.transport.embedded import EmbeddedServer
 from contracts.transport.guard import WriteGuard
+from contracts.transport.inventory import RunInventory
 from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
 from contracts.transport.target import ConfigError, Target, resolve_target
+from contracts.transport.tenant_policy import TenantWritePolicy
 
 WRITES_MARKER = "writes"
 # (option dest, pyproject/target key) for the target-shaping options.
@@ -116,6 +119,9 @@ def pytest_configure(config: pytest.Config) -> None:
         report_dir=Path(config.getoption("norce_report_dir")),
         run_id=run_id,
     )
+    missing = config.stash[SETTINGS_KEY].guard().write_requirements()
+    if missing is not None:
+        raise pytest.UsageError(missing)
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistShare(seed, run_id), "norce-contracts-xdist")
     credentials = target.credentials
@@ -323,3 +329,14 @@ def _write_request_log(config: pytest.Config, report_dir: Path, client: NorceCli
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {"stats": asdict(client.stats), "requests": [asdict(record) for record in client.records]}
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def case_gate(
+    target: Target, write_guard: WriteGuard, norce: NorceClient, run_namespace: RunNamespace
+) -> CaseGate:
+    """What every generated case passes before it is sent: the guard, and on a tenant the write policy."""
+    if target.is_emulator:
+        return CaseGate(write_guard, None)  # fuzzing stays unconstrained on the embedded emulator
+    policy = TenantWritePolicy(RunInventory(norce, run_namespace), run_namespace)
+    return CaseGate(write_guard, policy)

@@ -7,7 +7,7 @@ body schemas and response entries, and which of the two descriptions declares an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,18 @@ class Spec:
             schema = {**branches[0], **{key: value for key, value in schema.items() if key != union}}
         return name, schema if isinstance(schema, dict) else {}
 
+    @cached_property
+    def _operations(self) -> tuple[Operation, ...]:
+        return tuple(self._walk_operations())
+
+    @cached_property
+    def _by_id(self) -> dict[str, Operation]:
+        return {operation.operation_id: operation for operation in self._operations}
+
     def operations(self) -> list[Operation]:
+        return list(self._operations)
+
+    def _walk_operations(self) -> list[Operation]:
         found = []
         for path, item in self.document.get("paths", {}).items():
             for method in HTTP_METHODS:
@@ -99,13 +110,16 @@ class Spec:
         return found
 
     def operation_ids(self) -> list[str]:
-        return [operation.operation_id for operation in self.operations()]
+        return list(self._by_id)
+
+    def declares(self, operation_id: str) -> bool:
+        return operation_id in self._by_id
 
     def operation(self, operation_id: str) -> Operation:
-        for operation in self.operations():
-            if operation.operation_id == operation_id:
-                return operation
-        raise SpecError(f"no operation {operation_id!r} in {self.path.name}")
+        try:
+            return self._by_id[operation_id]
+        except KeyError:
+            raise SpecError(f"no operation {operation_id!r} in {self.path.name}") from None
 
     def request_schema(self, operation_id: str, media_type: str = "application/json") -> Schema:
         body = self.resolve(self.operation(operation_id).definition.get("requestBody", {}))
@@ -175,7 +189,7 @@ def spec_for(operation_id: str) -> Spec:
     """The vendored spec that declares `operation_id` (operationIds are unique across both APIs)."""
     for path in (CONNECT_SPEC, CUSTOMER_SERVICE_SPEC):
         spec = load_spec(path)
-        if operation_id in spec.operation_ids():
+        if spec.declares(operation_id):
             return spec
     raise SpecError(f"no vendored spec declares {operation_id!r}")
 

@@ -47,6 +47,17 @@ class TallyEvent:
 
 
 @dataclass(frozen=True)
+class CaseTallyEvent:
+    """How many generated cases of an operation were sent as generated, rewritten, or not sent (and why)."""
+
+    operation: str
+    outcome: str  # "sent as generated" | "rewritten" | "not sent"
+    reason: str
+    count: int
+    kind: str = "case_tally"
+
+
+@dataclass(frozen=True)
 class HeaderRuleEvent:
     rule_id: str
     outcome: str  # "pass" (the target obeyed the rule) or "fail"
@@ -77,10 +88,11 @@ class FailedTestEvent:
     kind: str = "test_failure"
 
 
-Event = CheckEvent | TallyEvent | HeaderRuleEvent | EnumValueEvent | FailedTestEvent
+Event = CheckEvent | TallyEvent | CaseTallyEvent | HeaderRuleEvent | EnumValueEvent | FailedTestEvent
 EVENT_TYPES: dict[str, type[Event]] = {
     "check": CheckEvent,
     "tally": TallyEvent,
+    "case_tally": CaseTallyEvent,
     "header_rule": HeaderRuleEvent,
     "enum": EnumValueEvent,
     "test_failure": FailedTestEvent,

@@ -34,6 +34,23 @@ def _checks_section(summary: RunSummary) -> Section:
     return Section("Checks per operation and media type", [table])
 
 
+def _cases_section(summary: RunSummary) -> list[Section]:
+    """Generated cases on a tenant: how many went out as generated, rewritten, or were held back, and why."""
+    if not summary.cases:
+        return []
+    totals: Counter[str] = Counter()
+    for (_, outcome, _), count in summary.cases.items():
+        totals[outcome] += count
+    items = sorted(summary.cases.items())
+    table = Table(
+        ("operation", "outcome", "reason", "cases"),
+        [(op, outcome, reason or "-", count) for (op, outcome, reason), count in items],
+        ["note" if outcome == "not sent" else "" for (_, outcome, _), _ in items],
+    )
+    overview = ", ".join(f"{outcome} {count}" for outcome, count in sorted(totals.items()))
+    return [Section("Generated cases on the target", [Paragraph(overview), table])]
+
+
 def _header_rules_section(summary: RunSummary) -> Section:
     rules = list(summary.header_rules.items())
     exercised = sum(1 for _, outcomes in rules if outcomes)
@@ -97,7 +114,12 @@ def summary_page(summary: RunSummary) -> Page:
         f"checks: {totals.run} run, {totals.passed} passed, {totals.failed} failed",
         f"failures: {len(summary.failures)}",
     ]
-    sections = [_checks_section(summary), _header_rules_section(summary), *_enum_sections(summary)]
+    sections = [
+        _checks_section(summary),
+        *_cases_section(summary),
+        _header_rules_section(summary),
+        *_enum_sections(summary),
+    ]
     return Page("Norce contract run", facts, [*sections, *_failure_sections(summary)])
 
 

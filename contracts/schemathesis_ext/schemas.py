@@ -15,6 +15,7 @@ import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import ignored_auth
 
+from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.schemathesis_ext.checks import CHECKS
 from contracts.transport.auth import AuthSession
 
@@ -86,8 +87,14 @@ def keep_dropped_headers_dropped(case: Any, headers: dict[str, str]) -> dict[str
 _AUTH_ENFORCEMENT_CONFIRMED: set[str] = set()
 
 
-def call_and_validate(case: Any, *, base_url: str, headers: dict[str, str], session: requests.Session) -> Any:
-    """`case.call_and_validate` with the suite's checks, the shared session and ignored_auth once per op."""
+def call_and_validate(
+    case: Any, *, base_url: str, headers: dict[str, str], session: requests.Session, gate: CaseGate
+) -> Any:
+    """`case.call_and_validate` with the suite's checks, the run's session and ignored_auth once per op.
+
+    The gate decides first: a case it holds back is not sent (None is returned, the reason is counted)."""
+    if gate.admit(case) is not None:
+        return None
     label = case.operation.label
     excluded = [ignored_auth] if label in _AUTH_ENFORCEMENT_CONFIRMED else []
     response = case.call_and_validate(

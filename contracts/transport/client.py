@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import json as jsonlib
+import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,6 +32,7 @@ STORM_HEADER = "X-StormConnect-Header"
 READ_PREFIXES = ("Get", "List", "Search")
 READ_OPERATIONS = frozenset({"Login", "LoginAgreementAccount"})
 MAX_RETRY_AFTER = 120.0
+NO_DELAY = (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 IMPORT_KINDS = {"ImportCustomers": "customer", "ImportCompanies": "company"}
 # Connect paths under the Connect base URL -> operationId (the Customer Service 1.1 path is the operationId).
 CONNECT_OPERATIONS = {
@@ -45,13 +48,15 @@ DRY_RUN_HEADER = "x-norce-contracts-dry-run"
 class TrafficObserver(Protocol):
     """Who hears about the traffic: the run's recorder (the client never imports the reports)."""
 
-    def note_request(self, curl: str) -> None: ...
+    def note_request(self, curl: Callable[[], str]) -> None:
+        """The last request sent, as a function building its redacted curl (built when a failure needs it)."""
+        ...
 
     def register_secret(self, label: str, value: str | None) -> None: ...
 
 
 class NullObserver:
-    def note_request(self, curl: str) -> None:
+    def note_request(self, curl: Callable[[], str]) -> None:
         pass
 
     def register_secret(self, label: str, value: str | None) -> None:
@@ -186,7 +191,9 @@ class NorceClient:
         self.clock, self.sleep = clock, sleep
         self.pacer = Pacer(rate if rate is not None else target.rate, clock, sleep)
         self.http = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), transport=transport
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            # Like urllib3 (and the embedded server), no Nagle: small keep-alive requests go out at once.
+            transport=transport or httpx.HTTPTransport(socket_options=[NO_DELAY]),
         )
         self.records: list[RequestRecord] = []
         self.stats = ClientStats()
@@ -327,23 +334,23 @@ class NorceClient:
 
     def operation_at(self, url: str) -> str | None:
         """The operationId a URL on this target addresses (None for anything else)."""
-        address = httpx.URL(url)
-        path = address.copy_with(query=None).raw_path.decode()
-        for base in (self.target.customer_url, self.target.connect_url):
-            base_url = httpx.URL(base)
-            if (address.scheme, address.host, address.port) != (
-                base_url.scheme,
-                base_url.host,
-                base_url.port,
-            ):
-                continue
-            base_path = base_url.raw_path.decode().rstrip("/")
-            if path.lower().startswith(base_path.lower() + "/"):
-                rest = path[len(base_path) + 1 :].strip("/")
-                if base == self.target.connect_url:
-                    return CONNECT_OPERATIONS.get(rest.lower())
-                return rest or None
+        parts = urlsplit(url)
+        origin, path = (parts.scheme, parts.netloc.lower()), parts.path.lower()
+        for base_origin, base_path, is_connect in self._bases:
+            if origin == base_origin and path.startswith(base_path):
+                rest = parts.path[len(base_path) :].strip("/")
+                return CONNECT_OPERATIONS.get(rest.lower()) if is_connect else (rest or None)
         return None
+
+    @functools.cached_property
+    def _bases(self) -> tuple[tuple[tuple[str, str], str, bool], ...]:
+        bases = []
+        for base, is_connect in ((self.target.customer_url, False), (self.target.connect_url, True)):
+            parts = urlsplit(base)
+            bases.append(
+                ((parts.scheme, parts.netloc.lower()), parts.path.lower().rstrip("/") + "/", is_connect)
+            )
+        return tuple(bases)
 
     # -- the one place requests leave ------------------------------------------------------------
     def _send(
@@ -423,7 +430,7 @@ class NorceClient:
         self.records.append(
             RequestRecord(request.method, url, status, self.clock() - started, attempt, error)
         )
-        self.observer.note_request(self.curl(request))
+        self.observer.note_request(functools.partial(self.curl, request))
 
     def curl(self, request: httpx.Request) -> str:
         return as_curl(request, self.secrets)

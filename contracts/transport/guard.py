@@ -107,6 +107,17 @@ class WriteGuard:
         """False in dry-run mode: writes are listed, not sent."""
         return self.writes_allowed and not self.dry_run
 
+    def write_requirements(self) -> str | None:
+        """What a run that writes to this target still lacks, or None (checked before anything is sent)."""
+        if not self.sends_writes or self.target.is_emulator:
+            return None
+        if self.target.application_key is None:
+            return (
+                "writes on a tenant need its application key for Company.ApplicationKey: set "
+                "NORCE_APPLICATION_KEY or application-key in [tool.norce-contracts] or the profile"
+            )
+        return None
+
     def check_write(self, method: str, url: str) -> None:
         reason = self.refusal
         if reason is not None:

@@ -52,11 +52,13 @@ class LedgerEntry:
     customer_id: int | None = None
     status: str = PENDING
     detail: str = ""
+    email: str | None = None  # a customer's second identity, when it was imported without a Code
+    org_no: str | None = None  # a company's second identity, likewise
 
     def key(self) -> tuple[Any, ...]:
         if self.kind == "relation":
             return ("relation", self.company_code or self.company_id, self.customer_code or self.customer_id)
-        return (self.kind, self.code or self.id)
+        return (self.kind, self.code or self.email or self.org_no or self.id)
 
     def describe(self) -> str:
         if self.kind == "relation":
@@ -65,7 +67,8 @@ class LedgerEntry:
                 f"customer={self.customer_code or self.customer_id}"
             )
         else:
-            what = f"{self.kind} {self.code or ''}{f' (id {self.id})' if self.id is not None else ''}".strip()
+            name = self.code or self.email or self.org_no or ""
+            what = f"{self.kind} {name}{f' (id {self.id})' if self.id is not None else ''}".strip()
         return f"{what}: {self.status}{f' - {self.detail}' if self.detail else ''}"
 
 
@@ -80,11 +83,15 @@ class Ledger:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- recording ---------------------------------------------------------------------------------
-    def record_customer(self, *, code: str | None = None, id: int | None = None) -> None:
-        self._add(LedgerEntry("customer", code=code, id=id))
+    def record_customer(
+        self, *, code: str | None = None, id: int | None = None, email: str | None = None
+    ) -> None:
+        self._add(LedgerEntry("customer", code=code, id=id, email=email))
 
-    def record_company(self, *, code: str | None = None, id: int | None = None) -> None:
-        self._add(LedgerEntry("company", code=code, id=id))
+    def record_company(
+        self, *, code: str | None = None, id: int | None = None, org_no: str | None = None
+    ) -> None:
+        self._add(LedgerEntry("company", code=code, id=id, org_no=org_no))
 
     def record_relation(
         self,
@@ -109,16 +116,18 @@ class Ledger:
         for item in items:
             if not isinstance(item, Mapping):
                 continue
-            code = item.get("Code")
-            if not self._ours(code):
+            code = item.get("Code") if self._ours(item.get("Code")) else None
+            second = "EmailAddress" if kind == "customer" else "OrganizationNo"
+            other = item.get(second) if self._ours(item.get(second)) else None
+            if code is None and other is None:
                 continue
             if kind == "customer":
-                self.record_customer(code=code)
+                self.record_customer(code=code, email=other)
                 for company in item.get("Companies") or []:
                     if isinstance(company, Mapping) and self._ours(company.get("Code")):
                         self.record_relation(company_code=company["Code"], customer_code=code)
             else:
-                self.record_company(code=code)
+                self.record_company(code=code, org_no=other)
                 for customer in item.get("Customers") or []:
                     if isinstance(customer, Mapping) and self._ours(customer.get("Code")):
                         self.record_relation(company_code=code, customer_code=customer["Code"])
@@ -142,7 +151,8 @@ class Ledger:
                 continue
             if not self._ours(customer.get("Code")) and not self._ours(customer.get("Email")):
                 continue
-            self.record_customer(code=customer.get("Code"), id=customer["Id"])
+            email = customer.get("Email") if self._ours(customer.get("Email")) else None
+            self.record_customer(code=customer.get("Code"), id=customer["Id"], email=email)
             if operation_id.startswith("InsertCompanyCustomer") and params and "companyId" in params:
                 self.record_relation(company_id=int(params["companyId"]), customer_id=customer["Id"])
 
@@ -220,10 +230,15 @@ def _lookup_id(
         return known
     if code is None:
         return None
-    response = client.call(operation_id, params={"code": code})
+    return _find(client, operation_id, "code", code)
+
+
+def _find(client: CallsCustomerService, operation_id: str, param: str, value: str) -> int | None:
+    response = client.call(operation_id, params={param: value})
     _expect_ok(response, operation_id)
     body = response.json() if response.content.strip() else None
-    return body.get("Id") if isinstance(body, Mapping) else None  # null = never created
+    found = body.get("Id") if isinstance(body, Mapping) else None  # null = never created
+    return found if isinstance(found, int) else None
 
 
 def _expect_ok(response: httpx.Response, operation_id: str) -> None:
@@ -279,6 +294,10 @@ def _clean_entity(
     client: CallsCustomerService, entry: LedgerEntry, lookup: str, operation: str, param: str
 ) -> None:
     entry.id = _lookup_id(client, lookup, entry.code, entry.id)
+    if entry.id is None and entry.email:
+        entry.id = _find(client, "GetCustomerByEmail", "email", entry.email)
+    if entry.id is None and entry.org_no:
+        entry.id = _find(client, "GetCompanyByOrgNo", "orgNo", entry.org_no)
     if entry.id is None:
         entry.status, entry.detail = ABSENT, "never created (import item failed or was rejected)"
         return

@@ -8,6 +8,7 @@ only from the environment (never from options, which a process listing would sho
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,13 @@ EMULATOR_CREDENTIALS: Mapping[str, str] = {
     "NORCE_EXPIRY_CLIENT_SECRET": "emulator-expiry-secret",
 }
 
+# The embedded emulator's application key: the sample GUID on Norce's ImportCompanies page (any GUID works).
+EMULATOR_APPLICATION_KEY = "15d62d1f-3a4e-4111-845a-4db40bf08e87"
+# "Pass 1 for the default account" (docs/norce-facts.md §1C): the account writes are attributed to by default.
+DEFAULT_ACCOUNT_ID = 1
+DEFAULT_JOB_TIMEOUT = 300.0  # Connect jobs queue on a shared tenant: minutes, not seconds
+EMULATOR_JOB_TIMEOUT = 30.0  # the embedded emulator runs a job at once
+
 # Setting name -> environment variable. Names are the pyproject keys (kebab-case).
 SETTING_ENV_VARS: Mapping[str, str] = {
     "target": "NORCE_TARGET",
@@ -50,6 +58,8 @@ SETTING_ENV_VARS: Mapping[str, str] = {
     "emulator-app": "NORCE_EMULATOR_APP",
     "emulator-http-protocol": "NORCE_EMULATOR_HTTP_PROTOCOL",
     "connect-auth": "NORCE_CONNECT_AUTH",
+    "application-key": "NORCE_APPLICATION_KEY",
+    "account-id": "NORCE_ACCOUNT_ID",
 }
 KNOWN_SETTINGS = frozenset({*SETTING_ENV_VARS, "base-url", "environments"})
 
@@ -132,7 +142,10 @@ class Target:
     credentials: Credentials = field(default_factory=Credentials)
     write_hosts: tuple[str, ...] = ()
     rate: float | None = None  # requests per second; None = unlimited
-    job_timeout: float = 30.0
+    job_timeout: float = DEFAULT_JOB_TIMEOUT
+    # Company.ApplicationKey of the companies a write run imports (the docs require it); the tenant's own.
+    application_key: str | None = None
+    account_id: int = DEFAULT_ACCOUNT_ID  # the header's AccountId and the 1.1 updatedBy/createdBy of the run
     emulator_app: str = DEFAULT_EMULATOR_APP
     emulator_http_protocol: str = DEFAULT_EMULATOR_HTTP_PROTOCOL
     connect_auth: str = "oauth"  # or "basic" (legacy Connect credentials)
@@ -269,7 +282,13 @@ def _build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Target:
         credentials=Credentials.from_env(env, emulator_defaults=is_emulator),
         write_hosts=_patterns(settings.get("write-hosts")),
         rate=_positive_float(settings.get("rate"), "rate", allow_none=True),
-        job_timeout=_positive_float(settings.get("job-timeout", 30.0), "job-timeout") or 30.0,
+        job_timeout=_positive_float(
+            settings.get("job-timeout", EMULATOR_JOB_TIMEOUT if is_emulator else DEFAULT_JOB_TIMEOUT),
+            "job-timeout",
+        )
+        or DEFAULT_JOB_TIMEOUT,
+        application_key=_application_key(settings.get("application-key"), is_emulator),
+        account_id=_account_id(settings.get("account-id", DEFAULT_ACCOUNT_ID)),
         emulator_app=str(settings.get("emulator-app") or DEFAULT_EMULATOR_APP),
         emulator_http_protocol=str(settings.get("emulator-http-protocol") or DEFAULT_EMULATOR_HTTP_PROTOCOL),
         connect_auth=_connect_auth(settings.get("connect-auth", "oauth")),
@@ -300,3 +319,25 @@ def _connect_auth(value: Any) -> str:
     if text not in ("oauth", "basic"):
         raise ConfigError(f"connect-auth must be 'oauth' or 'basic', got {value!r}")
     return text
+
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _application_key(value: Any, is_emulator: bool) -> str | None:
+    if value in (None, ""):
+        return EMULATOR_APPLICATION_KEY if is_emulator else None
+    text = str(value).strip()
+    if not _GUID.match(text):
+        raise ConfigError(f"application-key must be a GUID, got {value!r}")
+    return text
+
+
+def _account_id(value: Any) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ConfigError(f"account-id must be a whole number, got {value!r}") from None
+    if not 1 <= number <= 2**31 - 1:
+        raise ConfigError(f"account-id must be a positive int32, got {value!r}")
+    return number

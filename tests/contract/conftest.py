@@ -7,12 +7,16 @@ when a test module is imported, before any fixture runs. The plugin keeps them i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import requests
 
 from contracts.pytest_plugin import SuiteSettings, suite_settings
+from contracts.schemathesis_ext.case_gate import CaseGate
+from contracts.schemathesis_ext.schemas import call_and_validate
 from contracts.transport.client import NorceClient
 from contracts.transport.requests_adapter import client_session
 
@@ -36,3 +40,9 @@ def schemathesis_session(norce: NorceClient) -> Iterator[requests.Session]:
     cases and probes pass the guard, the pacer, the 429/401 handling, the namespace check and the ledger."""
     with client_session(norce) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def schemathesis_call(schemathesis_session: requests.Session, case_gate: CaseGate) -> Callable[..., Any]:
+    """`schemathesis_call(case, base_url=..., headers=...)`: the gate, then call and validate."""
+    return functools.partial(call_and_validate, session=schemathesis_session, gate=case_gate)

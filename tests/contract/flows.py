@@ -24,13 +24,25 @@ from contracts.oracle.response_checks import json_schema_problems, xsd_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
 from contracts.transport.client import NorceClient
 from contracts.transport.redact import redact_body
+from tests.contract.conftest import collection_settings
 
 JSON = "application/json"
 XML = "application/xml"
-APPLICATION_KEY = "15d62d1f-3a4e-4111-845a-4db40bf08e87"
-SYSTEM_ACCOUNT_ID = (
-    1  # the header's AccountId (integration user); 1.1 documents "pass 1 for the default account"
-)
+
+
+def application_key() -> str:
+    """Company.ApplicationKey for the companies the run imports: the target's (config `application-key`)."""
+    key = collection_settings().target.application_key
+    if key is None:  # the plugin refuses a write run on a tenant without one, so only a read run gets here
+        raise RuntimeError("no application key configured (NORCE_APPLICATION_KEY or application-key)")
+    return key
+
+
+def account_id() -> int:
+    """The header's AccountId and the 1.1 updatedBy/createdBy of the run (config `account-id`, default 1)."""
+    return collection_settings().target.account_id
+
+
 DEFAULT_EXAMPLES = 5
 
 # JobDto.StatusId and JobLogDto.SeverityId (docs/norce-facts.md §2B).
@@ -48,7 +60,7 @@ def customer_header(
     company_values = tuple(_values(company_fields(), companies)) if companies is not None else None
     account_values = tuple(_values(account_fields(), accounts)) or None
     return CustomerHeader(
-        SYSTEM_ACCOUNT_ID,
+        account_id(),
         customer_fields=tuple(_values(customer_fields(), customer)),
         account_fields=account_values,
         company_fields=company_values,
@@ -58,7 +70,7 @@ def customer_header(
 def company_header(*company: str, customers: Iterable[str] | None = None) -> CustomerHeader:
     customer_values = tuple(_values(customer_fields(), customers)) if customers is not None else None
     return CustomerHeader(
-        SYSTEM_ACCOUNT_ID,
+        account_id(),
         company_fields=tuple(_values(company_fields(), company)),
         customer_fields=customer_values,
     )

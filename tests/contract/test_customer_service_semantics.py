@@ -28,9 +28,9 @@ from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
 from contracts.transport.client import NorceClient
 from contracts.transport.namespace import RunNamespace
 from tests.contract.flows import (
-    APPLICATION_KEY,
     JSON,
     XML,
+    application_key,
     company_by_code,
     company_header,
     customer_by_code,
@@ -208,7 +208,12 @@ def company_with_customers(
     """Two companies (the second flagged primary) and one customer related to both."""
     codes = [run_namespace.code("co"), run_namespace.code("co")]
     companies = [
-        {"ApplicationKey": APPLICATION_KEY, "Code": c, "Name": c, "OrganizationNo": run_namespace.code("org")}
+        {
+            "ApplicationKey": application_key(),
+            "Code": c,
+            "Name": c,
+            "OrganizationNo": run_namespace.code("org"),
+        }
         for c in codes
     ]
     run_import(

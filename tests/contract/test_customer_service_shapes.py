@@ -29,7 +29,7 @@ from contracts.oracle.response_checks import (
 from contracts.transport.client import NorceClient
 from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
-from tests.contract.flows import JSON, SYSTEM_ACCOUNT_ID, XML, explain
+from tests.contract.flows import JSON, XML, account_id, explain
 
 pytestmark = pytest.mark.contract
 
@@ -173,7 +173,7 @@ def test_update_account_status_is_read_back(
     UpdateAccountStatus"); its Customer answer and a later GetCustomer show it, in JSON and XML."""
     customer_id = populated_customer["id"]
     for active in (False, True):
-        params = {"customerId": customer_id, "isActive": str(active).lower(), "updatedBy": SYSTEM_ACCOUNT_ID}
+        params = {"customerId": customer_id, "isActive": str(active).lower(), "updatedBy": account_id()}
         answer = norce.call("UpdateAccountStatus", params=params)
         answered = assert_conforms(norce, answer, "UpdateAccountStatus", JSON, norce_seed)
         context = explain(norce, answer, operation="UpdateAccountStatus", seed=norce_seed)
@@ -205,7 +205,7 @@ def test_company_pricelist_round_trips(
     )
     agreement = run_namespace.code("pl")[-40:]
     pricelist = {"Name": agreement, "Agreement": agreement, "IsActive": True}
-    params = {"companyId": company["Id"], "createdBy": str(SYSTEM_ACCOUNT_ID)}
+    params = {"companyId": company["Id"], "createdBy": str(account_id())}
     inserted = norce.call("InsertCompanyPricelist2", params=params, json=pricelist)
     listed = norce.call("ListCompanyPricelists", params={"companyId": company["Id"]}, accept=XML)
     answers = [
@@ -237,7 +237,7 @@ def test_inactivate_and_activate_customer_are_read_back(
     customer_id = populated_customer["id"]
     steps = (("InactivateCustomer", "inactivatedBy", False), ("ActivateCustomer", "activatedBy", True))
     for operation_id, by, active in steps:
-        answer = norce.call(operation_id, params={"customerId": customer_id, by: SYSTEM_ACCOUNT_ID})
+        answer = norce.call(operation_id, params={"customerId": customer_id, by: account_id()})
         assert answer.status_code == 200, explain(norce, answer, operation=operation_id, seed=norce_seed)
         response = norce.call("GetCustomer", params={"id": customer_id})
         read = assert_conforms(norce, response, "GetCustomer", JSON, norce_seed)

@@ -17,8 +17,8 @@ from contracts.reports.recorder import register_secret
 from contracts.transport.client import NorceClient
 from contracts.transport.namespace import RunNamespace
 from tests.contract.flows import (
-    APPLICATION_KEY,
     XML,
+    application_key,
     assert_job_counts,
     company_by_code,
     company_header,
@@ -49,7 +49,7 @@ def new_customer(ns: RunNamespace, **extra: Any) -> dict[str, Any]:
 def create_companies(norce: NorceClient, ns: RunNamespace, seed: int, count: int) -> list[str]:
     codes = [ns.code("co") for _ in range(count)]
     items = [
-        {"ApplicationKey": APPLICATION_KEY, "Code": c, "Name": f"Co {c}", "OrganizationNo": ns.code("org")}
+        {"ApplicationKey": application_key(), "Code": c, "Name": f"Co {c}", "OrganizationNo": ns.code("org")}
         for c in codes
     ]
     outcome = run_import(
@@ -285,7 +285,7 @@ def test_customer_list_delta(
     (code,) = create_companies(norce, run_namespace, norce_seed, 1)
     header = company_header("Code", "Customers", customers=("Code",))
     first = {
-        "ApplicationKey": APPLICATION_KEY,
+        "ApplicationKey": application_key(),
         "Code": code,
         "Customers": [{"Code": c["Code"]} for c in customers[:2]],
     }
@@ -340,7 +340,7 @@ def login(norce: NorceClient, login_name: str, password: str) -> Any:
 def _account_item(ns: RunNamespace, login_name: str, password: str, status: int, role: str) -> dict[str, Any]:
     register_secret("test password", password)  # reports must never show it
     account = {
-        "ApplicationKey": APPLICATION_KEY,
+        "ApplicationKey": application_key(),
         "LoginName": login_name,
         "Password": password,
         "Status": status,

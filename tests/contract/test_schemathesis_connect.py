@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from contracts.oracle.spec import CONNECT_SPEC
-from contracts.schemathesis_ext.schemas import ACCEPTS, call_and_validate, call_headers, load_schema
+from contracts.schemathesis_ext.schemas import ACCEPTS, call_headers, load_schema
 from contracts.transport.auth import AuthSession
 from contracts.transport.target import Target
 from tests.contract.conftest import collection_settings
@@ -35,25 +35,23 @@ schema_without_coverage = load_schema(
 @pytest.mark.parametrize("accept", ACCEPTS)
 @schema.include(method="GET").parametrize()
 def test_connect_reads(
-    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_call: Any
 ) -> None:
     headers = call_headers(norce_auth, target.connect_auth, accept)
-    call_and_validate(case, base_url=target.connect_url, headers=headers, session=schemathesis_session)
+    schemathesis_call(case, base_url=target.connect_url, headers=headers)
 
 
 @pytest.mark.writes
 @schema.include(method="POST").parametrize()
-def test_connect_imports(
-    case: Any, target: Target, norce_auth: AuthSession, schemathesis_session: Any
-) -> None:
+def test_connect_imports(case: Any, target: Target, norce_auth: AuthSession, schemathesis_call: Any) -> None:
     headers = call_headers(norce_auth, target.connect_auth, "application/json")
-    call_and_validate(case, base_url=target.connect_url, headers=headers, session=schemathesis_session)
+    schemathesis_call(case, base_url=target.connect_url, headers=headers)
 
 
 @pytest.mark.writes
 @schema_without_coverage.include(method="POST").parametrize()
 def test_connect_imports_answered_in_xml(
-    case: Any, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+    case: Any, target: Target, norce_auth: AuthSession, schemathesis_call: Any
 ) -> None:
     headers = call_headers(norce_auth, target.connect_auth, "application/xml")
-    call_and_validate(case, base_url=target.connect_url, headers=headers, session=schemathesis_session)
+    schemathesis_call(case, base_url=target.connect_url, headers=headers)

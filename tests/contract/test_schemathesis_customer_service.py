@@ -14,7 +14,6 @@ import pytest
 from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC
 from contracts.schemathesis_ext.schemas import (
     ACCEPTS,
-    call_and_validate,
     call_headers,
     keep_dropped_headers_dropped,
     load_schema,
@@ -42,17 +41,17 @@ write_schema = load_schema(
 @pytest.mark.parametrize("accept", ACCEPTS)
 @read_schema.include(method="GET").parametrize()
 def test_customer_service_reads(
-    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_call: Any
 ) -> None:
     headers = keep_dropped_headers_dropped(case, call_headers(norce_auth, "oauth", accept))
-    call_and_validate(case, base_url=target.customer_url, headers=headers, session=schemathesis_session)
+    schemathesis_call(case, base_url=target.customer_url, headers=headers)
 
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
 @write_schema.include(method="POST").parametrize()
 def test_customer_service_writes(
-    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_session: Any
+    case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_call: Any
 ) -> None:
     headers = keep_dropped_headers_dropped(case, call_headers(norce_auth, "oauth", accept))
-    call_and_validate(case, base_url=target.customer_url, headers=headers, session=schemathesis_session)
+    schemathesis_call(case, base_url=target.customer_url, headers=headers)
