@@ -21,7 +21,7 @@ import jsonschema
 from contracts.oracle.spec import SpecError, spec_for
 from contracts.reports.recorder import record_case
 from contracts.schemathesis_ext.checks import case_operation_id
-from contracts.transport.guard import WriteGuard, is_write_method
+from contracts.transport.guard import WriteGuard, is_write, is_write_method
 from contracts.transport.tenant_policy import Refused, TenantWritePolicy
 
 
@@ -34,8 +34,10 @@ class CaseGate:
         """None when the case may be sent (possibly prepared in place), else why it is not sent."""
         method = str(case.method).upper()
         operation = case_operation_id(case) or str(case.operation.label)
-        if is_write_method(method) and not self.guard.sends_writes:
+        writes = is_write(method, operation)
+        if writes and not self.guard.sends_writes:
             return self._skip(operation, f"{method} writes, and the target is read-only")
+        # Reads that POST (a login) are prepared too: no real account should see failed logins.
         if self.policy is None or not is_write_method(method):
             return None
         query, body = dict(case.query or {}), _body(case)

@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contracts.oracle.media import XmlUnreadable, local_name, parse_xml
+from contracts.oracle.import_checks import read_import_items
 from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
 from contracts.transport.auth import AuthSession, retry_after_seconds
 from contracts.transport.curl import as_curl
-from contracts.transport.guard import WriteGuard, WriteRefused, check_raw_host, is_write_method
+from contracts.transport.guard import WriteGuard, WriteRefused, check_raw_host, is_write, is_write_method
 from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
 from contracts.transport.redact import redact_text, redact_url
@@ -128,29 +128,49 @@ def method_for(operation_id: str) -> str:
     return _spec_methods().get(operation_id) or verb_rule(operation_id)
 
 
-def import_items(body: Any, media_type: str) -> list[Any]:
-    """The items of an import body, for the ledger and the namespace check ([] when unreadable)."""
+def import_items(body: Any, media_type: str) -> list[Any] | None:
+    """The items of an import body, for the ledger and the namespace check (None when unreadable)."""
     if isinstance(body, Mapping):
         return [body]
     if isinstance(body, list):
         return body
     raw = body.encode() if isinstance(body, str) else bytes(body)
-    if "xml" in media_type:
-        try:
-            root = parse_xml(raw)
-        except XmlUnreadable:
-            return []
-        elements = list(root) if local_name(root.tag).startswith("ArrayOf") else [root]
-        items = []
-        for element in elements:
-            codes = [child.text for child in element if local_name(child.tag) == "Code"]
-            items.append({"Code": codes[0] if codes else None})
-        return items
-    try:
-        parsed = jsonlib.loads(raw)
-    except ValueError:
-        return []
-    return parsed if isinstance(parsed, list) else [parsed]
+    return read_import_items(media_type, raw)
+
+
+# The identities an import item (or an entity nested in it) is matched by: each must be the run's on a tenant.
+IDENTITY_MEMBERS: dict[str, tuple[str, ...]] = {
+    "ImportCustomers": ("Code", "EmailAddress"),
+    "ImportCompanies": ("Code", "OrganizationNo"),
+}
+NESTED_IDENTITIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "ImportCustomers": {"Companies": ("Code", "OrganizationNo"), "Accounts": ("LoginName",)},
+    "ImportCompanies": {"Customers": ("Code", "EmailAddress")},
+}
+
+
+def foreign_identity(operation: str, item: Any, namespace: RunNamespace) -> str | None:
+    """Why an import item could touch an entity this run does not own (None when it cannot)."""
+    if not isinstance(item, Mapping):
+        return None  # not an item: it creates and matches nothing
+    if item.get("Id") is not None:
+        return "it names an entity by Id"
+    for member in IDENTITY_MEMBERS[operation]:
+        if item.get(member) is not None and not namespace.owns(item[member]):
+            return f"its {member} is not in the run namespace"
+    parent = item.get("ParentCompanyCode")
+    if operation == "ImportCompanies" and parent is not None and not namespace.owns(parent):
+        return "its ParentCompanyCode is not in the run namespace"
+    for collection, members in NESTED_IDENTITIES[operation].items():
+        for nested in item.get(collection) or []:
+            if not isinstance(nested, Mapping):
+                continue
+            if nested.get("Id") is not None:
+                return f"an entry of {collection} names an entity by Id"
+            for member in members:
+                if nested.get(member) is not None and not namespace.owns(nested[member]):
+                    return f"an entry of {collection} has a {member} not in the run namespace"
+    return None
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
@@ -253,20 +273,22 @@ class NorceClient:
         items = import_items(body, media_type)
         self._check_namespaced(operation, items)
         if self.ledger is not None and self.guard.sends_writes:
-            self.ledger.record_import(kind, items)
+            self.ledger.record_import(kind, items or [])
         headers = {STORM_HEADER: header, "Content-Type": media_type, "Accept": "application/json"}
         return self._send("POST", url, api="connect", content=content, headers=headers)
 
-    def _check_namespaced(self, operation: str, items: list[Any]) -> None:
-        """On a real tenant every imported item must carry this run's code prefix: nothing else is touched."""
+    def _check_namespaced(self, operation: str, items: list[Any] | None) -> None:
+        """On a real tenant every identity an import carries must be this run's: nothing else is touched.
+
+        An unreadable body is let through: a server cannot write what it cannot parse either."""
         if self.target.is_emulator or self.namespace is None:
             return
-        for index, item in enumerate(items):
-            code = item.get("Code") if isinstance(item, Mapping) else None
-            if not self.namespace.owns(code):
+        for index, item in enumerate(items or []):
+            problem = foreign_identity(operation, item, self.namespace)
+            if problem is not None:
                 raise WriteRefused(
-                    f"{operation} item {index} refused: its Code must start with {self.namespace.prefix} "
-                    "on a shared tenant"
+                    f"{operation} item {index} refused: {problem} (on a shared tenant every identity an "
+                    f"import carries must start with {self.namespace.prefix})"
                 )
 
     # -- Customer Service 1.1 ----------------------------------------------------------------------
@@ -320,7 +342,7 @@ class NorceClient:
             items = import_items(content or b"", content_type)
             self._check_namespaced(operation, items)
             if self.ledger is not None and self.guard.sends_writes:
-                self.ledger.record_import(IMPORT_KINDS[operation], items)
+                self.ledger.record_import(IMPORT_KINDS[operation], items or [])
         response = self._send(method, url, api=None, content=content, headers=headers, own_credentials=True)
         if (
             self.ledger is not None
@@ -365,7 +387,7 @@ class NorceClient:
         own_credentials: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
-        write = is_write_method(method)
+        write = is_write(method, self.operation_at(url))
         if write:
             self.guard.check_write(method, url)
             if self.guard.dry_run:

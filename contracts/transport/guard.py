@@ -140,6 +140,19 @@ def is_write_method(method: str) -> bool:
     return method.upper() not in ("GET", "HEAD", "OPTIONS")
 
 
+# Customer Service 1.1 operations that use POST only to carry a body, and change nothing: a login (LoginPost
+# takes the credentials in its body, docs/norce-facts.md §1C) and the external address lookups (a Customer
+# in, a Customer out). A read-only run may send them.
+READ_ONLY_POSTS = frozenset({"LoginPost", "GetExternalCustomerAddress", "GetExternalCustomerAddress2"})
+
+
+def is_write(method: str, operation_id: str | None) -> bool:
+    """Whether a request may change the target's data: by its method, unless the operation is a read."""
+    if method.upper() == "POST" and operation_id in READ_ONLY_POSTS:
+        return False
+    return is_write_method(method)
+
+
 def check_raw_host(url: str, target: Target, guard: WriteGuard) -> None:
     """`raw()` may name any URL: a write to a host outside the target is judged on that host alone."""
     host = host_of(url)

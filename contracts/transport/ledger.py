@@ -206,10 +206,10 @@ class Ledger:
         """Undo everything pending; returns the entries handled. Raises CleanupError listing leftovers."""
         order = {"relation": 0, "customer": 1, "company": 2}
         handled = sorted(self.pending, key=lambda entry: order[entry.kind])
-        company_keys = {(e.code, e.id) for e in self.entries if e.kind == "company"}
+        companies = [e for e in self.entries if e.kind == "company"]
         for done, entry in enumerate(handled, start=1):
             try:
-                _CLEANERS[entry.kind](client, entry, company_keys)
+                _CLEANERS[entry.kind](client, entry, companies)
             except Exception as exc:  # one failure must not stop the rest of the cleanup
                 entry.status, entry.detail = FAILED, f"{type(exc).__name__}: {exc}"
             # Progress is persisted in batches: rewriting the whole ledger per entry made cleanup quadratic,
@@ -254,7 +254,7 @@ def _error_keys(response: httpx.Response) -> str:
         return response.text[:120]
 
 
-def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, company_keys: set[Any]) -> None:
+def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, companies: list[LedgerEntry]) -> None:
     entry.company_id = _lookup_id(client, "GetCompanyByCode", entry.company_code, entry.company_id)
     entry.customer_id = _lookup_id(client, "GetCustomerByCode", entry.customer_code, entry.customer_id)
     if entry.company_id is None or entry.customer_id is None:
@@ -263,12 +263,11 @@ def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, company_ke
     response = client.call(
         "DeleteCompanyCustomer", params={"companyId": entry.company_id, "customerId": entry.customer_id}
     )
-    if response.status_code == 400 and "CannotDeleteLastCustomer" in _error_keys(response):
-        ours = any(code == entry.company_code or id_ == entry.company_id for code, id_ in company_keys)
-        if ours:
-            # Norce keeps a company's last customer; the company itself is deactivated next.
-            entry.status, entry.detail = KEPT, "last customer of a company this run deactivates"
-            return
+    last_customer = response.status_code == 400 and "CannotDeleteLastCustomer" in _error_keys(response)
+    if last_customer and _is_run_company(client, companies, entry.company_code, entry.company_id):
+        # Norce keeps a company's last customer; the company itself is deactivated next.
+        entry.status, entry.detail = KEPT, "last customer of a company this run deactivates"
+        return
     # Already gone (e.g. a list-delta import replaced it)? Verify the end state rather than trust the key.
     if (
         response.status_code == 400
@@ -279,6 +278,20 @@ def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, company_ke
         return
     _expect_ok(response, "DeleteCompanyCustomer")
     entry.status, entry.detail = CLEANED, ""
+
+
+def _is_run_company(
+    client: CallsCustomerService, companies: list[LedgerEntry], code: str | None, company_id: int | None
+) -> bool:
+    """Whether a company is one this run created (imported companies' ids are looked up by code once)."""
+    for company in companies:
+        if code is not None and company.code == code:
+            return True
+        if company.id is None and company.code is not None:
+            company.id = _lookup_id(client, "GetCompanyByCode", company.code, None)
+        if company_id is not None and company.id == company_id:
+            return True
+    return False
 
 
 def _relation_exists(client: CallsCustomerService, company_id: int, customer_id: int) -> bool:
@@ -306,15 +319,15 @@ def _clean_entity(
     entry.status, entry.detail = CLEANED, ""
 
 
-def _clean_customer(client: CallsCustomerService, entry: LedgerEntry, _companies: set[Any]) -> None:
+def _clean_customer(client: CallsCustomerService, entry: LedgerEntry, _companies: list[LedgerEntry]) -> None:
     _clean_entity(client, entry, "GetCustomerByCode", "InactivateCustomer", "customerId")
 
 
-def _clean_company(client: CallsCustomerService, entry: LedgerEntry, _companies: set[Any]) -> None:
+def _clean_company(client: CallsCustomerService, entry: LedgerEntry, _companies: list[LedgerEntry]) -> None:
     _clean_entity(client, entry, "GetCompanyByCode", "InactivateCompany", "companyId")
 
 
-Cleaner = Callable[[CallsCustomerService, LedgerEntry, set[Any]], None]
+Cleaner = Callable[[CallsCustomerService, LedgerEntry, list[LedgerEntry]], None]
 _CLEANERS: dict[str, Cleaner] = {
     "relation": _clean_relation,
     "customer": _clean_customer,

@@ -287,7 +287,7 @@ def test_accept_xml_gets_xsd_valid_xml(
     assert f"<Code>{company_with_customers['customer']}</Code>".encode() in as_xml.content
 
 
-@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("method", ["GET", pytest.param("POST", marks=pytest.mark.writes)])
 def test_unknown_operation_is_not_found(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, method: str
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from contracts.transport.auth import AuthSession, TokenProvider
 from contracts.transport.client import NorceClient
-from contracts.transport.guard import WriteGuard
+from contracts.transport.guard import WriteGuard, WriteRefused
 from contracts.transport.ledger import CleanupError, Ledger
 from contracts.transport.namespace import RunNamespace
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, FakeNorce, tenant_target
@@ -47,7 +47,7 @@ def test_imports_are_recorded_and_cleanup_deactivates_exactly_them(tmp_path: Pat
     client.import_companies([{"Code": company, "Name": "Co"}], header="{}")
     client.import_customers(
         [
-            {"Code": customer, "Companies": [{"Code": company}, {"Code": "FOREIGN-CO"}]},
+            {"Code": customer, "Companies": [{"Code": company}]},
             {"Code": never_created},
         ],
         header="{}",
@@ -155,3 +155,36 @@ def test_relation_already_removed_is_verified_not_assumed(
     else:
         with pytest.raises(CleanupError, match="relation company=3 customer=7"):
             ledger.cleanup(_RelationStub(listed))
+
+
+@pytest.mark.parametrize(
+    ("operation", "item", "why"),
+    [
+        ("ImportCustomers", {"Id": 7, "Code": NS.code("cu")}, "names an entity by Id"),
+        ("ImportCustomers", {"EmailAddress": "someone@real.example"}, "its EmailAddress"),
+        (
+            "ImportCustomers",
+            {"Code": NS.code("cu"), "Companies": [{"Code": "FOREIGN-CO"}]},
+            "entry of Companies",
+        ),
+        (
+            "ImportCustomers",
+            {"Code": NS.code("cu"), "Accounts": [{"LoginName": "a@b.c"}]},
+            "entry of Accounts",
+        ),
+        ("ImportCompanies", {"Code": NS.code("co"), "OrganizationNo": "556000-0001"}, "its OrganizationNo"),
+        ("ImportCompanies", {"Code": NS.code("co"), "ParentCompanyCode": "PARENT"}, "ParentCompanyCode"),
+        ("ImportCompanies", {"Code": NS.code("co"), "Customers": [{"Id": 3}]}, "entry of Customers"),
+    ],
+)
+def test_an_import_that_could_touch_someone_elses_entity_is_refused_on_a_tenant(
+    tmp_path: Path, operation: str, item: dict[str, object], why: str
+) -> None:
+    clock = FakeClock()
+    fake = FakeNorce(clock)
+    ledger = Ledger(tmp_path / "ledger.json", run_id=NS.run_id, target="lab", namespace=NS)
+    client = client_for(fake, clock, ledger)
+    send = client.import_customers if operation == "ImportCustomers" else client.import_companies
+    with pytest.raises(WriteRefused, match=why):
+        send([item], header="{}")
+    assert fake.calls == [] and ledger.entries == []

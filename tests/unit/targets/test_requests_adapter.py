@@ -108,10 +108,10 @@ def test_imports_are_namespaced_and_ledgered_and_creates_are_read_back(tmp_path:
     norce, auth = make(httpx.MockTransport(handler), clock, namespace=namespace, ledger=ledger)
     headers = {**auth.headers("oauth"), "Content-Type": "application/json"}
     with client_session(norce) as session:
-        body = json.dumps([{"Code": "nct-abcd1234-c-2", "EmailAddress": "x@example.com"}])
+        body = json.dumps([{"Code": "nct-abcd1234-c-2", "EmailAddress": "nct-abcd1234-e@example.com"}])
         session.post(f"{CONNECT}/Customer/ImportCustomers", data=body, headers=headers)
         session.post(f"{CUSTOMER}/CreateCustomer3", data="{}", headers=headers)
-        with pytest.raises(WriteRefused, match="Code must start with nct-abcd1234-"):
+        with pytest.raises(WriteRefused, match="its Code is not in the run namespace"):
             session.post(f"{CONNECT}/customer/importcompanies", data='[{"Code": "theirs"}]', headers=headers)
     assert [(e.kind, e.code, e.id) for e in ledger.entries] == [
         ("customer", "nct-abcd1234-c-2", None),

@@ -109,7 +109,7 @@ def test_cleanup_deactivates_exactly_what_the_run_created(served: str, tmp_path:
     imported(
         norce,
         norce.import_companies(
-            [{"Code": company, "OrganizationNo": "5560000001", "Name": "Ledger AB"}], header=COMPANY_HEADER
+            [{"Code": company, "OrganizationNo": ns.code("org"), "Name": "Ledger AB"}], header=COMPANY_HEADER
         ),
     )
     created = [ns.code("cu"), ns.code("cu")]
