@@ -72,7 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
 
     cleanup = commands.add_parser("cleanup", help="finish the cleanup recorded in a ledger file")
-    cleanup.add_argument("--ledger", required=True, type=Path, help="ledger file (reports/ledger.json)")
+    cleanup.add_argument(
+        "--ledger",
+        required=True,
+        type=Path,
+        action="append",
+        help="a ledger file, or a report directory for all its ledger*.json (repeatable)",
+    )
     _add_target_options(cleanup)
 
     dry_run = commands.add_parser("dry-run", help="show the target, the write decision and the tests to run")
@@ -150,21 +156,43 @@ def _exit_code(pytest_code: int | pytest.ExitCode) -> int:
     return EXIT_USAGE
 
 
+def ledger_files(paths: Sequence[Path]) -> list[Path]:
+    """The ledger files named: files as given, directories for their `ledger*.json` (one per xdist worker)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(path.glob("ledger*.json"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ConfigError(f"ledger not found: {path}")
+    if not found:
+        raise ConfigError(f"no ledger*.json in {', '.join(map(str, paths))}")
+    return found
+
+
 def command_cleanup(args: argparse.Namespace) -> int:
-    if not args.ledger.is_file():
-        raise ConfigError(f"ledger not found: {args.ledger}")
-    try:
-        book = Ledger.load(args.ledger)
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"ledger {args.ledger} is not readable: {exc}") from None
+    """Finish the cleanup of every ledger named; list what is left and exit 1 if anything is."""
+    leftovers = 0
+    for path in ledger_files(args.ledger):
+        try:
+            book = Ledger.load(path)
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"ledger {path} is not readable: {exc}") from None
+        leftovers += _clean_one(args, path, book)
+    return EXIT_VIOLATION if leftovers else EXIT_OK
+
+
+def _clean_one(args: argparse.Namespace, path: Path, book: Ledger) -> int:
+    """Clean one ledger; returns how many of its entries are still on the target."""
     if not book.pending:
-        print(f"norce-contracts: nothing left to clean in {args.ledger}")
-        return EXIT_OK
+        print(f"norce-contracts: nothing left to clean in {path}")
+        return 0
     options = target_options(args)
     if not any(options.values()):
         if book.target == EMULATOR:
-            print("norce-contracts: the ledger belongs to an embedded emulator, whose state is gone")
-            return EXIT_OK
+            print(f"norce-contracts: {path} belongs to an embedded emulator, whose state is gone")
+            return 0
         # The URLs the run used, as a per-API target (explicit 'emulator' keeps NORCE_TARGET out of it).
         options = {
             "target": EMULATOR,
@@ -184,12 +212,12 @@ def command_cleanup(args: argparse.Namespace) -> int:
     try:
         handled = book.cleanup(client)
     except CleanupError as exc:
-        print(f"norce-contracts: {exc}", file=sys.stderr)
-        return EXIT_VIOLATION
+        print(f"norce-contracts: {path}: {exc}", file=sys.stderr)
+        return len(exc.leftovers)
     finally:
         client.close()
-    print(f"norce-contracts: cleaned {len(handled)} ledger item(s) from {args.ledger}")
-    return EXIT_OK
+    print(f"norce-contracts: cleaned {len(handled)} ledger item(s) from {path}")
+    return 0
 
 
 def command_dry_run(args: argparse.Namespace) -> int:

@@ -25,14 +25,23 @@ ACCEPTS = ("application/json", "application/xml")
 
 
 def load_schema(
-    path: Path, *, seed: int, max_examples: int | None, coverage: dict[str, Any] | None = None
+    path: Path,
+    *,
+    seed: int,
+    max_examples: int | None,
+    rate: float | None = None,
+    coverage: dict[str, Any] | None = None,
 ) -> Any:
     """A Schemathesis schema over a vendored description, seeded for replay.
 
+    `rate`: the run's requests per second, also given to Schemathesis' own limiter (every request already
+    passes the client's pacer; this keeps Schemathesis from queuing ahead of it).
     `coverage`: the `phases.coverage` table for this module (default: on, every mode).
     """
+    limit = {"rate-limit": f"{max(1, round(rate * 60))}/m"} if rate else {}
     config = schemathesis.Config.from_dict(
         {
+            **limit,
             "seed": seed,
             "generation": {
                 "max-examples": max_examples or DEFAULT_MAX_EXAMPLES,

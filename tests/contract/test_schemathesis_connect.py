@@ -24,11 +24,17 @@ from tests.contract.conftest import collection_settings
 pytestmark = pytest.mark.contract
 
 SETTINGS = collection_settings()
-schema = load_schema(CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples)
+schema = load_schema(
+    CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.target.rate
+)
 # The coverage phase's request variants (hundreds per import body) do not depend on the response media type,
 # so they run once, with `Accept: application/json`; XML answers get the examples and fuzzing phases.
 schema_without_coverage = load_schema(
-    CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, coverage={"enabled": False}
+    CONNECT_SPEC,
+    seed=SETTINGS.seed,
+    max_examples=SETTINGS.max_examples,
+    rate=SETTINGS.target.rate,
+    coverage={"enabled": False},
 )
 
 

@@ -29,11 +29,14 @@ pytestmark = pytest.mark.contract
 # Customer-body operation (minutes per run), so there only examples and fuzzing run
 # (`phases.coverage.enabled = false`).
 SETTINGS = collection_settings()
-read_schema = load_schema(CUSTOMER_SERVICE_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples)
+read_schema = load_schema(
+    CUSTOMER_SERVICE_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.target.rate
+)
 write_schema = load_schema(
     CUSTOMER_SERVICE_SPEC,
     seed=SETTINGS.seed,
     max_examples=SETTINGS.max_examples,
+    rate=SETTINGS.target.rate,
     coverage={"enabled": False},
 )
 

@@ -162,6 +162,9 @@ def create_app() -> Starlette:
     async def everything(request: Request) -> Response:
         if request.url.path == "/calls":
             return Response(json.dumps(fake.calls), media_type="application/json")
+        if request.url.path == "/fail":  # test control: make an operation answer 500 from now on
+            fake.fail_operations.add(request.query_params["operation"])
+            return Response(status_code=204)
         fake.clock.now = 1000.0  # tokens never expire in this app
         outgoing = httpx.Request(
             request.method, str(request.url), headers=request.headers.raw, content=await request.body()

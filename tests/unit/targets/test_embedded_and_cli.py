@@ -186,6 +186,37 @@ def test_cleanup_command_finishes_an_earlier_run(
     assert cli.main(["cleanup", "--ledger", str(path)]) == 0
 
 
+def test_cleanup_of_a_report_directory_lists_what_is_left_and_exits_1(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An interrupted xdist run leaves one ledger per worker; cleanup takes them all and names leftovers."""
+    for name, value in TENANT_ENV.items():
+        monkeypatch.setenv(name, value)
+    server = EmbeddedServer(FAKE_APP)
+    base = server.start()
+    try:
+        urls = {
+            "connect": f"{base}/commerce/connect/4.0",
+            "customer": f"{base}/commerce/customer/1.1",
+            "token": f"{base}/identity/1.0/connect/token",
+        }
+        for worker, record in (("gw0", "customer"), ("gw1", "company")):
+            book = Ledger(isolated / f"ledger-{worker}.json", run_id="abcd1234", target=base, urls=urls)
+            if record == "customer":
+                book.record_customer(code="nct-abcd1234-c-1")
+            else:
+                book.record_company(code="nct-abcd1234-co-2")
+        httpx.post(f"{base}/fail", params={"operation": "InactivateCompany"})
+        assert cli.main(["cleanup", "--ledger", str(isolated)]) == 1
+    finally:
+        server.stop()
+    out, err = capsys.readouterr()
+    assert "cleaned 1 ledger item(s)" in out
+    assert "left 1 item(s)" in err and "company nct-abcd1234-co-2" in err
+    assert Ledger.load(isolated / "ledger-gw0.json").pending == []
+    assert [e.code for e in Ledger.load(isolated / "ledger-gw1.json").pending] == ["nct-abcd1234-co-2"]
+
+
 def test_cleanup_of_a_missing_ledger_is_a_usage_error(
     isolated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
