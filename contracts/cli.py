@@ -23,7 +23,7 @@ from contracts.transport.ledger import CleanupError, Ledger
 from contracts.transport.target import EMULATOR, ConfigError, Target, resolve_target
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE = 0, 1, 2
-SUITE_DIR = Path(__file__).resolve().parent.parent / "tests" / "contract"
+SUITE_DIR = Path(__file__).resolve().parent / "suite"  # shipped with the package: runs when installed
 REACHABILITY_TIMEOUT = 5.0
 PLUGIN = "contracts.pytest_plugin"
 # This process imported httpx (hence anyio, a pytest plugin) before pytest starts: pytest cannot rewrite its
@@ -31,6 +31,8 @@ PLUGIN = "contracts.pytest_plugin"
 IN_PROCESS_ARGS = (
     "-p",
     PLUGIN,
+    "-p",
+    "no:cacheprovider",  # an installed suite lives in site-packages: nothing is written next to it
     "-W",
     "ignore::pytest.PytestAssertRewriteWarning",
 )
@@ -58,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="norce-contracts", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    run = commands.add_parser("run", help="run the contract suite (tests/contract) against the target")
+    run = commands.add_parser("run", help="run the contract suite (contracts/suite) against the target")
     _add_target_options(run)
     run.add_argument("--seed", type=int, help="replay a run's seed")
     run.add_argument(

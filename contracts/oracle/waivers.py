@@ -34,7 +34,7 @@ WAIVERS: dict[str, Waiver] = {
             "empty passwords or taken login names earns one. positive_data_acceptance accepts a 1.1 400 "
             "whose ErrorMessage is well-formed and whose key is not a request-shape refusal "
             "(contracts.oracle.response_checks.SCHEMA_REFUSAL_KEYS). The documented keys for the documented "
-            "cases are pinned by tests/contract/test_customer_service_semantics.py.",
+            "cases are pinned by contracts/suite/test_customer_service_semantics.py.",
             "docs/norce-facts.md §4.4 and §1C 'known error keys' (more keys exist than were captured)",
             "positive_data_acceptance",
             True,

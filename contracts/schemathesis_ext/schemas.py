@@ -7,8 +7,9 @@ Base URL and credentials are given per call (the target is only known once it is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import requests
 import schemathesis
@@ -19,6 +20,7 @@ from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.schemathesis_ext.checks import CHECKS
 from contracts.transport.auth import AuthSession
 
+TestFunction = TypeVar("TestFunction", bound=Callable[..., None])
 DEFAULT_MAX_EXAMPLES = 5
 NORCE_CHECKS = list(CHECKS)
 ACCEPTS = ("application/json", "application/xml")
@@ -65,6 +67,11 @@ def load_schema(
     return schemathesis.openapi.from_path(path, config=config)
 
 
+def cases(schema: Any) -> Callable[[TestFunction], TestFunction]:
+    """`schema.parametrize()`, typed (Schemathesis' decorator is not): one test per operation of `schema`."""
+    return cast(Callable[[TestFunction], TestFunction], schema.parametrize())
+
+
 def call_headers(auth: AuthSession, scheme: str, accept: str) -> dict[str, str]:
     return {**auth.headers(scheme), "Accept": accept}
 
@@ -92,7 +99,7 @@ def keep_dropped_headers_dropped(case: Any, headers: dict[str, str]) -> dict[str
 # Schemathesis's ignored_auth re-sends every 2xx case without and with invalid credentials. Its own runner
 # does that once per operation and run ("enforcement is a property of the operation"); under pytest that
 # memo is off, and the probes were half of the suite's requests. We keep its rule: each operation's first
-# 2xx case is probed, later ones are not (tests/contract/test_auth.py also probes every operation itself).
+# 2xx case is probed, later ones are not (contracts/suite/test_auth.py also probes every operation itself).
 _AUTH_ENFORCEMENT_CONFIRMED: set[str] = set()
 
 

@@ -82,7 +82,7 @@ def contract_suite() -> list[str]:
     run = runner.run_suite((), seed=1, plan=runner.RunPlan(stop_first=False))
     rate = run.tests_run / run.seconds if run.seconds else 0.0
     return [
-        f"- `tests/contract` over HTTP (embedded emulator, seed 1): {run.seconds:.1f}s wall, "
+        f"- `contracts/suite` over HTTP (embedded emulator, seed 1): {run.seconds:.1f}s wall, "
         f"{run.tests_run} test cases, {rate:.2f} cases/s, result {run.verdict}",
     ]
 
@@ -372,7 +372,7 @@ def kept_mutation_section() -> list[str]:
 # (key for --only, section title, what it measures); the order is the file's.
 SECTIONS = (
     ("machine", "Machine", "date, platform, CPUs, Python"),
-    ("suite", "Contract suite", "tests/contract wall time over HTTP"),
+    ("suite", "Contract suite", "contracts/suite wall time over HTTP"),
     ("throughput", "Schemathesis throughput", "cases/s in-process and over HTTP"),
     ("detection", "Time to detect a fault", "score and detection times from reports/selfcheck.md"),
     ("import", "Emulator import throughput", "10,000-item imports against the parse-and-validate floor"),

@@ -25,7 +25,7 @@ import defusedxml.ElementTree as SafeElementTree
 from emulator import faults as catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CONTRACT_SUITE = ("tests/contract",)
+CONTRACT_SUITE = ("contracts/suite",)
 DEFAULT_TIMEOUT_SECONDS = 900.0
 PYTEST_NO_TESTS = 5
 

@@ -74,10 +74,10 @@ def test_catcher_prefers_the_schemathesis_check_then_the_rule_id() -> None:
     rule = runner.FailedCase(
         "t", "AssertionError: a header breaking HDR-DEP-ACCOUNTS was not rejected (UTF-8)"
     )
-    neither = runner.FailedCase("tests.contract.x::test_y", "assert 1 == 2 (ISO-8601)")
+    neither = runner.FailedCase("contracts.suite.x::test_y", "assert 1 == 2 (ISO-8601)")
     assert runner.catcher_of(schemathesis) == "not_a_server_error"
     assert runner.catcher_of(rule) == "HDR-DEP-ACCOUNTS"
-    assert runner.catcher_of(neither) == "test:tests.contract.x::test_y"
+    assert runner.catcher_of(neither) == "test:contracts.suite.x::test_y"
 
 
 def test_read_junit_counts_runs_and_keeps_failure_order(tmp_path: Path) -> None:

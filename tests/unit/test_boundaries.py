@@ -40,7 +40,7 @@ def test_contract_tests_do_not_import_the_emulator() -> None:
         for path in sorted((ROOT / "tests" / "contract").rglob("*.py"))
         if "emulator" in _imported_top_levels(path)
     ]
-    assert offenders == [], f"tests/contract must judge the target, not import the emulator: {offenders}"
+    assert offenders == [], f"contracts/suite must judge the target, not import the emulator: {offenders}"
 
 
 def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
@@ -60,6 +60,7 @@ LAYERS = {
     "schemathesis_ext": 3,  # the suite's Schemathesis extensions, registered in one place
     "pytest_plugin": 4,  # the composition root and the CLI
     "cli": 4,
+    "suite": 5,  # the contract suite itself: pytest tests over whatever target is configured
 }
 
 

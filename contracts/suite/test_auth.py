@@ -24,6 +24,7 @@ from contracts.oracle.header import HEADER_NAME, CustomerHeader, to_json
 from contracts.oracle.response_checks import negotiation_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, Operation, load_spec
 from contracts.reports.recorder import register_secret
+from contracts.suite.flows import JSON, XML, explain
 from contracts.transport.auth import (
     APPLICATION_ID_HEADER,
     AuthSession,
@@ -34,7 +35,6 @@ from contracts.transport.auth import (
 )
 from contracts.transport.client import NorceClient
 from contracts.transport.redact import redact_body
-from tests.contract.flows import JSON, XML, explain
 
 pytestmark = pytest.mark.contract
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from contracts.oracle.spec import CONNECT_SPEC
-from contracts.schemathesis_ext.schemas import ACCEPTS, call_headers, load_schema
+from contracts.schemathesis_ext.schemas import ACCEPTS, call_headers, cases, load_schema
+from contracts.suite.conftest import collection_settings
 from contracts.transport.auth import AuthSession
 from contracts.transport.target import Target
-from tests.contract.conftest import collection_settings
 
 pytestmark = pytest.mark.contract
 
@@ -39,7 +39,7 @@ schema_without_coverage = load_schema(
 
 
 @pytest.mark.parametrize("accept", ACCEPTS)
-@schema.include(method="GET").parametrize()
+@cases(schema.include(method="GET"))
 def test_connect_reads(
     case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_call: Any
 ) -> None:
@@ -48,14 +48,14 @@ def test_connect_reads(
 
 
 @pytest.mark.writes
-@schema.include(method="POST").parametrize()
+@cases(schema.include(method="POST"))
 def test_connect_imports(case: Any, target: Target, norce_auth: AuthSession, schemathesis_call: Any) -> None:
     headers = call_headers(norce_auth, target.connect_auth, "application/json")
     schemathesis_call(case, base_url=target.connect_url, headers=headers)
 
 
 @pytest.mark.writes
-@schema_without_coverage.include(method="POST").parametrize()
+@cases(schema_without_coverage.include(method="POST"))
 def test_connect_imports_answered_in_xml(
     case: Any, target: Target, norce_auth: AuthSession, schemathesis_call: Any
 ) -> None:

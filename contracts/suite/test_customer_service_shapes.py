@@ -20,16 +20,16 @@ import pytest
 
 from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
-    decode_body,
     empty_collection_problems,
     json_schema_problems,
     negotiation_problems,
     xsd_problems,
 )
+from contracts.oracle.xml_data import decode_body
+from contracts.suite.flows import JSON, XML, account_id, explain
 from contracts.transport.client import NorceClient
 from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
-from tests.contract.flows import JSON, XML, account_id, explain
 
 pytestmark = pytest.mark.contract
 

@@ -19,15 +19,13 @@ import pytest
 
 from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
-    decode_body,
     empty_collection_problems,
     error_envelope_problems,
     xsd_problems,
 )
 from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
-from contracts.transport.client import NorceClient
-from contracts.transport.namespace import RunNamespace
-from tests.contract.flows import (
+from contracts.oracle.xml_data import decode_body
+from contracts.suite.flows import (
     JSON,
     XML,
     application_key,
@@ -39,6 +37,8 @@ from tests.contract.flows import (
     explain,
     run_import,
 )
+from contracts.transport.client import NorceClient
+from contracts.transport.namespace import RunNamespace
 
 pytestmark = pytest.mark.contract
 
@@ -126,7 +126,7 @@ def business_keys(operation_id: str, response: httpx.Response) -> list[str]:
     problems = error_envelope_problems(operation_id, response.status_code, content_type, response.content)
     assert not problems, problems
     body = decode_body(operation_id, response.status_code, content_type, response.content)
-    return [m.get("Key") for m in body.get("Messages") or [] if isinstance(m, dict)]
+    return [str(m.get("Key")) for m in body.get("Messages") or [] if isinstance(m, dict)]
 
 
 def assert_business_error(

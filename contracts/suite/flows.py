@@ -22,9 +22,9 @@ from contracts.oracle.enums import account_fields, company_fields, customer_fiel
 from contracts.oracle.header import CustomerHeader, to_json, to_xml
 from contracts.oracle.response_checks import json_schema_problems, xsd_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.suite.conftest import collection_settings
 from contracts.transport.client import NorceClient
 from contracts.transport.redact import redact_body
-from tests.contract.conftest import collection_settings
 
 JSON = "application/json"
 XML = "application/xml"
@@ -134,7 +134,7 @@ def error_keys(response: httpx.Response) -> list[str]:
     except ValueError:
         return []
     messages = body.get("Messages") if isinstance(body, dict) else None
-    return [m.get("Key") for m in messages or [] if isinstance(m, dict)]
+    return [str(m.get("Key")) for m in messages or [] if isinstance(m, dict)]
 
 
 # -- import, wait, read back -----------------------------------------------------------------------------

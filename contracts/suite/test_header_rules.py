@@ -42,9 +42,9 @@ from contracts.oracle.strategies.requests import (
 from contracts.reports.coverage import record_header_enums
 from contracts.reports.plugin import case_param
 from contracts.reports.recorder import record_check, record_header_rule
+from contracts.suite.flows import JSON, XML, connect_component_errors, explain, run_property
 from contracts.transport.client import NorceClient
 from contracts.transport.namespace import RunNamespace
-from tests.contract.flows import JSON, XML, connect_component_errors, explain, run_property
 
 pytestmark = [pytest.mark.contract, pytest.mark.writes]
 

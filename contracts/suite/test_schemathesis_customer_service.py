@@ -15,12 +15,13 @@ from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC
 from contracts.schemathesis_ext.schemas import (
     ACCEPTS,
     call_headers,
+    cases,
     keep_dropped_headers_dropped,
     load_schema,
 )
+from contracts.suite.conftest import collection_settings
 from contracts.transport.auth import AuthSession
 from contracts.transport.target import Target
-from tests.contract.conftest import collection_settings
 
 pytestmark = pytest.mark.contract
 
@@ -42,7 +43,7 @@ write_schema = load_schema(
 
 
 @pytest.mark.parametrize("accept", ACCEPTS)
-@read_schema.include(method="GET").parametrize()
+@cases(read_schema.include(method="GET"))
 def test_customer_service_reads(
     case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_call: Any
 ) -> None:
@@ -52,7 +53,7 @@ def test_customer_service_reads(
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
-@write_schema.include(method="POST").parametrize()
+@cases(write_schema.include(method="POST"))
 def test_customer_service_writes(
     case: Any, accept: str, target: Target, norce_auth: AuthSession, schemathesis_call: Any
 ) -> None:

@@ -13,9 +13,9 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from contracts.suite.flows import assert_job_counts, customer_by_code, customer_header, run_import
 from contracts.transport.client import NorceClient
 from contracts.transport.namespace import RunNamespace
-from tests.contract.flows import assert_job_counts, customer_by_code, customer_header, run_import
 
 pytestmark = [pytest.mark.contract, pytest.mark.writes]
 

@@ -14,9 +14,7 @@ import pytest
 
 from contracts.oracle.strategies.requests import encode_body
 from contracts.reports.recorder import register_secret
-from contracts.transport.client import NorceClient
-from contracts.transport.namespace import RunNamespace
-from tests.contract.flows import (
+from contracts.suite.flows import (
     XML,
     application_key,
     assert_job_counts,
@@ -30,6 +28,8 @@ from tests.contract.flows import (
     run_import,
     serialize,
 )
+from contracts.transport.client import NorceClient
+from contracts.transport.namespace import RunNamespace
 
 pytestmark = [pytest.mark.contract, pytest.mark.writes]
 
