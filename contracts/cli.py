@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
+from contracts.oracle.evidence import Level
 from contracts.transport.auth import AuthSession, TokenError, TokenProvider
 from contracts.transport.client import NorceClient
 from contracts.transport.embedded import load_app_factory, load_http_protocol
@@ -54,6 +55,14 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token-url", help="OAuth2 token endpoint")
     parser.add_argument("--rate", type=float, help="max requests per second to the target")
     parser.add_argument("--job-timeout", type=float, help="seconds to wait for an import job")
+    parser.add_argument(
+        "--strictness",
+        choices=[level.label for level in Level],
+        help="judge by what is documented (tenant default), recommended, or the emulator's conventions",
+    )
+    parser.add_argument(
+        "--waiver", dest="waivers", action="append", help="+W-ID turns a waiver on, -W-ID off (repeatable)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,7 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def target_options(args: argparse.Namespace) -> dict[str, Any]:
-    names = ("target", "connect_url", "customer_url", "token_url", "rate", "job_timeout")
+    names = (
+        "target",
+        "connect_url",
+        "customer_url",
+        "token_url",
+        "rate",
+        "job_timeout",
+        "strictness",
+        "waivers",
+    )
     return {name.replace("_", "-"): getattr(args, name, None) for name in names}
 
 
@@ -110,7 +128,10 @@ def check_reachable(target: Target) -> None:
 def _pytest_target_args(args: argparse.Namespace) -> list[str]:
     argv: list[str] = []
     for name, value in target_options(args).items():
-        if value is not None:
+        if name == "waivers":
+            for waiver in value or []:
+                argv.append(f"--waiver={waiver}")  # `=`: a value such as -W-ID is not an option
+        elif value is not None:
             argv += [f"--{name}", str(value)]
     return argv
 

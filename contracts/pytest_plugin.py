@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 
 from contracts import schemathesis_ext
+from contracts.oracle import waivers
+from contracts.oracle.evidence import Level, Strictness
 from contracts.reports import plugin as reports
 from contracts.reports.recorder import Recorder
 from contracts.schemathesis_ext.case_gate import CaseGate
@@ -42,6 +44,8 @@ TARGET_OPTIONS = (
     ("norce_token_url", "token-url"),
     ("norce_rate", "rate"),
     ("norce_job_timeout", "job-timeout"),
+    ("norce_strictness", "strictness"),
+    ("norce_waivers", "waivers"),
 )
 
 DEFAULT_SEED = 20261125
@@ -93,6 +97,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--max-examples", dest="norce_max_examples", type=int, help="Hypothesis examples per test"
     )
     group.addoption("--report-dir", dest="norce_report_dir", default="reports", help="where reports go")
+    group.addoption(
+        "--strictness",
+        dest="norce_strictness",
+        choices=[level.label for level in Level],
+        help="judge by: documented (tenant default), recommended, emulator (embedded default)",
+    )
+    group.addoption(
+        "--waiver",
+        dest="norce_waivers",
+        action="append",
+        help="+W-ID turns a waiver on, -W-ID off (repeatable; see contracts/oracle/waivers.py)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -119,6 +135,10 @@ def pytest_configure(config: pytest.Config) -> None:
         report_dir=Path(config.getoption("norce_report_dir")),
         run_id=run_id,
     )
+    try:
+        waivers.set_active(waivers.resolve(target.waivers))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     missing = config.stash[SETTINGS_KEY].guard().write_requirements()
     if missing is not None:
         raise pytest.UsageError(missing)
@@ -135,6 +155,7 @@ def pytest_configure(config: pytest.Config) -> None:
         target=target.label,
         report_dir=Path(config.getoption("norce_report_dir")),
         known_secrets=reports.configured_secrets(credentials.secrets(), basic, os.environ),
+        strictness=Strictness(target.strictness),
     )
     config.stash[RECORDER_KEY] = reports.install(config, run)
     schemathesis_ext.register()
@@ -156,7 +177,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     seed_note = f" (default; replay with --seed {settings.seed})" if settings.seed_derived else ""
     return [
         f"norce-contracts: target={settings.target.label} seed={settings.seed}{seed_note} "
-        f"writes={settings.guard().describe()}"
+        f"writes={settings.guard().describe()} strictness={settings.target.strictness.label}"
     ]
 
 

@@ -17,15 +17,11 @@ and reused unchanged by the Schemathesis adapters (`contracts.schemathesis_ext.c
 from __future__ import annotations
 
 import json
-import re
-from functools import cache
 from typing import Any
 
-import jsonschema
-
-from contracts.oracle import waivers
 from contracts.oracle.media import XmlUnreadable, is_xml_media_type, parse_xml
-from contracts.oracle.spec import Spec, is_customer_service, load_spec, spec_for
+from contracts.oracle.schema_views import STRICT, schema_problems
+from contracts.oracle.spec import Spec, is_customer_service, spec_for
 from contracts.oracle.xml_data import decode_body, xml_to_data
 from contracts.oracle.xsd_catalog import expected_root, xsd, xsd_declaring
 
@@ -50,50 +46,9 @@ def xsd_problems(operation_id: str, status: int, media_type: str, content: bytes
     return [f"{error.path}: {error.reason}" for error in schema.iter_errors(content)][:20]
 
 
-_DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(?P<offset>Z|[+-]\d{2}:\d{2})?$", re.IGNORECASE
-)
-
-
-def _format_checker(operation_id: str) -> jsonschema.FormatChecker:
-    def date_time(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        match = _DATE_TIME.match(value)
-        if match is None:
-            return False
-        if match.group("offset") is None:
-            return waivers.waive("W-NET-DATETIME", operation_id, f"date-time without offset: {value}")
-        return True
-
-    def int32(value: object) -> bool:
-        return not isinstance(value, int) or -(2**31) <= value < 2**31
-
-    checker = jsonschema.FormatChecker(formats=())
-    # `FormatChecker.checkers` maps a format to (function, exceptions it may raise); the `checks` decorator
-    # fills the same table but is untyped.
-    checker.checkers["date-time"] = (date_time, ())
-    checker.checkers["int32"] = (int32, ())
-    return checker
-
-
-@cache
-def _components(spec_path: str) -> dict[str, Any]:
-    return dict(load_spec(spec_path).document.get("components", {}))
-
-
 def json_schema_problems(operation_id: str, status: int, media_type: str, data: Any) -> list[str]:
-    """Validate data against the response schema with `jsonschema` (Draft 2020-12, refs into the spec)."""
-    spec = spec_for(operation_id)
-    entry = spec.media_entry(operation_id, status, media_type)
-    if entry is None or "schema" not in entry:
-        return []
-    root = {"components": _components(str(spec.path)), "allOf": [entry["schema"]]}
-    validator = jsonschema.Draft202012Validator(root, format_checker=_format_checker(operation_id))
-    return [
-        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
-        for error in validator.iter_errors(data)
-    ][:20]
+    """Validate data against the response schema as vendored (the strict view, SCHEMA-STRICT)."""
+    return schema_problems(operation_id, status, media_type, data, STRICT)
 
 
 def _error_message_problems(data: Any) -> list[str]:

@@ -4,14 +4,15 @@ A check never skips silently. When it tolerates something because Norce's docume
 real backend is known to differ, it calls `waive(...)` with one of the ids below; the use is recorded and
 `report_lines()` lists it in the run summary. A waiver that is not active is not applied.
 
-Activation: waivers marked `default_active` are on; `NORCE_WAIVERS` adjusts the set (`+W-ID` or `W-ID`
-turns one on, `-W-ID` turns one off, comma-separated); `set_active()` does the same in code.
+Activation: waivers marked `default_active` are on; the run's `waivers` setting adjusts the set (`+W-ID` or
+`W-ID` turns one on, `-W-ID` off: `--waiver`, `NORCE_WAIVERS`, `[tool.norce-contracts] waivers` or a
+profile), applied by the suite's plugin through `set_active(resolve(...))`.
 """
 
 from __future__ import annotations
 
-import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -98,15 +99,17 @@ _uses: list[WaiverUse] = []
 _override: set[str] | None = None
 
 
-def _env_active() -> set[str]:
+def resolve(adjustments: Iterable[str] = ()) -> set[str]:
+    """The default waivers adjusted: `+W-ID` or `W-ID` turns one on, `-W-ID` turns one off."""
     active = {w.id for w in WAIVERS.values() if w.default_active}
-    for raw in os.environ.get("NORCE_WAIVERS", "").split(","):
+    for raw in adjustments:
         item = raw.strip()
         if not item:
             continue
         waiver_id = item.lstrip("+-")
         if waiver_id not in WAIVERS:
-            raise ValueError(f"NORCE_WAIVERS names an unknown waiver: {waiver_id}")
+            known = ", ".join(sorted(WAIVERS))
+            raise ValueError(f"unknown waiver {waiver_id!r} (known: {known})")
         if item.startswith("-"):
             active.discard(waiver_id)
         else:
@@ -115,11 +118,11 @@ def _env_active() -> set[str]:
 
 
 def active_ids() -> set[str]:
-    return set(_override) if _override is not None else _env_active()
+    return set(_override) if _override is not None else resolve()
 
 
 def set_active(ids: set[str] | None) -> None:
-    """Replace the active set (None: back to defaults + NORCE_WAIVERS)."""
+    """Replace the active set (None: back to the defaults)."""
     global _override
     if ids is not None:
         unknown = ids - set(WAIVERS)

@@ -58,6 +58,27 @@ class CaseTallyEvent:
 
 
 @dataclass(frozen=True)
+class DeviationEvent:
+    """A finding above the run's strictness: how often, and the first detail, per judgement and operation."""
+
+    judgement: str
+    operation: str
+    media_type: str
+    detail: str
+    count: int
+    test_id: str = ""
+    kind: str = "deviation"
+
+
+@dataclass(frozen=True)
+class WaiverEvent:
+    waiver: str
+    operation: str
+    count: int
+    kind: str = "waiver"
+
+
+@dataclass(frozen=True)
 class HeaderRuleEvent:
     rule_id: str
     outcome: str  # "pass" (the target obeyed the rule) or "fail"
@@ -88,8 +109,19 @@ class FailedTestEvent:
     kind: str = "test_failure"
 
 
-Event = CheckEvent | TallyEvent | CaseTallyEvent | HeaderRuleEvent | EnumValueEvent | FailedTestEvent
+Event = (
+    CheckEvent
+    | TallyEvent
+    | CaseTallyEvent
+    | DeviationEvent
+    | WaiverEvent
+    | HeaderRuleEvent
+    | EnumValueEvent
+    | FailedTestEvent
+)
 EVENT_TYPES: dict[str, type[Event]] = {
+    "deviation": DeviationEvent,
+    "waiver": WaiverEvent,
     "check": CheckEvent,
     "tally": TallyEvent,
     "case_tally": CaseTallyEvent,

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from contracts.oracle.evidence import Level, Strictness
 from contracts.reports.events import EventLog, FailedTestEvent, collect_run_events, worker_events_path
 from contracts.reports.recorder import (
     MAX_DETAIL,
@@ -80,6 +81,7 @@ class RunInfo:
     target: str  # a label or a URL; URLs are redacted before they reach a report
     report_dir: Path
     known_secrets: Mapping[str, str] = field(default_factory=dict)  # label -> value, never written
+    strictness: Strictness = field(default_factory=lambda: Strictness(Level.EMULATOR))
 
 
 def target_label(label: str) -> str:
@@ -125,7 +127,7 @@ def install(config: pytest.Config, run: RunInfo) -> Recorder:
     worker_input: dict[str, Any] = getattr(config, "workerinput", {})
     worker = str(worker_input.get("workerid", "main"))
     run_token = str(worker_input.get("norce_report_token") or secrets_module.token_hex(6))
-    recorder = Recorder(EventLog(worker_events_path(run.report_dir, run_token, worker)))
+    recorder = Recorder(EventLog(worker_events_path(run.report_dir, run_token, worker)), run.strictness)
     for label, value in run.known_secrets.items():
         recorder.register_secret(label, value)
     state = _SessionState(
@@ -249,6 +251,7 @@ class ReportingSession:
             duration=time.monotonic() - state.started,
             tests_passed=state.tests_passed,
             tests_failed=state.tests_failed,
+            strictness=state.recorder.strictness.level.label,
         )
         state.written = write_reports(summarize(events, meta), state.report_dir)
         known = {**state.recorder.secrets, **state.worker_secrets}
@@ -287,6 +290,8 @@ def _add_recorded_properties(item: pytest.Item, test: TestContext) -> None:
             item.user_properties.append((name, value))
     item.user_properties.append(("checks_run", str(test.checks_run)))
     item.user_properties.append(("checks_failed", str(test.checks_failed)))
+    if test.deviations:  # judgements above the run's strictness this test found broken
+        item.user_properties.append(("deviations", ",".join(test.deviations)))
 
 
 def _record_failed_test(item: pytest.Item, report: pytest.TestReport, recorder: Recorder) -> None:

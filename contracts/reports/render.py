@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from contracts.oracle.enums import field_enum
+from contracts.oracle.evidence import JUDGEMENTS, judgement
 from contracts.reports.document import Code, Page, Paragraph, Section, Table, to_html, to_markdown
 from contracts.reports.summary import FailureEntry, RunSummary
 
@@ -49,6 +50,52 @@ def _cases_section(summary: RunSummary) -> list[Section]:
     )
     overview = ", ".join(f"{outcome} {count}" for outcome, count in sorted(totals.items()))
     return [Section("Generated cases on the target", [Paragraph(overview), table])]
+
+
+def _deviation_sections(summary: RunSummary) -> list[Section]:
+    """Findings above the run's strictness: to look at, not failures. With the evidence of each judgement."""
+    if not summary.deviations:
+        note = f"None above `{summary.meta.strictness}`." if summary.meta.strictness != "emulator" else "None."
+        return [Section("Deviations", [Paragraph(note)])]
+    rows, marks = [], []
+    for entry in summary.deviations:
+        found = judgement(entry.judgement)
+        rows.append(
+            (
+                entry.judgement,
+                found.level.label,
+                entry.operation or "-",
+                entry.media_type or "-",
+                entry.count,
+                entry.detail[:300] or "-",
+            )
+        )
+        marks.append("note")
+    intro = Paragraph(
+        f"Judgements above this run's strictness (`{summary.meta.strictness}`) that the target does not meet. "
+        "They do not fail the run; each rests on less than Norce's documentation (see the evidence below)."
+    )
+    table = Table(("judgement", "level", "operation", "media type", "times", "first seen"), rows, marks)
+    return [Section(f"Deviations ({sum(e.count for e in summary.deviations)})", [intro, table])]
+
+
+def _evidence_section(summary: RunSummary) -> Section:
+    """The evidence behind every judgement this run found broken (failures and deviations)."""
+    used = {entry.judgement for entry in summary.deviations}
+    used |= {f.rule_id for f in summary.failures if f.rule_id and f.rule_id in JUDGEMENTS}
+    used |= {f.check for f in summary.failures if f.check in JUDGEMENTS}
+    if not used:
+        return Section("Evidence", [Paragraph("Every judgement held. The full table is `docs/evidence.md`.")])
+    rows = [(j.id, j.level.label, j.judges, j.basis) for j in (judgement(i) for i in sorted(used))]
+    table = Table(("judgement", "level", "demands", "rests on"), rows)
+    return Section("Evidence", [Paragraph("Full table: `docs/evidence.md`."), table])
+
+
+def _waiver_section(summary: RunSummary) -> list[Section]:
+    if not summary.waivers:
+        return []
+    rows = [(waiver, operation, count) for (waiver, operation), count in sorted(summary.waivers.items())]
+    return [Section("Waivers applied", [Table(("waiver", "operation", "times"), rows)])]
 
 
 def _header_rules_section(summary: RunSummary) -> Section:
@@ -113,14 +160,17 @@ def summary_page(summary: RunSummary) -> Page:
         f"tests: {meta.tests_passed} passed, {meta.tests_failed} failed",
         f"checks: {totals.run} run, {totals.passed} passed, {totals.failed} failed",
         f"failures: {len(summary.failures)}",
+        f"strictness: `{meta.strictness}` (deviations above it: {sum(d.count for d in summary.deviations)})",
     ]
     sections = [
+        *_deviation_sections(summary),
         _checks_section(summary),
         *_cases_section(summary),
         _header_rules_section(summary),
         *_enum_sections(summary),
     ]
-    return Page("Norce contract run", facts, [*sections, *_failure_sections(summary)])
+    tail = [*_failure_sections(summary), *_waiver_section(summary), _evidence_section(summary)]
+    return Page("Norce contract run", facts, [*sections, *tail])
 
 
 def render_markdown(summary: RunSummary) -> str:

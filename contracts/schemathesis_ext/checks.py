@@ -7,7 +7,6 @@ severity) when there are problems. Returning True tells Schemathesis the check d
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,15 +16,15 @@ from schemathesis.core.parameters import ParameterLocation
 from contracts.oracle import waivers
 from contracts.oracle.header import HEADER_NAME, IMPORT_OPERATIONS, import_kind
 from contracts.oracle.import_checks import header_rule_problems
-from contracts.oracle.media import is_xml_media_type
+from contracts.oracle.media import is_json_media_type, is_xml_media_type
 from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
     empty_collection_problems,
     error_envelope_problems,
-    json_schema_problems,
     negotiation_problems,
     xsd_problems,
 )
+from contracts.oracle.schema_views import DOCUMENTED, DRIFT, STRICT, schema_problems
 from contracts.oracle.spec import is_customer_service
 from contracts.oracle.xml_data import decode_body
 
@@ -55,6 +54,10 @@ class NorceFailure(Failure):
     def _unique_key(self) -> str:
         # One finding per check and rule per operation (Schemathesis deduplicates failures on this key).
         return f"{self.check}|{self.rule_id}"
+
+
+# Most severe first: the first view with a problem names the failure.
+SCHEMA_VIEWS = ((DOCUMENTED, "SCHEMA-DOCUMENTED"), (STRICT, "SCHEMA-STRICT"), (DRIFT, "SCHEMA-DRIFT"))
 
 
 def case_operation_id(case: Any) -> str | None:
@@ -103,22 +106,37 @@ def xml_xsd_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
     if operation is None or not is_xml_media_type(content_type):
         return True
     problems = xsd_problems(operation, response.status_code, content_type or "", response.content)
-    _fail(case, "xml_xsd_conformance", "xml_xsd_conformance", problems)
+    rule = "XSD-CUSTOMER-SERVICE" if is_customer_service(operation) else "XSD-CONNECT"
+    _fail(case, "xml_xsd_conformance", rule, problems)
     return None
 
 
 def json_schema_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
+    """The body (JSON, or XML read by the schema) in three views: what Norce documents (SCHEMA-DOCUMENTED),
+    the vendored description (SCHEMA-STRICT) and members it does not know (SCHEMA-DRIFT)."""
     operation = case_operation_id(case)
     content_type = response_content_type(response) or ""
-    if operation is None or "json" not in content_type.lower() or not response.content.strip():
+    json_body = is_json_media_type(content_type)
+    if (
+        operation is None
+        or not (json_body or is_xml_media_type(content_type))
+        or not response.content.strip()
+    ):
         return True
     try:
-        data = json.loads(response.content)
+        data = decode_body(operation, response.status_code, content_type, response.content)
     except ValueError as exc:
-        _fail(case, "json_schema_conformance", "json_schema_conformance", [f"body is not JSON: {exc}"])
+        kind = "JSON" if json_body else "XML"
+        _fail(case, "json_schema_conformance", "SCHEMA-DOCUMENTED", [f"body is not {kind}: {exc}"])
         return None
-    problems = json_schema_problems(operation, response.status_code, content_type, data)
-    _fail(case, "json_schema_conformance", "json_schema_conformance", problems)
+    status = response.status_code
+    for view, rule in ((DOCUMENTED, "SCHEMA-DOCUMENTED"), (STRICT, "SCHEMA-STRICT"), (DRIFT, "SCHEMA-DRIFT")):
+        _fail(
+            case,
+            "json_schema_conformance",
+            rule,
+            schema_problems(operation, status, content_type, data, view),
+        )
     return None
 
 
@@ -135,7 +153,9 @@ def norce_error_envelope(ctx: Any, response: Any, case: Any) -> bool | None:
         and waivers.waive("W-Q7-CONNECT-ERROR-BODY", operation, "; ".join(problems))
     ):
         return None
-    _fail(case, "norce_error_envelope", "norce_error_envelope", problems, Severity.MEDIUM)
+    business = is_customer_service(operation) and response.status_code == 400
+    rule = "ERROR-BODY-BUSINESS" if business else "ERROR-BODY-OTHER"
+    _fail(case, "norce_error_envelope", rule, problems, Severity.MEDIUM)
     return None
 
 
@@ -144,7 +164,9 @@ def content_negotiation(ctx: Any, response: Any, case: Any) -> bool | None:
     problems = negotiation_problems(
         accept, response.status_code, response_content_type(response), response.content
     )
-    _fail(case, "content_negotiation", "content_negotiation", problems, Severity.MEDIUM)
+    documented = 200 <= response.status_code < 300 or response.status_code == 400
+    rule = "NEGOTIATION" if documented else "NEGOTIATION-OTHER"
+    _fail(case, "content_negotiation", rule, problems, Severity.MEDIUM)
     return None
 
 

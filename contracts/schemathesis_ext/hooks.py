@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from schemathesis.core.parameters import ParameterLocation
 
 from contracts.oracle import waivers
+from contracts.oracle.evidence import JUDGEMENTS
 from contracts.oracle.header import (
     HEADER_NAME,
     IMPORT_OPERATIONS,
@@ -33,7 +34,9 @@ from contracts.oracle.import_checks import (
 from contracts.oracle.media import JSON
 from contracts.oracle.response_checks import business_400_key
 from contracts.oracle.strategies.headers import valid_headers
-from contracts.schemathesis_ext.checks import case_operation_id, response_content_type
+from contracts.reports.recorder import current_recorder
+from contracts.reports.verdicts import enforced
+from contracts.schemathesis_ext.checks import NorceFailure, case_operation_id, response_content_type
 
 # Smallest headers a conformant server accepts for each import (used when nothing is drawn).
 CANONICAL_HEADERS = {
@@ -124,8 +127,40 @@ def _one_invalid_component(message: str) -> str:
     return components[0] if len(components) == 1 else ""
 
 
+def judgement_of(failure: Any, response: Any) -> str | None:
+    """The judgement (contracts/oracle/evidence.py) a Schemathesis failure rests on; None if unknown."""
+    if isinstance(failure, NorceFailure):
+        return failure.rule_id
+    checks = getattr(failure, "checks", ()) or ()
+    if not checks:
+        return None
+    check = str(checks[0])
+    status = int(getattr(response, "status_code", 0) or 0)
+    answered_for_the_operation = 200 <= status < 300 or status == 400
+    if check == "status_code_conformance" and not 200 <= status < 300:
+        return "status_code_undeclared"  # a refusal status the docs do not fix (404, 405, 406, 413, 415, ...)
+    if check == "content_type_conformance" and not answered_for_the_operation:
+        return "content_type_gateway"
+    return check if check in JUDGEMENTS else None
+
+
 def filter_failure(ctx: Any, failure: Any, case: Any, response: Any) -> bool:
-    """Keep every failure except those an active waiver covers (each drop is recorded)."""
+    """Keep every failure except those an active waiver covers and those the run does not enforce: a finding
+    above the run's strictness becomes a recorded deviation (each drop is recorded)."""
+    if not _kept_by_waivers(failure, case, response):
+        return False
+    judgement = judgement_of(failure, response)
+    if judgement is None or enforced(judgement):
+        return True
+    operation = case_operation_id(case) or str(case.operation.label)
+    title = getattr(failure, "title", "")
+    detail = f"{title}: {getattr(failure, 'message', '')}".strip(": ")
+    current_recorder().deviation(judgement, operation, getattr(case, "media_type", None) or "", detail)
+    return False
+
+
+def _kept_by_waivers(failure: Any, case: Any, response: Any) -> bool:
+    """Every failure but those an active waiver covers (each use is recorded)."""
     operation = case_operation_id(case) or ""
     if "negative_data_rejection" in getattr(failure, "checks", ()) and operation in IMPORT_OPERATIONS:
         if connect_negative_not_violating(operation, response):

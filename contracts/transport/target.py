@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from contracts.oracle.evidence import Level
+
 EMULATOR = "emulator"
 DEFAULT_EMULATOR_APP = "emulator.http.app:create_app"
 # The emulator's uvicorn protocol (h11 that refuses obs-fold with 400, as Norce's .NET stack does).
@@ -60,6 +62,8 @@ SETTING_ENV_VARS: Mapping[str, str] = {
     "connect-auth": "NORCE_CONNECT_AUTH",
     "application-key": "NORCE_APPLICATION_KEY",
     "account-id": "NORCE_ACCOUNT_ID",
+    "strictness": "NORCE_STRICTNESS",
+    "waivers": "NORCE_WAIVERS",
 }
 KNOWN_SETTINGS = frozenset({*SETTING_ENV_VARS, "base-url", "environments"})
 
@@ -149,6 +153,9 @@ class Target:
     emulator_app: str = DEFAULT_EMULATOR_APP
     emulator_http_protocol: str = DEFAULT_EMULATOR_HTTP_PROTOCOL
     connect_auth: str = "oauth"  # or "basic" (legacy Connect credentials)
+    # Judgements above this level are reported as deviations, not failures (contracts/oracle/evidence.py).
+    strictness: Level = Level.DOCUMENTED
+    waivers: tuple[str, ...] = ()  # "+W-ID" / "-W-ID" adjustments of the default waivers
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -292,14 +299,27 @@ def _build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Target:
         emulator_app=str(settings.get("emulator-app") or DEFAULT_EMULATOR_APP),
         emulator_http_protocol=str(settings.get("emulator-http-protocol") or DEFAULT_EMULATOR_HTTP_PROTOCOL),
         connect_auth=_connect_auth(settings.get("connect-auth", "oauth")),
+        strictness=_strictness(settings.get("strictness"), is_emulator),
+        waivers=_patterns(settings.get("waivers"), lower=False),
     )
 
 
-def _patterns(value: Any) -> tuple[str, ...]:
+def _patterns(value: Any, *, lower: bool = True) -> tuple[str, ...]:
     if not value:
         return ()
     items = value.split(",") if isinstance(value, str) else list(value)
-    return tuple(str(item).strip().lower() for item in items if str(item).strip())
+    cleaned = (str(item).strip() for item in items)
+    return tuple(item.lower() if lower else item for item in cleaned if item)
+
+
+def _strictness(value: Any, is_emulator: bool) -> Level:
+    """The run's level unless set: `emulator` on the embedded emulator, `documented` on every other target."""
+    if value in (None, ""):
+        return Level.EMULATOR if is_emulator else Level.DOCUMENTED
+    try:
+        return Level.parse(str(value))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _positive_float(value: Any, name: str, *, allow_none: bool = False) -> float | None:

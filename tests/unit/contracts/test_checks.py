@@ -194,11 +194,15 @@ def test_conformant_request_gets_a_job_counting_the_items() -> None:
 
 
 def test_rule_breaking_header_must_get_400_with_the_rule_id() -> None:
-    assert _oracle(DEP, 400, _error("HDR-DEP-ACCOUNTS")) == ("HDR-DEP-ACCOUNTS", [])
+    """The form of a refusal (Q7: a synchronous 400 keyed by the rule id) is HDR-FORM, an emulator-level
+    judgement; that nothing was imported is judged by the header-rule tests after the job."""
+    assert _oracle(DEP, 400, _error("HDR-DEP-ACCOUNTS")) == ("HDR-FORM", [])
     rule, problems = _oracle(DEP, 200, JOB_JSON)
-    assert rule == "HDR-DEP-ACCOUNTS" and "expected 400" in problems[0]
-    assert "HDR-DEP-ACCOUNTS" in _oracle(DEP, 400, _error("HDR-SYNTAX"))[1][0]
-    assert _oracle(None, 400, _error("HDR-PRESENT")) == ("HDR-PRESENT", [])
+    assert rule == "HDR-FORM" and "breaking HDR-DEP-ACCOUNTS; expected 400" in problems[0]
+    assert "expected the rule id HDR-DEP-ACCOUNTS" in _oracle(DEP, 400, _error("HDR-SYNTAX"))[1][0]
+    assert _oracle(None, 400, _error("HDR-PRESENT")) == ("HDR-FORM", [])
+    rule, problems = _oracle(VALID, 400, _error("HDR-SYNTAX"))
+    assert rule == "HDR-VALID" and "rejected a conformant header" in problems[0]
 
 
 def test_xml_requests_and_responses() -> None:
@@ -270,7 +274,7 @@ def test_registered_checks_raise_named_failures_through_schemathesis() -> None:
         data=b'[{"Code":"a"}]',
     ).prepare()
     response = _json_response(request, JOB_JSON)
-    with pytest.raises(AssertionError, match=r"\[ImportCustomers\] HDR-DEP-ACCOUNTS"):
+    with pytest.raises(AssertionError, match=r"\[ImportCustomers\] HDR-FORM: .* breaking HDR-DEP-ACCOUNTS"):
         header_rule_oracle(None, response, case)
     with pytest.raises(AssertionError, match="content_negotiation"):
         content_negotiation(None, response, case)
