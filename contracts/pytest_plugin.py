@@ -272,8 +272,9 @@ def norce_auth(target: Target, recorder: Recorder) -> Iterator[AuthSession]:
 
 
 @pytest.fixture(scope="session")
-def run_namespace(norce_settings: SuiteSettings) -> RunNamespace:
-    return RunNamespace(norce_settings.run_id)
+def run_namespace(pytestconfig: pytest.Config, norce_settings: SuiteSettings) -> RunNamespace:
+    worker = getattr(pytestconfig, "workerinput", {}).get("workerid", "")
+    return RunNamespace(norce_settings.run_id, scope=str(worker))
 
 
 def _ledger_path(config: pytest.Config, report_dir: Path) -> Path:

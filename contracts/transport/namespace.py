@@ -17,6 +17,9 @@ _RUN_ID = re.compile(r"^[a-z0-9]{4,16}$")
 @dataclass
 class RunNamespace:
     run_id: str
+    # Which process of the run makes the codes (an xdist worker id): processes share the run prefix, so
+    # cleanup and ownership see one run, but never draw the same code.
+    scope: str = ""
     _counter: count[int] = field(default_factory=lambda: count(1), repr=False)
 
     def __post_init__(self) -> None:
@@ -32,8 +35,9 @@ class RunNamespace:
         return f"{PREFIX_ROOT}-{self.run_id}-"
 
     def code(self, label: str = "c") -> str:
-        """A fresh code, unique within the run: nct-<runid>-<label>-<n>."""
-        return f"{self.prefix}{_slug(label)}-{next(self._counter)}"
+        """A fresh code, unique within the run: nct-<runid>-[<scope>-]<label>-<n>."""
+        scope = f"{_slug(self.scope)}-" if self.scope else ""
+        return f"{self.prefix}{scope}{_slug(label)}-{next(self._counter)}"
 
     def email(self, label: str = "u") -> str:
         return f"{self.code(label)}@{EMAIL_DOMAIN}"
