@@ -277,6 +277,13 @@ JUDGEMENTS = _table(
         f"ValidationSummary and JobDto counters ({SEED2}, {JOB})",
     ),
     Judgement(
+        "IMP-INITIAL-VALIDATION",
+        R,
+        "an item without identity or with a wrong type fails initial validation: counted in "
+        "NrOfValidationFailures at once, not only as a processing failure",
+        "Q17 (the docs say initial validation runs on receipt, not which faults it catches)",
+    ),
+    Judgement(
         "IMP-STATUS",
         R,
         "a finished job is StatusId 2, or 4 when every item failed",
