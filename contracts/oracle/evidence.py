@@ -271,6 +271,12 @@ JUDGEMENTS = _table(
         "ours: Q7 gives no error body, and Norce documents no size limit",
     ),
     Judgement(
+        "IMP-EMPTY-BODY",
+        E,
+        "an empty array is accepted as a job with no items",
+        "ours: the docs neither allow nor forbid an empty import",
+    ),
+    Judgement(
         "IMP-COUNTS",
         D,
         "NrOfItemsInTotal is the items sent; Totals = Inserts + Updates + Fail; the right counter moves",
@@ -366,6 +372,12 @@ JUDGEMENTS = _table(
     Judgement("CS-WRITES", D, "documented 1.1 writes change what the reads answer", f"{NOA}, {SEED3}"),
     Judgement("CS-UNKNOWN-OPERATION", E, "an unknown operation answers 404", "ours (RFC 9110 §15.5.5)"),
     Judgement("CS-EXTRA-PARAMETER", D, "an undeclared query parameter is never a 5xx", ERR),
+    Judgement(
+        "CS-EXTRA-PARAMETER-IGNORED",
+        E,
+        "an undeclared query parameter changes nothing: the answer is the one without it",
+        "ours: a WCF host ignores it; the docs say nothing",
+    ),
     # -- authentication ----------------------------------------------------------------------------------
     Judgement("AUTH-REQUIRED", D, "no or a wrong token is refused with 401 or 403", AUTH),
     Judgement("AUTH-401-FORM", R, "the refusal is 401 with WWW-Authenticate", "Q10"),
