@@ -24,6 +24,7 @@ from contracts.oracle.header import HEADER_NAME, CustomerHeader, to_json
 from contracts.oracle.response_checks import negotiation_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, Operation, load_spec
 from contracts.reports.recorder import register_secret
+from contracts.reports.verdicts import judge
 from contracts.suite.flows import JSON, XML, explain
 from contracts.transport.auth import (
     APPLICATION_ID_HEADER,
@@ -98,10 +99,14 @@ def send_unauthenticated(
     return client.raw(operation.method.upper(), base + operation.path, authenticate=False, **parts)
 
 
-def assert_unauthorized(client: NorceClient, response: httpx.Response, operation: str, seed: int) -> None:
+def assert_unauthorized(
+    client: NorceClient, response: httpx.Response, operation: str, seed: int, judgement: str = "AUTH-REQUIRED"
+) -> None:
+    """Refused: 401 or 403 (documented: OAuth2 is required); the form, 401 with WWW-Authenticate, is Q10."""
     context = explain(client, response, operation=operation, seed=seed)
-    assert response.status_code == 401, f"expected 401{context}"
-    assert response.headers.get("WWW-Authenticate"), f"401 without WWW-Authenticate{context}"
+    judge(judgement, response.status_code in (401, 403), f"expected 401 or 403{context}", operation=operation)
+    form = response.status_code == 401 and bool(response.headers.get("WWW-Authenticate"))
+    judge("AUTH-401-FORM", form, f"expected 401 with WWW-Authenticate{context}", operation=operation)
 
 
 def _expiry_not_applicable(client: NorceClient, reason: str) -> NoReturn:
@@ -181,10 +186,13 @@ def test_expired_token_gets_401(norce: NorceClient, norce_seed: int) -> None:
     expired = send_unauthenticated(norce, "connect", job_list, headers)
     age = time.monotonic() - received_at
     context = explain(norce, expired, operation="JobList", seed=norce_seed, rule=EXPIRY_RULE)
-    assert expired.status_code == 401, (
-        f"{EXPIRY_RULE}: a token {age:.1f} s old was accepted although expires_in was {expires_in}{context}"
+    judge(
+        EXPIRY_RULE,
+        expired.status_code in (401, 403),
+        f"a token {age:.1f} s old was accepted although expires_in was {expires_in}{context}",
     )
-    assert expired.headers.get("WWW-Authenticate"), f"{EXPIRY_RULE}: 401 without WWW-Authenticate{context}"
+    form = expired.status_code == 401 and bool(expired.headers.get("WWW-Authenticate"))
+    judge("AUTH-401-FORM", form, f"expected 401 with WWW-Authenticate{context}")
 
 
 @pytest.mark.parametrize(("api", "operation"), OPERATIONS)
@@ -215,7 +223,8 @@ def test_401_body_is_in_the_negotiated_type(
     problems = negotiation_problems(
         XML, response.status_code, response.headers.get("content-type"), response.content
     )
-    assert not problems, f"{problems}{explain(norce, response, operation=operation_id, seed=norce_seed)}"
+    context = explain(norce, response, operation=operation_id, seed=norce_seed)
+    judge("NEGOTIATION-OTHER", not problems, f"{problems}{context}", operation=operation_id)
 
 
 @pytest.mark.parametrize(("api", "operation_id"), [("customer", "GetCustomer"), ("connect", "JobList")])
@@ -230,7 +239,7 @@ def test_wrong_application_id_gets_401(
     credentials = norce_auth.headers("oauth")
     credentials[APPLICATION_ID_HEADER] = WRONG_APPLICATION_ID
     response = send_unauthenticated(norce, api, operation, credentials)
-    assert_unauthorized(norce, response, operation_id, norce_seed)
+    assert_unauthorized(norce, response, operation_id, norce_seed, "AUTH-APPLICATION-ID")
 
 
 def test_legacy_basic_is_refused_on_customer_service(norce: NorceClient, norce_seed: int) -> None:
@@ -239,7 +248,7 @@ def test_legacy_basic_is_refused_on_customer_service(norce: NorceClient, norce_s
     application_id, secret = _basic_credentials(norce)
     operation = load_spec(CUSTOMER_SERVICE_SPEC).operation("GetCustomer")
     response = send_unauthenticated(norce, "customer", operation, basic_headers(application_id, secret))
-    assert_unauthorized(norce, response, "GetCustomer", norce_seed)
+    assert_unauthorized(norce, response, "GetCustomer", norce_seed, "AUTH-BASIC-NOT-ON-1.1")
 
 
 def test_token_endpoint_is_rate_limited(norce: NorceClient, norce_auth: AuthSession, norce_seed: int) -> None:
@@ -262,9 +271,14 @@ def test_token_endpoint_is_rate_limited(norce: NorceClient, norce_auth: AuthSess
 
 
 def _basic_credentials(client: NorceClient) -> tuple[str, str]:
+    """Connect's legacy Basic pair. A tenant need not have it ('for a limited time', old integrations only):
+    without one that is a reason, not a failure. The embedded emulator documents one."""
     credentials = client.target.credentials
     if not credentials.has_basic:
-        pytest.fail("legacy Basic credentials are not configured (NORCE_BASIC_APPLICATION_ID/SECRET_KEY)")
+        reason = "legacy Basic credentials are not configured (NORCE_BASIC_APPLICATION_ID/SECRET_KEY)"
+        if client.target.is_emulator:
+            pytest.fail(f"{reason}; the embedded emulator documents them", pytrace=False)
+        pytest.skip(f"AUTH-BASIC-CONNECT not applicable: {reason}")
     return credentials.basic_application_id or "", credentials.basic_secret_key or ""
 
 
@@ -272,9 +286,10 @@ def test_legacy_basic_works_on_connect(norce: NorceClient, norce_seed: int) -> N
     application_id, secret = _basic_credentials(norce)
     job_list = load_spec(CONNECT_SPEC).operation("JobList")
     response = send_unauthenticated(norce, "connect", job_list, basic_headers(application_id, secret))
-    assert response.status_code == 200, (
-        f"Basic rejected{explain(norce, response, operation='JobList', seed=norce_seed)}"
-    )
+    context = explain(norce, response, operation="JobList", seed=norce_seed)
+    if response.status_code in (401, 403) and not norce.target.is_emulator:
+        pytest.skip(f"AUTH-BASIC-CONNECT not applicable: the tenant does not take Basic on Connect{context}")
+    judge("AUTH-BASIC-CONNECT", response.status_code == 200, f"Basic rejected{context}", operation="JobList")
 
 
 def test_wrong_basic_secret_gets_401(norce: NorceClient, norce_seed: int) -> None:
