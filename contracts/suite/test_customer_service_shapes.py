@@ -21,12 +21,12 @@ import pytest
 from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
     empty_collection_problems,
-    json_schema_problems,
     negotiation_problems,
     xsd_problems,
 )
 from contracts.oracle.xml_data import decode_body
-from contracts.suite.flows import JSON, XML, account_id, explain
+from contracts.reports.verdicts import judge
+from contracts.suite.flows import JSON, XML, account_id, explain, judge_body
 from contracts.transport.client import NorceClient
 from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
@@ -54,19 +54,20 @@ def assert_conforms(
     assert response.status_code == 200, f"expected 200{context}"
     content_type = response.headers.get("content-type", "")
     problems = negotiation_problems(accept, response.status_code, content_type, response.content)
-    assert not problems, f"{problems}{context}"
+    judge("NEGOTIATION", not problems, f"{problems}{context}", operation=operation_id, media_type=accept)
     if accept == XML:
         problems = xsd_problems(operation_id, 200, XML, response.content)
-        assert not problems, f"XML does not validate against the XSD: {problems}{context}"
-        data = decode_body(operation_id, 200, content_type, response.content)
-    else:
-        data = response.json()
-        problems = json_schema_problems(operation_id, 200, JSON, data)
-        assert not problems, f"JSON does not match the response schema: {problems}{context}"
+        judge(
+            "XSD-CUSTOMER-SERVICE",
+            not problems,
+            f"XML does not validate against the XSD: {problems}{context}",
+        )
+    data = decode_body(operation_id, 200, content_type, response.content)
+    judge_body(operation_id, data, context, media_type=content_type or accept)
     # The schema lets collections be null (request side); a response's are [] when empty (Company's
     # PricelistIds / DeliveryMethodIds / PaymentMethodIds here: "It will be empty if no ... exist").
     problems = empty_collection_problems(operation_id, 200, content_type, data)
-    assert not problems, f"{EMPTY_COLLECTION_RULE}: {problems}{context}"
+    judge(EMPTY_COLLECTION_RULE, not problems, f"{problems}{context}", operation=operation_id)
     return data
 
 
