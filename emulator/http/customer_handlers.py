@@ -47,9 +47,7 @@ def operation_handler(operation_id: str) -> Handler:
             if raw.strip():
                 _check_json_content_type(call)
             arguments["body"] = json_body(call.operation, raw, call.request.headers.get("content-type"))
-        service: CustomerService = call.runtime.customers
-        method = getattr(service, operation_id)
-        value = method(**arguments)
+        value = call.runtime.customers.operation(operation_id)(**arguments)
         seeded = fault_effects.not_found_error(operation_id, value)
         if seeded is not None:
             raise seeded
@@ -61,4 +59,4 @@ def operation_handler(operation_id: str) -> Handler:
 
 def customer_handlers(operation_ids: list[str]) -> dict[str, Handler]:
     """Handlers for the spec's 1.1 operations that `CustomerService` implements."""
-    return {op: operation_handler(op) for op in operation_ids if callable(getattr(CustomerService, op, None))}
+    return {op: operation_handler(op) for op in operation_ids if CustomerService.implements(op)}
