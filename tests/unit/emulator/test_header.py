@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
+from emulator import faults
 from emulator.domain.errors import HeaderRuleViolation, XmlForbidden
-from emulator.domain.header import parse_customer_header
+from emulator.domain.header import RULES, EachEnumValue, parse_customer_header
 
 JSON_CT, XML_CT = "application/json", "application/xml; charset=utf-8"
 NS = "Enferno.Services.StormConnect.Contracts"
@@ -233,3 +236,26 @@ def test_older_list_variants_and_blank_optionals(
     or blank values mean "not sent", and a SupplierId that is no integer is ignored like an unknown member."""
     parsed = parse_customer_header(header(CustomerFieldsThatAreSet=[2], **props), "ImportCustomers", JSON_CT)
     assert (parsed.serialization_type, parsed.storage_name, parsed.supplier_id) == expected
+
+
+def test_the_rule_table_holds_every_documented_rule_and_every_header_fault_once() -> None:
+    enums = yaml.safe_load(
+        (Path(__file__).resolve().parents[3] / "openapi" / "enums.yaml").read_text("utf-8")
+    )
+    rows = [row for entry in RULES for row in (entry.rules if isinstance(entry, EachEnumValue) else (entry,))]
+    assert {row.rule_id for row in rows} == set(enums["HeaderRules"])
+    bending = [row.fault for row in rows if row.fault is not None]
+    assert len(bending) == len(set(bending))
+    over_http = {"hdr-one-line-not-enforced", "hdr-wrong-rule-key"}  # server.py and http/fault_effects.py
+    assert set(bending) == {fault.name for fault in faults.by_category()["header-rules"]} - over_http
+
+
+def test_the_first_bad_enum_value_in_header_order_decides_the_rule() -> None:
+    value = xml_header(
+        "<AccountId>1</AccountId>",
+        xml_list("AccountFieldsThatAreSet", "AccountField", ["99"]),
+        xml_list("CustomerFieldsThatAreSet", "CustomerField", ["Code", "14"]),
+    )
+    assert rule_of(value, content_type=XML_CT) == "HDR-ENUM-RANGE"
+    swapped = value.replace(">99<", ">1<").replace(">14<", ">99<")
+    assert rule_of(swapped, content_type=XML_CT) == "HDR-XML-INT-ENUMS"
