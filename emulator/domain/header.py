@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
 
-from emulator import faults
+from emulator.faults import Faults
 
 from .enums import enum_members
 from .errors import HeaderRuleViolation
@@ -391,28 +391,33 @@ RULES: tuple[Rule[_Draft] | EachEnumValue, ...] = (
 
 
 def parse_customer_header(
-    value: str | None, operation: Operation, content_type: str | None, has_payload: bool = True
+    value: str | None,
+    operation: Operation,
+    content_type: str | None,
+    has_payload: bool = True,
+    *,
+    faults: Faults,
 ) -> CustomerHeader:
     draft = _Draft(value, operation, content_type, has_payload)
-    _walk(draft)
+    _walk(draft, faults)
     return draft.header()
 
 
-def _walk(draft: _Draft) -> None:
+def _walk(draft: _Draft, faults: Faults) -> None:
     """Raise the first broken rule; stop early when a fault accepts the header as read."""
     for entry in RULES:
         if isinstance(entry, EachEnumValue):
             for enum_value in draft.enum_values:
                 for rule in entry.rules:
-                    if not _enforce(rule, enum_value):
+                    if not _enforce(rule, enum_value, faults):
                         return
-        elif not _enforce(entry, draft):
+        elif not _enforce(entry, draft, faults):
             return
 
 
-def _enforce(rule: Rule[S], subject: S) -> bool:
+def _enforce(rule: Rule[S], subject: S, faults: Faults) -> bool:
     """Raise the rule if `subject` breaks it; False when its fault accepts the header as read."""
-    fault_on = rule.fault is not None and faults.is_active(rule.fault)
+    fault_on = rule.fault is not None and faults.is_on(rule.fault)
     if rule.bend is Bend.IMPOSES and not fault_on:
         return True
     if not rule.broken(subject):

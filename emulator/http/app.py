@@ -10,12 +10,12 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from emulator import faults
 from emulator.config import EmulatorConfig
 from emulator.domain.connect import ConnectService
 from emulator.domain.customer_service import CustomerService
 from emulator.domain.jobs import JobRunner
 from emulator.domain.store import Store
+from emulator.faults import Faults
 from emulator.http.admin import admin_routes
 from emulator.http.auth import TokenService
 from emulator.http.connect_handlers import CONNECT_HANDLERS
@@ -36,9 +36,9 @@ class _EveryMethod:
 
 
 def build_runtime(config: EmulatorConfig) -> Runtime:
-    faults.set_active(config.faults)  # the process-wide switchboard the fault hooks read
+    faults = Faults(config.faults)
     store = Store(db_path=config.db_path, seed=config.seed)
-    jobs = JobRunner(store, config.job_runner_timing)
+    jobs = JobRunner(store, faults, config.job_runner_timing)
     clock = EmulatorClock(store)
     specs = load_specs()
     handlers: dict[str, Handler] = dict(CONNECT_HANDLERS)
@@ -48,11 +48,12 @@ def build_runtime(config: EmulatorConfig) -> Runtime:
         extra += admin_routes()
     return Runtime(
         config=config,
+        faults=faults,
         store=store,
         jobs=jobs,
-        connect=ConnectService(store, jobs),
-        customers=CustomerService(store),
-        tokens=TokenService(config, clock.now),
+        connect=ConnectService(store, faults, jobs),
+        customers=CustomerService(store, faults),
+        tokens=TokenService(config, clock.now, faults),
         clock=clock,
         specs=specs,
         routes=build_routes(specs, handlers, extra),

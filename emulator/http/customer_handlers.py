@@ -37,7 +37,8 @@ def operation_handler(operation_id: str) -> Handler:
     async def handle(call: Call) -> Reply:
         assert call.operation is not None
         query = {key: value for key, value in call.request.query_params.items()}
-        fault_effects.unknown_query_parameter_crash(call.operation, list(query))
+        faults = call.runtime.faults
+        fault_effects.unknown_query_parameter_crash(faults, call.operation, list(query))
         arguments: dict[str, Any] = {
             snake_case(name): value for name, value in query_arguments(call.operation, query).items()
         }
@@ -48,7 +49,7 @@ def operation_handler(operation_id: str) -> Handler:
                 _check_json_content_type(call)
             arguments["body"] = json_body(call.operation, raw, call.request.headers.get("content-type"))
         value = call.runtime.customers.operation(operation_id)(**arguments)
-        seeded = fault_effects.not_found_error(operation_id, value)
+        seeded = fault_effects.not_found_error(faults, operation_id, value)
         if seeded is not None:
             raise seeded
         return Reply(value=value)

@@ -124,7 +124,7 @@ def coverage(specs: Specs, handlers: dict[str, Handler]) -> dict[str, list[str]]
 def _render(call_media: MediaChoice, value: Any, schema: Any, runtime: Runtime, api: str) -> bytes:
     if call_media.format == "xml":
         spec = runtime.specs.connect if api == "connect" else runtime.specs.customer
-        return xml_serializer.render(value, schema, spec)
+        return xml_serializer.render(value, schema, spec, runtime.faults)
     return json_serializer.render(value)
 
 
@@ -133,38 +133,40 @@ def respond(call: Call, reply: Reply) -> Response:
         return reply.raw
     operation = call.operation
     assert operation is not None
-    media = fault_effects.response_media(call.media)
+    faults = call.runtime.faults
+    media = fault_effects.response_media(faults, call.media)
     status, schema = operation.success_response(media.content_type)
-    status = fault_effects.success_status(operation.operation_id, reply.status or status)
+    status = fault_effects.success_status(faults, operation.operation_id, reply.status or status)
     if schema is None and reply.value is None:
         return Response(b"", status_code=status, headers=reply.headers)
-    value = fault_effects.reshape(reply.value, schema, operation.spec)
+    value = fault_effects.reshape(faults, reply.value, schema, operation.spec)
     if value is None and media.format == "xml":
-        body = fault_effects.xml_not_found_body(operation.spec.api)
+        body = fault_effects.xml_not_found_body(faults, operation.spec.api)
     else:
         body = _render(media, value, schema, call.runtime, operation.spec.api)
-    content_type = fault_effects.content_type(media)
+    content_type = fault_effects.content_type(faults, media)
     return Response(body, status_code=status, media_type=content_type, headers=reply.headers)
 
 
 def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, api: str | None) -> Response:
-    status = fault_effects.error_status(error, status_for(error))
+    faults = runtime.faults
+    status = fault_effects.error_status(faults, error, status_for(error))
     key, message = key_and_message(error)
-    key = fault_effects.error_key(error, key)
+    key = fault_effects.error_key(faults, error, key)
     headers = fault_effects.error_headers(
-        status, dict(error.headers) if isinstance(error, HttpProblem) else {}
+        faults, status, dict(error.headers) if isinstance(error, HttpProblem) else {}
     )
-    if fault_effects.drops_error_body(status):
+    if fault_effects.drops_error_body(faults, status):
         return Response(b"", status_code=status, headers=headers)
-    media = fault_effects.response_media(media)
+    media = fault_effects.response_media(faults, media)
     body = error_message_body(status, key, message, runtime.timestamp())
     if media.format == "xml":
         spec, schema = runtime.specs.error_schema(api or "customer")
-        content = xml_serializer.render(body, schema, spec, fallback_name="ErrorMessage")
+        content = xml_serializer.render(body, schema, spec, faults, fallback_name="ErrorMessage")
     else:
         content = json_serializer.render(body)
     return Response(
-        content, status_code=status, media_type=fault_effects.content_type(media), headers=headers
+        content, status_code=status, media_type=fault_effects.content_type(faults, media), headers=headers
     )
 
 
@@ -180,14 +182,14 @@ async def dispatch(request: Request) -> Response:
     api: str | None = None
     try:
         base = runtime.specs.customer.base_path
-        if fault_effects.answers_unknown_operation(base, request.url.path) and not runtime.routes.has_path(
-            request.url.path
-        ):
+        if fault_effects.answers_unknown_operation(
+            runtime.faults, base, request.url.path
+        ) and not runtime.routes.has_path(request.url.path):
             return Response(b"null", media_type="application/json")
         entry = runtime.routes.find(request.method, request.url.path)
         api = entry.api
         if entry.api is not None:
-            auth.authenticate(request.headers, entry.api, runtime.tokens)
+            auth.authenticate(request.headers, entry.api, runtime.tokens, runtime.faults)
         if not acceptable:
             raise NotAcceptable("None of the media types in Accept can be produced.")
         if entry.handler is None:

@@ -11,6 +11,7 @@ from emulator.config import EmulatorConfig
 from emulator.domain.customer_service import CustomerService
 from emulator.domain.ids import format_timestamp
 from emulator.domain.store import Store
+from emulator.faults import Faults
 from emulator.http.auth import TokenService
 from emulator.http.routing import RouteTable
 from emulator.http.spec import Specs
@@ -37,6 +38,7 @@ class EmulatorClock:
 @dataclass
 class Runtime:
     config: EmulatorConfig
+    faults: Faults  # replaced in place by the admin endpoint, so every holder sees the change
     store: Store
     jobs: Any
     connect: Any  # emulator.domain.connect.ConnectService

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from emulator.faults import Faults
+
 from ..store import Store
 from .accounts import Accounts
 from .address import Address
@@ -48,8 +50,8 @@ GROUP_OF_OPERATION = _group_of_operation()
 
 
 class CustomerService:
-    def __init__(self, store: Store) -> None:
-        shared = Shared(store)
+    def __init__(self, store: Store, faults: Faults) -> None:
+        shared = Shared(store, faults)
         self.store = store
         self.accounts = Accounts(shared)
         self.address = Address(shared)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import faults
-
 from .. import customer_views as views
 from ..errors import BusinessError
 from ..model import ReferenceItem
@@ -33,7 +31,7 @@ class Accounts(Group):
             if found is None or password is None:
                 raise BusinessError("LoginFailed", "Wrong login name or password.")
             customer, account = found
-            password_ok = verify_password(password, account.password_hash) or faults.is_active(
+            password_ok = verify_password(password, account.password_hash) or self.faults.is_on(
                 "cs-login-wrong-password-accepted"
             )
             if not account.is_active or not password_ok:
@@ -84,7 +82,7 @@ class Accounts(Group):
             customer = self.shared.editable_customer(state, customer_id)
             if not customer.accounts:
                 raise BusinessError("AccountCustomerMissing", f"Customer {customer_id} has no account.")
-            if not faults.is_active("cs-update-account-status-ignored"):
+            if not self.faults.is_on("cs-update-account-status-ignored"):
                 customer.accounts[0].is_active = is_active
             customer.accounts[0].updated = self.store.ids.timestamp()
         return self.shared.customer_result(customer_id, include_companies)

@@ -6,8 +6,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from emulator import faults
-
 from .. import customer_views as views
 from ..errors import BusinessError, NotFound
 from ..model import Company, Discount, PaymentMethodLink, ReferenceItem
@@ -101,7 +99,7 @@ class Companies(Group):
                 raise NotFound(
                     "CustomerMissing", f"Customer {customer_id} is not a customer of company {company_id}."
                 )
-            if len(state.relations_of_company(company_id)) <= 1 and not faults.is_active(
+            if len(state.relations_of_company(company_id)) <= 1 and not self.faults.is_on(
                 "cs-delete-last-company-customer-allowed"
             ):
                 raise BusinessError(

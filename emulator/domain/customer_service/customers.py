@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from emulator import faults
-
 from .. import customer_views as views
 from ..model import Customer
 from ..state import State
@@ -187,7 +185,7 @@ class Customers(Group):
         # Id -1 matches no stored relation or account, so nothing stored leaks into the echo.
         customer = Customer(id=-1, key=key if key and _GUID.match(key) else _EMPTY_GUID)
         views.apply_customer(state, customer, body, lambda: None)
-        return {**views.customer_view(state, customer), "Id": views.integer(body, "Id")}
+        return {**views.customer_view(state, customer, self.faults), "Id": views.integer(body, "Id")}
 
     GetExternalCustomerAddress2 = GetExternalCustomerAddress
 
@@ -313,7 +311,7 @@ class Customers(Group):
         self._set_active(customer_id, True)
 
     def InactivateCustomer(self, customer_id: int, **_unused: Any) -> None:
-        if faults.is_active("cs-deactivation-does-not-stick"):  # the call succeeds, IsActive stays
+        if self.faults.is_on("cs-deactivation-does-not-stick"):  # the call succeeds, IsActive stays
             if self.shared.read(lambda s: s.customer_by_id(customer_id)) is None:
                 raise customer_missing(customer_id)
             return

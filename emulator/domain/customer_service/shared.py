@@ -10,7 +10,7 @@ import string
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from emulator import faults
+from emulator.faults import Faults
 
 from .. import customer_views as views
 from ..errors import BusinessError, NotFound
@@ -22,11 +22,11 @@ Plain = dict[str, Any]
 T = TypeVar("T")
 
 
-def wants_companies(include_companies: str | None) -> bool:
+def wants_companies(include_companies: str | None, faults: Faults) -> bool:
     """`includeCompanies` is a string; only "false" limits Customer.Companies to the primary company (Q15)."""
-    if faults.is_active("cs-include-companies-ignored"):
+    if faults.is_on("cs-include-companies-ignored"):
         return True
-    if faults.is_active("cs-include-companies-inverted"):
+    if faults.is_on("cs-include-companies-inverted"):
         return (include_companies or "").strip().lower() == "false"
     return (include_companies or "").strip().lower() != "false"
 
@@ -44,10 +44,11 @@ def company_missing(company_id: object) -> NotFound:
 
 
 class Shared:
-    """The store plus the lookups and result shapes of more than one group; one instance per service."""
+    """The store, the faults, and the lookups and result shapes of more than one group; one per service."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, faults: Faults) -> None:
         self.store = store
+        self.faults = faults
         self._passwords = random.Random(f"passwords:{store.seed}")
 
     # --- reads and results ---
@@ -56,7 +57,9 @@ class Shared:
             return pick(state)
 
     def customer_view(self, state: State, customer: Customer, include_companies: str | None) -> Plain:
-        return views.customer_view(state, customer, wants_companies(include_companies))
+        return views.customer_view(
+            state, customer, self.faults, wants_companies(include_companies, self.faults)
+        )
 
     def customer_by(
         self, find: Callable[[State], Customer | None], include_companies: str | None
@@ -164,6 +167,7 @@ class Group:
     def __init__(self, shared: Shared) -> None:
         self.shared = shared
         self.store = shared.store
+        self.faults = shared.faults
 
     @classmethod
     def operation_names(cls) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ import yaml
 
 from emulator.domain.customer_service import GROUP_OF_OPERATION, GROUPS, CustomerService
 from emulator.domain.store import Store
+from emulator.faults import Faults
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "openapi" / "customer-service-1.1.yaml"
 STORM_ONLY = {"ListContactByCompany": "Contacts", "ListContactResponsibilities": "Contacts"}
@@ -35,7 +36,7 @@ def test_each_group_has_its_own_module() -> None:
 
 
 def test_the_facade_finds_each_operation_on_its_group() -> None:
-    service = CustomerService(Store())
+    service = CustomerService(Store(), Faults())
     assert service.operation("GetCustomer") == service.customers.GetCustomer
     assert service.operation("GetExternalCustomerAddress2") == service.customers.GetExternalCustomerAddress
     assert CustomerService.implements("LoginPost") and not CustomerService.implements("NoSuchOperation")
