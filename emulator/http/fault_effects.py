@@ -1,6 +1,6 @@
 """The HTTP-layer seeded faults (emulator/faults.py): response shapes, statuses, error bodies, media types.
 
-`routing.respond` / `routing.error_response` / `routing.dispatch` call these hooks with the emulator's
+`routing.respond` / `routing.error_response` / `routing.Dispatcher` call these hooks with the emulator's
 `Faults`; each one costs a set lookup when no fault is on. Domain faults (header rules, import semantics,
 jobs, 1.1 rules) live in `emulator/domain`, XML writing faults in `serializers/xml.py`, auth faults in
 `auth.py`.
