@@ -7,6 +7,7 @@ Per docs/import-semantics.md an item fails when it is not an object, has no iden
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -186,15 +187,15 @@ def _value_problem(value: Any, field_type: FieldType, path: str) -> str | None:
         if not isinstance(value, dict):
             return f"{path} must be an object"
         return _type_problem(value, field_type.type_name, path)
-    expected = {
+    checks: dict[str, Callable[[Any], bool]] = {
         STR: lambda v: isinstance(v, str),
         DATETIME: _is_datetime_text,
         GUID: lambda v: isinstance(v, str) and _GUID_TEXT.fullmatch(v) is not None,
         INT: lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**31) <= v < 2**31,
         BOOL: lambda v: isinstance(v, bool),
         NUMBER: lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    }[field_type]
-    return None if expected(value) else f"{path} has the wrong type ({type(value).__name__})"
+    }
+    return None if checks[field_type](value) else f"{path} has the wrong type ({type(value).__name__})"
 
 
 _HEX_GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
