@@ -8,12 +8,11 @@ from .. import customer_views as views
 from ..errors import NotFound
 from ..model import Company
 from ..state import State
-from .shared import Group, Plain, customer_missing
+from .shared import Group, Plain, require_customer
 
 
 def _company_of_customer(state: State, customer_id: int, company_id: int | None = None) -> Company:
-    if state.customer_by_id(customer_id) is None:
-        raise customer_missing(customer_id)
+    require_customer(state, customer_id)
     companies = state.companies_of_customer(customer_id)
     if company_id is not None:
         companies = [c for c in companies if c.id == company_id]
@@ -23,8 +22,7 @@ def _company_of_customer(state: State, customer_id: int, company_id: int | None 
 
 
 def _company_address_owner(state: State, customer_id: int, address_id: int | None) -> Company:
-    if state.customer_by_id(customer_id) is None:
-        raise customer_missing(customer_id)
+    require_customer(state, customer_id)
     for company in state.companies_of_customer(customer_id):
         if any(a.id == address_id for a in company.delivery_addresses):
             return state.edit_company(company.id)

@@ -10,7 +10,7 @@ from .. import customer_views as views
 from ..errors import BusinessError, NotFound
 from ..model import Company, Discount, PaymentMethodLink, ReferenceItem
 from ..state import State
-from .shared import Group, Plain, company_missing, customer_missing
+from .shared import Group, Plain, company_missing, require_company, require_customer
 
 
 def _method(state: State, table: str, method_id: int) -> ReferenceItem:
@@ -93,8 +93,7 @@ class Companies(Group):
     def DeleteCompanyCustomer(self, company_id: int, customer_id: int, **_unused: Any) -> None:
         """Removes the relation only. Keys: CompanyMissing, CustomerMissing, CannotDeleteLastCustomer."""
         with self.store.transaction() as state:
-            if state.company_by_id(company_id) is None:
-                raise company_missing(company_id)
+            require_company(state, company_id)
             if state.customer_by_id(customer_id) is None or (customer_id, company_id) not in state.relations:
                 raise NotFound(
                     "CustomerMissing", f"Customer {customer_id} is not a customer of company {company_id}."
@@ -113,13 +112,12 @@ class Companies(Group):
     ) -> list[Plain]:
         data = body if isinstance(body, dict) else {}
         with self.store.transaction() as state:
-            if state.company_by_id(company_id) is None:
-                raise company_missing(company_id)
+            require_company(state, company_id)
             customer_id = views.integer(data, "Id")
             if customer_id is None:
                 customer_id = self.shared.insert_customer(state, data, password).id
-            elif state.customer_by_id(customer_id) is None:
-                raise customer_missing(customer_id)
+            else:
+                require_customer(state, customer_id)
             state.add_relation(customer_id, company_id)
         return self.shared.customers_result(lambda s: s.customers_of_company(company_id), include_companies)
 
@@ -141,10 +139,9 @@ class Companies(Group):
     def SetDefaultCompany(
         self, company_id: int, body: Any = None, include_companies: str | None = None, **_unused: Any
     ) -> Plain | None:
-        customer_id = views.integer(body, "Id") if isinstance(body, dict) else None
+        sent_id = views.integer(body, "Id") if isinstance(body, dict) else None
         with self.store.transaction() as state:
-            if customer_id is None or state.customer_by_id(customer_id) is None:
-                raise customer_missing(customer_id)
+            customer_id = require_customer(state, sent_id)
             if (customer_id, company_id) not in state.relations:
                 raise company_missing(company_id)
             state.set_primary_company(customer_id, company_id)
@@ -155,8 +152,7 @@ class Companies(Group):
     ) -> Plain | None:
         data = body if isinstance(body, dict) else {}
         with self.store.transaction() as state:
-            if state.customer_by_id(customer_id) is None:
-                raise customer_missing(customer_id)
+            require_customer(state, customer_id)
             company = self.shared.editable_company(state, views.integer(data, "Id") or -1)
             views.apply_company(state, company, data, self.shared.next_address_id)
             self.shared.touch(company)

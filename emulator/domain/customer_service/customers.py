@@ -8,7 +8,7 @@ from typing import Any
 from .. import customer_views as views
 from ..model import Customer
 from ..state import State
-from .shared import Group, Plain, company_missing, customer_missing
+from .shared import Group, Plain, customer_missing, require_company, require_customer
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _EMPTY_GUID = "00000000-0000-0000-0000-000000000000"  # .NET Guid.Empty: an unset Key
@@ -200,8 +200,8 @@ class Customers(Group):
                 views.apply_company(state, company, company_body, self.shared.next_address_id)
                 state.put_company(company)
                 company_id = company.id
-            elif state.company_by_id(company_id) is None:
-                raise company_missing(company_id)
+            else:
+                require_company(state, company_id)
             state.add_relation(customer.id, company_id)
 
     def _create(self, body: Any, password: str | None, include_companies: str | None) -> Plain | None:
@@ -312,7 +312,6 @@ class Customers(Group):
 
     def InactivateCustomer(self, customer_id: int, **_unused: Any) -> None:
         if self.faults.is_on("cs-deactivation-does-not-stick"):  # the call succeeds, IsActive stays
-            if self.shared.read(lambda s: s.customer_by_id(customer_id)) is None:
-                raise customer_missing(customer_id)
+            self.shared.read(lambda s: require_customer(s, customer_id))
             return
         self._set_active(customer_id, False)

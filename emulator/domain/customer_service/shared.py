@@ -43,6 +43,18 @@ def company_missing(company_id: object) -> NotFound:
     return NotFound("CompanyMissing", f"Company {company_id} does not exist.")
 
 
+def require_customer(state: State, customer_id: int | None) -> int:
+    """The id of an existing customer, else CustomerMissing."""
+    if customer_id is None or state.customer_by_id(customer_id) is None:
+        raise customer_missing(customer_id)
+    return customer_id
+
+
+def require_company(state: State, company_id: int) -> None:
+    if state.company_by_id(company_id) is None:
+        raise company_missing(company_id)
+
+
 class Shared:
     """The store, the faults, and the lookups and result shapes of more than one group; one per service."""
 
@@ -93,13 +105,11 @@ class Shared:
 
     # --- lookups for writing ---
     def editable_customer(self, state: State, customer_id: int) -> Customer:
-        if state.customer_by_id(customer_id) is None:
-            raise customer_missing(customer_id)
+        require_customer(state, customer_id)
         return state.edit_customer(customer_id)
 
     def editable_company(self, state: State, company_id: int) -> Company:
-        if state.company_by_id(company_id) is None:
-            raise company_missing(company_id)
+        require_company(state, company_id)
         return state.edit_company(company_id)
 
     # --- writes ---
