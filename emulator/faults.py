@@ -1,8 +1,9 @@
 """The fault catalogue: named, plausible regressions of a real Norce release that the emulator can switch on.
 
-Each fault is data (name, category, one-line description). The emulator asks `is_active(name)` at the point
-where the regression would live; `tests/selfcheck` runs the contract suite once per fault, expecting
-a failure.
+Each fault is data (name, category, one-line description). Each emulator holds a `Faults` (built from
+`EmulatorConfig.faults`) and passes it to the code it bends, which asks `faults.is_on(name)` at the point
+where the regression would live; `tests/selfcheck` runs the contract suite once per fault, expecting a
+failure.
 
 Policy: a fault the suite misses is NEVER deleted from this catalogue, and never weakened to make it
 detectable. The suite is improved instead, until it catches the fault.
@@ -11,9 +12,10 @@ Renaming a fault is a catalogue version bump.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from emulator.switches import Catalogue, Switches, UnknownSwitchError
 
 # Bump the minor version when faults are added, the major version when one is renamed or its meaning changes.
 CATALOGUE_VERSION = "1.0.0"
@@ -40,7 +42,7 @@ class Fault:
     since: str = "0.1.0"
 
 
-class UnknownFaultError(ValueError):
+class UnknownFaultError(UnknownSwitchError):
     """A fault name that is not in the catalogue (a typo in the environment, a CLI flag or the wiring)."""
 
 
@@ -318,52 +320,30 @@ _ENTRIES: tuple[tuple[str, str, str], ...] = (
 
 CATALOGUE: dict[str, Fault] = {name: Fault(name, category, text) for name, category, text in _ENTRIES}
 
-_active: frozenset[str] | None = None  # None = not read from the environment yet
+FAULT_CATALOGUE: Catalogue[Fault] = Catalogue(
+    kind="fault",
+    version=CATALOGUE_VERSION,
+    entries=CATALOGUE,
+    listing="norce-emulator faults",
+    unknown_error=UnknownFaultError,
+)
 
 
 def validate(names: Iterable[str]) -> frozenset[str]:
     """The names as a set, or UnknownFaultError naming every unknown one."""
-    wanted = frozenset(name.strip() for name in names if name.strip())
-    unknown = sorted(wanted - CATALOGUE.keys())
-    if unknown:
-        raise UnknownFaultError(
-            f"unknown fault name(s): {', '.join(unknown)} (see `norce-emulator faults`; "
-            f"catalogue {CATALOGUE_VERSION} has {len(CATALOGUE)} faults)"
-        )
-    return wanted
+    return FAULT_CATALOGUE.validate(names)
 
 
 def parse(value: str) -> frozenset[str]:
     """A comma-separated list (the NORCE_EMULATOR_FAULTS format), validated."""
-    return validate(value.split(","))
+    return FAULT_CATALOGUE.parse(value)
 
 
-def active_faults() -> frozenset[str]:
-    """The active faults; read from NORCE_EMULATOR_FAULTS once per process, then from `set_active`."""
-    global _active
-    if _active is None:
-        _active = parse(os.environ.get(FAULTS_ENV_VAR, ""))
-    return _active
+class Faults(Switches):
+    """The faults switched on in one emulator; `replace` (the admin endpoint) changes them at run time."""
 
-
-def set_active(names: Iterable[str]) -> frozenset[str]:
-    """Replace the active set (the admin endpoint and tests call this); validated before anything changes."""
-    global _active
-    _active = validate(names)
-    return _active
-
-
-def reset() -> None:
-    """Forget the cached set so the next call re-reads the environment."""
-    global _active
-    _active = None
-
-
-def is_active(name: str) -> bool:
-    """Fast membership test; an unknown name is a wiring bug, so it raises instead of answering False."""
-    if name not in CATALOGUE:
-        raise UnknownFaultError(f"unknown fault name: {name} (not in catalogue {CATALOGUE_VERSION})")
-    return name in active_faults()
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        super().__init__(FAULT_CATALOGUE, names)
 
 
 def by_category() -> dict[str, list[Fault]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import faults
+from emulator.faults import Faults
 
 from .errors import BusinessError
 from .model import Account, Address, Company, Customer, InfoValue, ReferenceItem
@@ -119,7 +119,7 @@ def company_view(state: State, company: Company) -> Plain:
     }
 
 
-def customer_view(state: State, customer: Customer, include_companies: bool = True) -> Plain:
+def customer_view(state: State, customer: Customer, faults: Faults, include_companies: bool = True) -> Plain:
     companies = state.companies_of_customer(customer.id)  # primary first
     if not include_companies:
         companies = companies[:1]
@@ -127,7 +127,7 @@ def customer_view(state: State, customer: Customer, include_companies: bool = Tr
         "Id": customer.id,
         "Key": customer.key,
         "Code": customer.code,
-        "Email": None if faults.is_active("cs-email-mapping-broken") else customer.email_address,
+        "Email": None if faults.is_on("cs-email-mapping-broken") else customer.email_address,
         "SSN": customer.social_security_number,
         "FirstName": customer.first_name,
         "LastName": customer.last_name,

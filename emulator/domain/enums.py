@@ -1,4 +1,4 @@
-"""Field enums and header-rule ids, read from openapi/enums.yaml (shared plain data)."""
+"""Field enums, read from openapi/enums.yaml (shared plain data)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,3 @@ def _enums() -> dict[str, Any]:
 def enum_members(name: str) -> dict[int, str]:
     """``{value: name}`` for CompanyField, CustomerField, AccountField or SerializationType."""
     return {int(value): str(member) for value, member in _enums()[name].items()}
-
-
-def header_rule_ids() -> frozenset[str]:
-    return frozenset(_enums()["HeaderRules"])

@@ -1,6 +1,6 @@
 """Connect 4.0 import processing, per docs/import-semantics.md.
 
-``run_import(state, ids, validated)`` processes every item that passed initial validation, each on its
+``run_import(state, ids, validated, faults)`` processes every item that passed initial validation, each on its
 own fork
 of ``state`` so a failing item changes nothing, and returns the resulting state with the counters and log
 rows.
@@ -27,7 +27,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator import faults
+from emulator.faults import Faults
 
 from .ids import IdSource
 from .model import (
@@ -104,12 +104,12 @@ ADDRESS_MEMBERS = {
 }
 
 
-def run_import(state: State, ids: IdSource, validated: ValidatedImport) -> ImportOutcome:
+def run_import(state: State, ids: IdSource, validated: ValidatedImport, faults: Faults) -> ImportOutcome:
     outcome = ImportOutcome(state)
     for index, item in validated.valid:
-        if index == validated.total - 1 > 0 and faults.is_active("import-items-silently-dropped"):
+        if index == validated.total - 1 > 0 and faults.is_on("import-items-silently-dropped"):
             continue
-        context = _ItemContext(outcome.state, ids, validated, index, outcome.log)
+        context = _ItemContext(outcome.state, ids, faults, validated, index, outcome.log)
         try:
             with outcome.state.atomic():  # a failed item leaves no trace
                 if validated.operation == "ImportCustomers":
@@ -142,6 +142,7 @@ def run_import(state: State, ids: IdSource, validated: ValidatedImport) -> Impor
 class _ItemContext:
     state: State
     ids: IdSource
+    faults: Faults
     validated: ValidatedImport
     index: int
     job_log: list[JobLogRow]
@@ -157,20 +158,20 @@ class _ItemContext:
 
 # --- customers ---------------------------------------------------------------------------------------------
 def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, int]:
-    header, state = context.validated.header, context.state
+    header, state, faults = context.validated.header, context.state, context.faults
     listed = header.customer_fields
     search_only_by_code = 18 in listed
-    use_email = not search_only_by_code or faults.is_active("import-search-only-by-code-ignored")
-    existing = _match_customer(state, item, use_email=use_email)
+    use_email = not search_only_by_code or faults.is_on("import-search-only-by-code-ignored")
+    existing = _match_customer(state, item, faults, use_email=use_email)
     inserted = existing is None
     if existing is None:
-        for field_value, member in _customer_insert_required():
+        for field_value, member in _customer_insert_required(faults):
             if field_value not in listed or not has_value(item, member):
                 raise ItemFailed(f"{member} is required (present, non-empty and listed) to insert a customer")
         if (
             not search_only_by_code
             and state.customer_by_email(item["EmailAddress"]) is not None
-            and not faults.is_active("import-duplicate-email-accepted")
+            and not faults.is_on("import-duplicate-email-accepted")
         ):
             raise ItemFailed(f"EmailAddress {item['EmailAddress']!r} already belongs to another customer")
         now = context.ids.timestamp()
@@ -189,21 +190,24 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
         _write_accounts(context, customer, item["Accounts"])
     if 19 in listed and "Companies" in item:
         _write_customer_companies(
-            context, customer.id, item.get("Companies") or [], _list_delta(item.get("IsCompanyListDelta"))
+            context,
+            customer.id,
+            item.get("Companies") or [],
+            _list_delta(item.get("IsCompanyListDelta"), faults),
         )
     customer.updated = context.ids.timestamp()
     return inserted, customer.id
 
 
-def _customer_insert_required() -> tuple[tuple[int, str], ...]:
-    if faults.is_active("import-insert-without-required-fields"):
+def _customer_insert_required(faults: Faults) -> tuple[tuple[int, str], ...]:
+    if faults.is_on("import-insert-without-required-fields"):
         return tuple(entry for entry in CUSTOMER_INSERT_REQUIRED if entry[1] not in ("FirstName", "LastName"))
     return CUSTOMER_INSERT_REQUIRED
 
 
-def _match_customer(state: State, ref: dict[str, Any], use_email: bool) -> Customer | None:
+def _match_customer(state: State, ref: dict[str, Any], faults: Faults, use_email: bool) -> Customer | None:
     """First present of Id -> Code -> EmailAddress decides; an unknown Id fails the item."""
-    if use_email and has_value(ref, "EmailAddress") and faults.is_active("import-matching-email-before-code"):
+    if use_email and has_value(ref, "EmailAddress") and faults.is_on("import-matching-email-before-code"):
         by_email = state.customer_by_email(ref["EmailAddress"])
         if by_email is not None:
             return by_email
@@ -223,7 +227,7 @@ def _write_customer_fields(
     context: _ItemContext, customer: Customer, item: dict[str, Any], listed: frozenset[int]
 ) -> None:
     for field_value, (member, attribute) in CUSTOMER_SCALARS.items():
-        if _writes(field_value, listed, item, member):
+        if _writes(context.faults, field_value, listed, item, member):
             setattr(customer, attribute, item[member])
     if 11 in listed and item.get("IsActive") is not None:
         customer.is_active = item["IsActive"]
@@ -271,26 +275,29 @@ def _write_accounts(context: _ItemContext, customer: Customer, accounts: list[di
                 account.roles = roles
             customer.accounts.append(account)
         else:
-            if _status_or_roles_written(account_fields, 1, 2, "status") and status is not None:
+            if (
+                _status_or_roles_written(context.faults, account_fields, 1, 2, "status")
+                and status is not None
+            ):
                 account.is_active = status == 1
-            if _status_or_roles_written(account_fields, 3, 4, "roles") and roles is not None:
+            if _status_or_roles_written(context.faults, account_fields, 3, 4, "roles") and roles is not None:
                 account.roles = roles
             if (
                 0 in account_fields
                 and has_value(sent, "Password")
-                and faults.is_active("import-password-create-only-overwritten")
+                and context.faults.is_on("import-password-create-only-overwritten")
             ):
                 account.password_hash = hash_password(sent["Password"])
             account.updated = context.ids.timestamp()
 
 
 def _status_or_roles_written(
-    account_fields: frozenset[int], always: int, create_only: int, what: str
+    faults: Faults, account_fields: frozenset[int], always: int, create_only: int, what: str
 ) -> bool:
     """On an existing account only the "always" field writes, unless a *CreateOnly-overwritten fault is on."""
     if always in account_fields:
         return True
-    return create_only in account_fields and faults.is_active(f"import-{what}-create-only-overwritten")
+    return create_only in account_fields and faults.is_on(f"import-{what}-create-only-overwritten")
 
 
 def _roles(context: _ItemContext, sent: list[dict[str, Any]] | None) -> list[str]:
@@ -326,7 +333,7 @@ def _write_customer_companies(
         if company.id not in company_ids:
             company_ids.append(company.id)
         if ref.get("IsPrimary") is True and (
-            primary_id is None or faults.is_active("import-primary-company-wrong")
+            primary_id is None or context.faults.is_on("import-primary-company-wrong")
         ):
             primary_id = company.id
     if not is_delta:
@@ -367,7 +374,10 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
     _write_company_fields(context, company, item, listed)
     if 14 in listed and "Customers" in item:
         _write_company_customers(
-            context, company.id, item.get("Customers") or [], _list_delta(item.get("IsCustomerListDelta"))
+            context,
+            company.id,
+            item.get("Customers") or [],
+            _list_delta(item.get("IsCustomerListDelta"), context.faults),
         )
     company.updated = context.ids.timestamp()
     return inserted, company.id
@@ -387,7 +397,7 @@ def _write_company_fields(
     context: _ItemContext, company: Company, item: dict[str, Any], listed: frozenset[int]
 ) -> None:
     for field_value, (member, attribute) in COMPANY_SCALARS.items():
-        if _writes(field_value, listed, item, member):
+        if _writes(context.faults, field_value, listed, item, member):
             setattr(company, attribute, copy.deepcopy(item[member]))
     if 8 in listed and "ParentCompanyCode" in item:
         code = item["ParentCompanyCode"]
@@ -443,7 +453,7 @@ def _write_company_customers(
     for ref in refs:
         if ref is None:
             continue
-        customer = _match_customer(state, ref, use_email=True)
+        customer = _match_customer(state, ref, context.faults, use_email=True)
         if customer is None:
             raise ItemFailed(f"Customer {_describe(ref, ('Id', 'Code', 'EmailAddress'))} does not exist")
         if customer.id not in customer_ids:
@@ -462,19 +472,21 @@ def _write_company_customers(
 
 
 # --- shared pieces -----------------------------------------------------------------------------------------
-def _writes(field_value: int, listed: frozenset[int], item: dict[str, Any], member: str) -> bool:
+def _writes(
+    faults: Faults, field_value: int, listed: frozenset[int], item: dict[str, Any], member: str
+) -> bool:
     """Whether a scalar member is written: listed and present (a sent null clears it)."""
     if member not in item:
         return False
-    if item[member] is None and faults.is_active("import-null-does-not-clear"):
+    if item[member] is None and faults.is_on("import-null-does-not-clear"):
         return False
-    return field_value in listed or faults.is_active("import-unlisted-fields-applied")
+    return field_value in listed or faults.is_on("import-unlisted-fields-applied")
 
 
-def _list_delta(sent: Any) -> bool:
-    if faults.is_active("import-list-delta-ignored"):
+def _list_delta(sent: Any, faults: Faults) -> bool:
+    if faults.is_on("import-list-delta-ignored"):
         return False
-    if faults.is_active("import-list-delta-inverted"):
+    if faults.is_on("import-list-delta-inverted"):
         return not bool(sent)
     return bool(sent)
 
@@ -540,9 +552,9 @@ def _apply_flags(
     context: _ItemContext, table: str, current: list[str], sent: list[Any] | None, preserve: bool
 ) -> list[str]:
     existing = list(current)
-    if faults.is_active("import-preserve-flags-ignored"):
+    if context.faults.is_on("import-preserve-flags-ignored"):
         preserve = False
-    if faults.is_active("import-preserve-flags-inverted"):
+    if context.faults.is_on("import-preserve-flags-inverted"):
         preserve = not preserve
     result = list(existing) if preserve else []
     for flag in sent or []:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from emulator import faults
+from emulator.faults import Faults
 
 from .ids import parse_timestamp
 from .imports import run_import
@@ -80,8 +80,9 @@ class _QueuedJob:
 
 
 class JobRunner:
-    def __init__(self, store: Store, timing: Timing = "background") -> None:
+    def __init__(self, store: Store, faults: Faults, timing: Timing = "background") -> None:
         self.store = store
+        self.faults = faults
         self.timing: Timing = timing
         self._queue: queue.Queue[_QueuedJob | None] = queue.Queue()
         self._worker: threading.Thread | None = None
@@ -130,20 +131,21 @@ class JobRunner:
 
     def _processed(self, state: State, job_id: int, validated: ValidatedImport) -> State:
         ids = self.store.ids
-        outcome = run_import(state, ids, validated)
+        faults = self.faults
+        outcome = run_import(state, ids, validated, faults)
         final = outcome.state
         job = final.edit_job(job_id)
         job.inserts, job.updates = outcome.inserts, outcome.updates
-        if faults.is_active("job-wrong-counters"):
+        if faults.is_on("job-wrong-counters"):
             job.inserts, job.updates = outcome.inserts + outcome.updates, 0
         job.fail = len(validated.failures) + outcome.failures
         job.log.extend(outcome.log)
-        if faults.is_active("job-never-finishes"):
+        if faults.is_on("job-never-finishes"):
             job.last_updated = ids.timestamp()
             return final  # the changes land, but the job is never marked finished
         succeeded = job.inserts + job.updates
         job.status_id = JOB_STATUS_SUCCEEDED if succeeded or job.totals == 0 else JOB_STATUS_VALIDATION_FAILED
-        if faults.is_active("job-wrong-status-id"):
+        if faults.is_on("job-wrong-status-id"):
             job.status_id = JOB_STATUS_SUCCEEDED
         job.stop = job.last_updated = ids.timestamp()
         job.is_finished = True
@@ -197,7 +199,7 @@ class JobRunner:
     def get_job(self, job_id: int) -> dict[str, Any] | None:
         with self.store.reading() as state:
             job = state.jobs.get(job_id)
-            if job is None and faults.is_active("job-get-unknown-returns-500"):
+            if job is None and self.faults.is_on("job-get-unknown-returns-500"):
                 raise RuntimeError(f"seeded fault job-get-unknown-returns-500: job {job_id}")
             return None if job is None else job_dto(job, self.store.ids.timestamp())
 
@@ -206,7 +208,7 @@ class JobRunner:
             job = state.jobs.get(job_id)
             if job is None:
                 return []
-            drop_errors = faults.is_active("job-log-missing-errors")
+            drop_errors = self.faults.is_on("job-log-missing-errors")
             return [
                 job_log_dto(row) for row in job.log if not (drop_errors and row.severity_id == SEVERITY_ERROR)
             ]

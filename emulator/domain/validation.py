@@ -7,11 +7,12 @@ Per docs/import-semantics.md an item fails when it is not an object, has no iden
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from emulator import faults
+from emulator.faults import Faults
 
 from .header import CustomerHeader
 from .schema import (
@@ -61,20 +62,22 @@ class ValidatedImport:
     valid: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     failures: list[tuple[int, str]] = field(default_factory=list)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, faults: Faults) -> dict[str, Any]:
         return {
             "NrOfItemsInTotal": self.total,
             "NrOfValidationFailures": (
-                0 if faults.is_active("import-validation-summary-counts-wrong") else len(self.failures)
+                0 if faults.is_on("import-validation-summary-counts-wrong") else len(self.failures)
             ),
             "Messages": [f"Item {index}: {reason}" for index, reason in self.failures],
         }
 
 
-def validate_import(operation: Operation, header: CustomerHeader, items: list[Any]) -> ValidatedImport:
+def validate_import(
+    operation: Operation, header: CustomerHeader, items: list[Any], faults: Faults
+) -> ValidatedImport:
     result = ValidatedImport(operation, header, len(items))
     for index, item in enumerate(items):
-        reason = item_problem(operation, header, item)
+        reason = item_problem(operation, header, item, faults)
         if reason is None:
             result.valid.append((index, item))
         else:
@@ -87,13 +90,13 @@ def has_value(item: dict[str, Any], key: str) -> bool:
     return value is not None and value != ""
 
 
-def item_problem(operation: Operation, header: CustomerHeader, item: Any) -> str | None:
+def item_problem(operation: Operation, header: CustomerHeader, item: Any, faults: Faults) -> str | None:
     """The reason the item fails initial validation, or None."""
     if not isinstance(item, dict):
         return "item is not an object"
     if operation == "ImportCustomers":
         entity, identity = "Customer", ["Id", "Code"]
-        if CUSTOMER_SEARCH_ONLY_BY_CODE not in header.customer_fields or faults.is_active(
+        if CUSTOMER_SEARCH_ONLY_BY_CODE not in header.customer_fields or faults.is_on(
             "import-search-only-by-code-ignored"
         ):
             identity.append("EmailAddress")
@@ -184,15 +187,15 @@ def _value_problem(value: Any, field_type: FieldType, path: str) -> str | None:
         if not isinstance(value, dict):
             return f"{path} must be an object"
         return _type_problem(value, field_type.type_name, path)
-    expected = {
+    checks: dict[str, Callable[[Any], bool]] = {
         STR: lambda v: isinstance(v, str),
         DATETIME: _is_datetime_text,
         GUID: lambda v: isinstance(v, str) and _GUID_TEXT.fullmatch(v) is not None,
         INT: lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**31) <= v < 2**31,
         BOOL: lambda v: isinstance(v, bool),
         NUMBER: lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    }[field_type]
-    return None if expected(value) else f"{path} has the wrong type ({type(value).__name__})"
+    }
+    return None if checks[field_type](value) else f"{path} has the wrong type ({type(value).__name__})"
 
 
 _HEX_GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

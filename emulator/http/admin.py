@@ -82,10 +82,10 @@ async def faults(call: Call) -> Reply:
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise BadRequest("enabled must be a list of fault names.", key="InvalidFaults")
         try:
-            call.runtime.config.faults = set(fault_catalogue.set_active(names))
+            call.runtime.config.faults = set(call.runtime.faults.replace(names))
         except fault_catalogue.UnknownFaultError as error:
             raise BadRequest(str(error), key="UnknownFault") from None
-    return _ok({"enabled": sorted(fault_catalogue.active_faults())})
+    return _ok({"enabled": sorted(call.runtime.faults.on)})
 
 
 async def clock(call: Call) -> Reply:

@@ -6,62 +6,62 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
-from emulator import faults
 from emulator.config import EmulatorConfig
 from emulator.domain.connect import ConnectService
 from emulator.domain.customer_service import CustomerService
 from emulator.domain.jobs import JobRunner
 from emulator.domain.store import Store
+from emulator.faults import Faults
 from emulator.http.admin import admin_routes
 from emulator.http.auth import TokenService
 from emulator.http.connect_handlers import CONNECT_HANDLERS
 from emulator.http.customer_handlers import customer_handlers
-from emulator.http.routing import Handler, RouteEntry, build_routes, coverage, dispatch
+from emulator.http.routing import Dispatcher, Handler, RouteEntry, RouteTable, build_routes, coverage
 from emulator.http.runtime import EmulatorClock, Runtime
-from emulator.http.spec import load_specs, operations_of
+from emulator.http.spec import Specs, load_specs, operations_of
 from emulator.http.token_endpoint import TOKEN_PATH, issue_token
 
 
-class _EveryMethod:
-    """`dispatch` as a raw ASGI endpoint: Starlette then routes *every* method (QUERY, TRACE, ...) to it,
-    so an unexpected method gets our 405 with an ErrorMessage instead of Starlette's plain-text one."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await dispatch(Request(scope, receive))
-        await response(scope, receive, send)
-
-
-def build_runtime(config: EmulatorConfig) -> Runtime:
-    faults.set_active(config.faults)  # the process-wide switchboard the fault hooks read
-    store = Store(db_path=config.db_path, seed=config.seed)
-    jobs = JobRunner(store, config.job_runner_timing)
-    clock = EmulatorClock(store)
-    specs = load_specs()
+def _handlers(specs: Specs) -> dict[str, Handler]:
     handlers: dict[str, Handler] = dict(CONNECT_HANDLERS)
     handlers.update(customer_handlers([op.operation_id for op in operations_of(specs.customer)]))
-    extra = [RouteEntry(method="POST", path=TOKEN_PATH, handler=issue_token)]
-    if config.admin:
-        extra += admin_routes()
+    return handlers
+
+
+def build_runtime(config: EmulatorConfig, specs: Specs, handlers: dict[str, Handler]) -> Runtime:
+    faults = Faults(config.faults)
+    store = Store(db_path=config.db_path, seed=config.seed)
+    jobs = JobRunner(store, faults, config.job_runner_timing)
+    clock = EmulatorClock(store)
     return Runtime(
         config=config,
+        faults=faults,
         store=store,
         jobs=jobs,
-        connect=ConnectService(store, jobs),
-        customers=CustomerService(store),
-        tokens=TokenService(config, clock.now),
+        connect=ConnectService(store, faults, jobs),
+        customers=CustomerService(store, faults),
+        tokens=TokenService(config, clock.now, faults),
         clock=clock,
         specs=specs,
-        routes=build_routes(specs, handlers, extra),
         coverage=coverage(specs, handlers),
     )
 
 
+def _routes(config: EmulatorConfig, specs: Specs, handlers: dict[str, Handler]) -> RouteTable:
+    extra = [RouteEntry(method="POST", path=TOKEN_PATH, handler=issue_token)]
+    if config.admin:
+        extra += admin_routes()
+    return build_routes(specs, handlers, extra)
+
+
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
-    runtime = build_runtime(config if config is not None else EmulatorConfig.from_env())
+    config = config if config is not None else EmulatorConfig.from_env()
+    specs = load_specs()
+    handlers = _handlers(specs)
+    runtime = build_runtime(config, specs, handlers)
+    dispatcher = Dispatcher(runtime, _routes(config, specs, handlers))
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -69,7 +69,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         runtime.jobs.stop()
         runtime.store.close()
 
-    # One catch-all route: `dispatch` owns 404/405/501 so every refusal carries the Norce ErrorMessage.
-    app = Starlette(routes=[Route("/{path:path}", _EveryMethod())], lifespan=lifespan)
+    # One catch-all route: the dispatcher owns 404/405/501 so every refusal carries the Norce ErrorMessage.
+    app = Starlette(routes=[Route("/{path:path}", dispatcher)], lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.routes = dispatcher.routes
     return app

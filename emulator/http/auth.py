@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from emulator import faults
 from emulator.config import EmulatorConfig
+from emulator.faults import Faults
 from emulator.http.errors import TooManyRequests, Unauthorized
 
 Clock = Callable[[], datetime]
@@ -49,9 +49,10 @@ def _same(left: str, right: str) -> bool:
 class TokenService:
     """Issues and validates bearer tokens; rate-limits the token endpoint per client id."""
 
-    def __init__(self, config: EmulatorConfig, clock: Clock) -> None:
+    def __init__(self, config: EmulatorConfig, clock: Clock, faults: Faults) -> None:
         self.config = config
         self.clock = clock
+        self.faults = faults
         self._random = random.Random(f"tokens:{config.seed}")
         self._tokens: dict[str, IssuedToken] = {}
         self._requests: dict[str, deque[float]] = {}
@@ -61,7 +62,7 @@ class TokenService:
         return self.clock().timestamp()
 
     def _check_rate(self, client_key: str, now: float) -> None:
-        if faults.is_active("auth-token-not-rate-limited"):
+        if self.faults.is_on("auth-token-not-rate-limited"):
             return
         window = self.config.token_window_seconds
         with self._lock:
@@ -113,7 +114,7 @@ class TokenService:
     def is_valid(self, token: str) -> bool:
         with self._lock:
             issued = self._tokens.get(token)
-        if issued is not None and faults.is_active("auth-expired-token-accepted"):
+        if issued is not None and self.faults.is_on("auth-expired-token-accepted"):
             return True
         return issued is not None and issued.expires_at > self._seconds()
 
@@ -141,19 +142,17 @@ def _basic_matches(credentials: str, config: EmulatorConfig) -> bool:
     )
 
 
-def authenticate(headers: Mapping[str, str], api: str, tokens: TokenService) -> None:
+def authenticate(headers: Mapping[str, str], api: str, tokens: TokenService, faults: Faults) -> None:
     """Accept a valid bearer token plus the application id header, or (Connect only) legacy Basic.
 
     Raises Unauthorized with a `WWW-Authenticate` challenge otherwise.
     """
     authorization = headers.get("authorization", "")
-    if not authorization.strip() and faults.is_active("auth-missing-token-accepted"):
+    if not authorization.strip() and faults.is_on("auth-missing-token-accepted"):
         return
     scheme, _, credentials = authorization.strip().partition(" ")
     scheme = scheme.lower()
-    if scheme == "basic" and (
-        api == "connect" or faults.is_active("auth-basic-accepted-on-customer-service")
-    ):
+    if scheme == "basic" and (api == "connect" or faults.is_on("auth-basic-accepted-on-customer-service")):
         if _basic_matches(credentials, tokens.config):
             return
         raise Unauthorized("Invalid Basic credentials.", headers={"WWW-Authenticate": _challenge(api, None)})
@@ -165,7 +164,7 @@ def authenticate(headers: Mapping[str, str], api: str, tokens: TokenService) -> 
             headers={"WWW-Authenticate": _challenge(api, "invalid_token")},
         )
     application_id = next((headers[name] for name in APPLICATION_ID_HEADERS if name in headers), None)
-    wrong_id_accepted = application_id is not None and faults.is_active("auth-wrong-application-id-accepted")
+    wrong_id_accepted = application_id is not None and faults.is_on("auth-wrong-application-id-accepted")
     if application_id is None or (
         application_id.strip() != tokens.config.application_id and not wrong_id_accepted
     ):

@@ -37,7 +37,8 @@ def operation_handler(operation_id: str) -> Handler:
     async def handle(call: Call) -> Reply:
         assert call.operation is not None
         query = {key: value for key, value in call.request.query_params.items()}
-        fault_effects.unknown_query_parameter_crash(call.operation, list(query))
+        faults = call.runtime.faults
+        fault_effects.unknown_query_parameter_crash(faults, call.operation, list(query))
         arguments: dict[str, Any] = {
             snake_case(name): value for name, value in query_arguments(call.operation, query).items()
         }
@@ -47,10 +48,8 @@ def operation_handler(operation_id: str) -> Handler:
             if raw.strip():
                 _check_json_content_type(call)
             arguments["body"] = json_body(call.operation, raw, call.request.headers.get("content-type"))
-        service: CustomerService = call.runtime.customers
-        method = getattr(service, operation_id)
-        value = method(**arguments)
-        seeded = fault_effects.not_found_error(operation_id, value)
+        value = call.runtime.customers.operation(operation_id)(**arguments)
+        seeded = fault_effects.not_found_error(faults, operation_id, value)
         if seeded is not None:
             raise seeded
         return Reply(value=value)
@@ -61,4 +60,4 @@ def operation_handler(operation_id: str) -> Handler:
 
 def customer_handlers(operation_ids: list[str]) -> dict[str, Handler]:
     """Handlers for the spec's 1.1 operations that `CustomerService` implements."""
-    return {op: operation_handler(op) for op in operation_ids if callable(getattr(CustomerService, op, None))}
+    return {op: operation_handler(op) for op in operation_ids if CustomerService.implements(op)}

@@ -1,8 +1,9 @@
 """The HTTP-layer seeded faults (emulator/faults.py): response shapes, statuses, error bodies, media types.
 
-`routing.respond` / `routing.error_response` / `routing.dispatch` call these hooks; each one costs a set
-lookup when no fault is active. Domain faults (header rules, import semantics, jobs, 1.1 rules) live in
-`emulator/domain`, XML writing faults in `serializers/xml.py`, auth faults in `auth.py`.
+`routing.respond` / `routing.error_response` / `routing.Dispatcher` call these hooks with the emulator's
+`Faults`; each one costs a set lookup when no fault is on. Domain faults (header rules, import semantics,
+jobs, 1.1 rules) live in `emulator/domain`, XML writing faults in `serializers/xml.py`, auth faults in
+`auth.py`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from emulator import faults
 from emulator.domain.errors import HeaderRuleViolation, PayloadTooLarge
+from emulator.faults import Faults
 from emulator.http.errors import BadRequest, RequestTooLarge, RouteNotFound
 from emulator.http.negotiation import JSON_CHOICE, MediaChoice
-from emulator.http.spec import SpecDocument
+from emulator.http.spec import Operation, SpecDocument
 
 Plain = dict[str, Any]
 _JOB_STATUS_NAMES = {1: "Initialized", 2: "Succeeded", 3: "Failed", 4: "ValidationFailed"}
@@ -103,16 +104,16 @@ SHAPE_FAULTS: dict[tuple[str, str], list[tuple[str, Callable[[Plain], None]]]] =
 _SHAPE_FAULT_NAMES = frozenset(name for entries in SHAPE_FAULTS.values() for name, _ in entries)
 
 
-def reshape(value: Any, schema: Any, spec: SpecDocument) -> Any:
+def reshape(faults: Faults, value: Any, schema: Any, spec: SpecDocument) -> Any:
     """The success value with the active response-shape faults applied (the value itself when none is)."""
-    if value is None or not (faults.active_faults() & _SHAPE_FAULT_NAMES):
+    if value is None or not (faults.on & _SHAPE_FAULT_NAMES):
         return value
     value = copy.deepcopy(value)
-    _walk(value, schema, spec, depth=0)
+    _walk(faults, value, schema, spec, depth=0)
     return value
 
 
-def _walk(value: Any, raw: Any, spec: SpecDocument, depth: int) -> None:
+def _walk(faults: Faults, value: Any, raw: Any, spec: SpecDocument, depth: int) -> None:
     """Visit `value` alongside its schema; mutate every object whose schema is a faulted component."""
     if depth > 20 or value is None:
         return
@@ -123,98 +124,92 @@ def _walk(value: Any, raw: Any, spec: SpecDocument, depth: int) -> None:
     for keyword in ("anyOf", "oneOf", "allOf"):
         for branch in schema.get(keyword) or []:
             if spec.resolve(branch).get("type") != "null":
-                _walk(value, branch, spec, depth + 1)
+                _walk(faults, value, branch, spec, depth + 1)
                 return
     if isinstance(value, list):
         for item in value:
-            _walk(item, schema.get("items", {}), spec, depth + 1)
+            _walk(faults, item, schema.get("items", {}), spec, depth + 1)
         return
     if not isinstance(value, dict):
         return
     for key, sub_schema in (schema.get("properties") or {}).items():
         if key in value:
-            _walk(value[key], sub_schema, spec, depth + 1)
+            _walk(faults, value[key], sub_schema, spec, depth + 1)
     for fault, mutate in SHAPE_FAULTS.get((spec.api, name or ""), []):
-        if faults.is_active(fault):
+        if faults.is_on(fault):
             mutate(value)
 
 
 # --- statuses, error bodies and media types ----------------------------------------------------------------
-def success_status(operation_id: str, status: int) -> int:
-    if operation_id in ("ImportCustomers", "ImportCompanies") and faults.is_active("import-returns-201"):
+def success_status(faults: Faults, operation_id: str, status: int) -> int:
+    if operation_id in ("ImportCustomers", "ImportCompanies") and faults.is_on("import-returns-201"):
         return 201
     return status
 
 
-def error_status(error: BaseException, status: int) -> int:
-    if isinstance(error, HeaderRuleViolation) and faults.is_active("header-violation-returns-500"):
+def error_status(faults: Faults, error: BaseException, status: int) -> int:
+    if isinstance(error, HeaderRuleViolation) and faults.is_on("header-violation-returns-500"):
         return 500
-    if isinstance(error, PayloadTooLarge | RequestTooLarge) and faults.is_active(
-        "payload-too-large-returns-400"
-    ):
+    if isinstance(error, PayloadTooLarge | RequestTooLarge) and faults.is_on("payload-too-large-returns-400"):
         return 400
     return status
 
 
-def error_key(error: BaseException, key: str) -> str:
-    if isinstance(error, HeaderRuleViolation) and faults.is_active("hdr-wrong-rule-key"):
+def error_key(faults: Faults, error: BaseException, key: str) -> str:
+    if isinstance(error, HeaderRuleViolation) and faults.is_on("hdr-wrong-rule-key"):
         return "HeaderInvalid"
-    if key == "LoginFailed" and faults.is_active("cs-wrong-error-key"):
+    if key == "LoginFailed" and faults.is_on("cs-wrong-error-key"):
         return "InvalidLogin"
     return key
 
 
-def error_headers(status: int, headers: dict[str, str]) -> dict[str, str]:
-    if status == 401 and faults.is_active("auth-401-without-www-authenticate"):
+def error_headers(faults: Faults, status: int, headers: dict[str, str]) -> dict[str, str]:
+    if status == 401 and faults.is_on("auth-401-without-www-authenticate"):
         return {name: value for name, value in headers.items() if name.lower() != "www-authenticate"}
     return headers
 
 
-def drops_error_body(status: int) -> bool:
-    return 400 <= status < 500 and status != 401 and faults.is_active("error-body-missing")
+def drops_error_body(faults: Faults, status: int) -> bool:
+    return 400 <= status < 500 and status != 401 and faults.is_on("error-body-missing")
 
 
-def response_media(media: MediaChoice) -> MediaChoice:
+def response_media(faults: Faults, media: MediaChoice) -> MediaChoice:
     """The media type actually written (xml-accept-answered-json ignores a negotiated XML)."""
-    if media.format == "xml" and faults.is_active("xml-accept-answered-json"):
+    if media.format == "xml" and faults.is_on("xml-accept-answered-json"):
         return JSON_CHOICE
     return media
 
 
-def content_type(media: MediaChoice) -> str:
-    if media.format == "json" and faults.is_active("json-content-type-text-plain"):
+def content_type(faults: Faults, media: MediaChoice) -> str:
+    if media.format == "json" and faults.is_on("json-content-type-text-plain"):
         return "text/plain"
     return media.content_type
 
 
-def xml_not_found_body(api: str) -> bytes:
-    return b"<null/>" if api == "customer" and faults.is_active("xml-not-found-not-empty") else b""
+def xml_not_found_body(faults: Faults, api: str) -> bytes:
+    return b"<null/>" if api == "customer" and faults.is_on("xml-not-found-not-empty") else b""
 
 
-def answers_unknown_operation(api_base: str, path: str) -> bool:
-    return faults.is_active("unknown-operation-returns-200") and path.lower().startswith(
-        api_base.lower() + "/"
-    )
+def answers_unknown_operation(faults: Faults, api_base: str, path: str) -> bool:
+    return faults.is_on("unknown-operation-returns-200") and path.lower().startswith(api_base.lower() + "/")
 
 
-def not_found_error(operation_id: str, value: Any) -> Exception | None:
+def not_found_error(faults: Faults, operation_id: str, value: Any) -> Exception | None:
     """The error a 1.1 Get* not-found answers with under a cs-not-found-* fault (None: the correct null)."""
     if value is not None or not operation_id.startswith("Get"):
         return None
-    if faults.is_active("cs-not-found-400"):
+    if faults.is_on("cs-not-found-400"):
         return BadRequest(f"{operation_id}: nothing found.", key="NotFound")
-    if faults.is_active("cs-not-found-404"):
+    if faults.is_on("cs-not-found-404"):
         return RouteNotFound(f"{operation_id}: nothing found.")
-    if faults.is_active("cs-not-found-500"):
+    if faults.is_on("cs-not-found-500"):
         return RuntimeError("seeded fault cs-not-found-500")
     return None
 
 
-def unknown_query_parameter_crash(operation: Any, query_names: list[str]) -> None:
+def unknown_query_parameter_crash(faults: Faults, operation: Operation, query_names: list[str]) -> None:
     """robust-500-on-unknown-query-param: an unknown query parameter on a 1.1 Get* blows up."""
-    if not operation.operation_id.startswith("Get") or not faults.is_active(
-        "robust-500-on-unknown-query-param"
-    ):
+    if not operation.operation_id.startswith("Get") or not faults.is_on("robust-500-on-unknown-query-param"):
         return
     known = {str(p.get("name")).lower() for p in operation.parameters if p.get("in") == "query"}
     if any(name.lower() not in known for name in query_names):

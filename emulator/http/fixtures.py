@@ -10,7 +10,8 @@ from emulator.domain.customer_service import CustomerService
 FIXTURE_PASSWORD = "Emulator-Passw0rd"
 
 
-def load_fixture(customers: CustomerService) -> dict[str, Any]:
+def load_fixture(service: CustomerService) -> dict[str, Any]:
+    customers = service.customers
     anna = customers.CreateCustomer3(
         body={
             "Code": "FX-C-1",

@@ -1,6 +1,6 @@
 """Routes built from the vendored OpenAPI descriptions: operationId → handler, mounted on the tenant layout.
 
-Every request goes through `dispatch`: media negotiation, unknown path → 404, known path with another method
+Every request goes through `Dispatcher`: media negotiation, unknown path → 404, known path with another method
 → 405 (+ Allow), authentication, 406 for an unsatisfiable Accept, then the handler; a spec operation without a
 handler → 501. Responses and errors all leave through `respond` / `error_response`, so one place decides
 status, media type and body.
@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from emulator.domain.errors import DomainError
 from emulator.http import auth, fault_effects
@@ -29,12 +30,10 @@ from emulator.http.errors import (
     status_for,
 )
 from emulator.http.negotiation import JSON_CHOICE, MediaChoice, NotAcceptableMedia, choose_media
+from emulator.http.runtime import Runtime
 from emulator.http.serializers import json as json_serializer
 from emulator.http.serializers import xml as xml_serializer
 from emulator.http.spec import Operation, Specs
-
-if TYPE_CHECKING:
-    from emulator.http.runtime import Runtime
 
 logger = logging.getLogger("emulator.http")
 
@@ -124,7 +123,7 @@ def coverage(specs: Specs, handlers: dict[str, Handler]) -> dict[str, list[str]]
 def _render(call_media: MediaChoice, value: Any, schema: Any, runtime: Runtime, api: str) -> bytes:
     if call_media.format == "xml":
         spec = runtime.specs.connect if api == "connect" else runtime.specs.customer
-        return xml_serializer.render(value, schema, spec)
+        return xml_serializer.render(value, schema, spec, runtime.faults)
     return json_serializer.render(value)
 
 
@@ -133,71 +132,85 @@ def respond(call: Call, reply: Reply) -> Response:
         return reply.raw
     operation = call.operation
     assert operation is not None
-    media = fault_effects.response_media(call.media)
+    faults = call.runtime.faults
+    media = fault_effects.response_media(faults, call.media)
     status, schema = operation.success_response(media.content_type)
-    status = fault_effects.success_status(operation.operation_id, reply.status or status)
+    status = fault_effects.success_status(faults, operation.operation_id, reply.status or status)
     if schema is None and reply.value is None:
         return Response(b"", status_code=status, headers=reply.headers)
-    value = fault_effects.reshape(reply.value, schema, operation.spec)
+    value = fault_effects.reshape(faults, reply.value, schema, operation.spec)
     if value is None and media.format == "xml":
-        body = fault_effects.xml_not_found_body(operation.spec.api)
+        body = fault_effects.xml_not_found_body(faults, operation.spec.api)
     else:
         body = _render(media, value, schema, call.runtime, operation.spec.api)
-    content_type = fault_effects.content_type(media)
+    content_type = fault_effects.content_type(faults, media)
     return Response(body, status_code=status, media_type=content_type, headers=reply.headers)
 
 
 def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, api: str | None) -> Response:
-    status = fault_effects.error_status(error, status_for(error))
+    faults = runtime.faults
+    status = fault_effects.error_status(faults, error, status_for(error))
     key, message = key_and_message(error)
-    key = fault_effects.error_key(error, key)
+    key = fault_effects.error_key(faults, error, key)
     headers = fault_effects.error_headers(
-        status, dict(error.headers) if isinstance(error, HttpProblem) else {}
+        faults, status, dict(error.headers) if isinstance(error, HttpProblem) else {}
     )
-    if fault_effects.drops_error_body(status):
+    if fault_effects.drops_error_body(faults, status):
         return Response(b"", status_code=status, headers=headers)
-    media = fault_effects.response_media(media)
+    media = fault_effects.response_media(faults, media)
     body = error_message_body(status, key, message, runtime.timestamp())
     if media.format == "xml":
         spec, schema = runtime.specs.error_schema(api or "customer")
-        content = xml_serializer.render(body, schema, spec, fallback_name="ErrorMessage")
+        content = xml_serializer.render(body, schema, spec, faults, fallback_name="ErrorMessage")
     else:
         content = json_serializer.render(body)
     return Response(
-        content, status_code=status, media_type=fault_effects.content_type(media), headers=headers
+        content, status_code=status, media_type=fault_effects.content_type(faults, media), headers=headers
     )
 
 
 # --- the one entry point ---
-async def dispatch(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    # Negotiate first, so every answer (404, 405, 401, 400 ...) is rendered in the type the client asked for;
-    # an unsatisfiable Accept is reported (406, in JSON) only once the route and the caller are known.
-    try:
-        media, acceptable = choose_media(request.headers.get("accept")), True
-    except NotAcceptableMedia:
-        media, acceptable = JSON_CHOICE, False
-    api: str | None = None
-    try:
-        base = runtime.specs.customer.base_path
-        if fault_effects.answers_unknown_operation(base, request.url.path) and not runtime.routes.has_path(
-            request.url.path
-        ):
-            return Response(b"null", media_type="application/json")
-        entry = runtime.routes.find(request.method, request.url.path)
-        api = entry.api
-        if entry.api is not None:
-            auth.authenticate(request.headers, entry.api, runtime.tokens)
-        if not acceptable:
-            raise NotAcceptable("None of the media types in Accept can be produced.")
-        if entry.handler is None:
-            name = entry.operation.operation_id if entry.operation else request.url.path
-            raise OperationNotImplemented(f"{name} is described but not implemented by the emulator.")
-        call = Call(request=request, runtime=runtime, operation=entry.operation, media=media)
-        reply = await entry.handler(call)
-        return respond(call, reply)
-    except (HttpProblem, DomainError) as error:
-        return error_response(error, runtime, media, api)
-    except Exception as error:  # a bug: log it (without request data that may hold secrets) and answer 500
-        logger.exception("unexpected error in %s %s", request.method, request.url.path)
-        return error_response(error, runtime, media, api)
+class Dispatcher:
+    """The app's one ASGI endpoint. Starlette hands it *every* method (QUERY, TRACE, ...), so an unexpected
+    method gets our 405 with an ErrorMessage instead of Starlette's plain-text one."""
+
+    def __init__(self, runtime: Runtime, routes: RouteTable) -> None:
+        self.runtime = runtime
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.dispatch(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def dispatch(self, request: Request) -> Response:
+        runtime, routes = self.runtime, self.routes
+        # Negotiate first, so every answer (404, 405, 401, 400 ...) is rendered in the type the client
+        # asked for; an unsatisfiable Accept is reported (406, in JSON) only once route and caller are known.
+        try:
+            media, acceptable = choose_media(request.headers.get("accept")), True
+        except NotAcceptableMedia:
+            media, acceptable = JSON_CHOICE, False
+        api: str | None = None
+        try:
+            base = runtime.specs.customer.base_path
+            if fault_effects.answers_unknown_operation(
+                runtime.faults, base, request.url.path
+            ) and not routes.has_path(request.url.path):
+                return Response(b"null", media_type="application/json")
+            entry = routes.find(request.method, request.url.path)
+            api = entry.api
+            if entry.api is not None:
+                auth.authenticate(request.headers, entry.api, runtime.tokens, runtime.faults)
+            if not acceptable:
+                raise NotAcceptable("None of the media types in Accept can be produced.")
+            if entry.handler is None:
+                name = entry.operation.operation_id if entry.operation else request.url.path
+                raise OperationNotImplemented(f"{name} is described but not implemented by the emulator.")
+            call = Call(request=request, runtime=runtime, operation=entry.operation, media=media)
+            reply = await entry.handler(call)
+            return respond(call, reply)
+        except (HttpProblem, DomainError) as error:
+            return error_response(error, runtime, media, api)
+        except Exception as error:  # a bug: logged (without request data that may hold secrets), answered 500
+            logger.exception("unexpected error in %s %s", request.method, request.url.path)
+            return error_response(error, runtime, media, api)

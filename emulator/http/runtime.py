@@ -1,18 +1,23 @@
-"""Everything one emulator instance holds: config, store, domain services, tokens, clock, specs and routes."""
+"""Everything one emulator instance holds: config, faults, store, domain services, tokens, clock and specs.
+
+The route table is not here: routing.Dispatcher holds it next to the runtime, so routing depends on the
+runtime and never the other way round.
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from emulator.config import EmulatorConfig
+from emulator.domain.connect import ConnectService
 from emulator.domain.customer_service import CustomerService
 from emulator.domain.ids import format_timestamp
+from emulator.domain.jobs import JobRunner
 from emulator.domain.store import Store
+from emulator.faults import Faults
 from emulator.http.auth import TokenService
-from emulator.http.routing import RouteTable
 from emulator.http.spec import Specs
 
 
@@ -37,14 +42,14 @@ class EmulatorClock:
 @dataclass
 class Runtime:
     config: EmulatorConfig
+    faults: Faults  # replaced in place by the admin endpoint, so every holder sees the change
     store: Store
-    jobs: Any
-    connect: Any  # emulator.domain.connect.ConnectService
+    jobs: JobRunner
+    connect: ConnectService
     customers: CustomerService
     tokens: TokenService
     clock: EmulatorClock
     specs: Specs
-    routes: RouteTable = field(default_factory=RouteTable)
     coverage: dict[str, list[str]] = field(default_factory=dict)
 
     def timestamp(self) -> str:

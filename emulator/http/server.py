@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from emulator import faults
 from emulator.domain.ids import format_timestamp
+from emulator.faults import Faults
 from emulator.http.errors import error_message_body
 
 PROTOCOL_IMPORT_STRING = "emulator.http.server:NorceH11Protocol"
@@ -41,6 +41,19 @@ def folded_field(head: bytes) -> bytes | None:
     return name.strip().lower()
 
 
+def faults_of(app: object) -> Faults | None:
+    """The faults of the emulator behind `app`. uvicorn serves the app wrapped in middlewares (a test may wrap
+    it too), each keeping what it wraps in `.app`, down to the Starlette app whose state holds the runtime."""
+    for _ in range(16):
+        faults = getattr(getattr(getattr(app, "state", None), "runtime", None), "faults", None)
+        if isinstance(faults, Faults):
+            return faults
+        app = getattr(app, "app", None)
+        if app is None:
+            break
+    return None
+
+
 def one_line_error(field_name: bytes, timestamp: str) -> tuple[str, bytes]:
     """(ErrorMessage key, JSON body) for a folded header; HDR-ONE-LINE when it is the Connect header."""
     name = field_name.decode("latin-1")
@@ -60,6 +73,12 @@ class NorceH11Protocol(H11Protocol):
     """
 
     _head: bytearray | None = None
+    _faults: Faults | None = None
+
+    def _refuses_folds(self) -> bool:
+        if self._faults is None:  # once per connection; the set itself is replaced in place at run time
+            self._faults = faults_of(self.app) or Faults()
+        return not self._faults.is_on(ONE_LINE_FAULT)
 
     def data_received(self, data: bytes) -> None:
         if self._head is None and self.conn.their_state in (h11.IDLE, h11.DONE):
@@ -71,7 +90,7 @@ class NorceH11Protocol(H11Protocol):
             if end is not None:
                 self._head = None
             field_name = folded_field(head)
-            if field_name is not None and not faults.is_active(ONE_LINE_FAULT):
+            if field_name is not None and self._refuses_folds():
                 self._head = None
                 self._refuse_folded(field_name)
                 return

@@ -67,7 +67,8 @@ class Operation:
 
     @property
     def _spec_path(self) -> str:
-        return self.definition.get("x-emulator-spec-path", "")
+        path = self.definition.get("x-emulator-spec-path", "")
+        return path if isinstance(path, str) else ""
 
     def success_response(self, media_type: str = "application/json") -> tuple[int, Schema | None]:
         """The first documented 2xx status and its schema for `media_type` (None when there is no body)."""

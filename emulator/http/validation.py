@@ -26,14 +26,18 @@ _FORMAT_CHECKER = FormatChecker()
 
 
 # A .NET deserializer refuses a number that does not fit the member's Int32/Int64 (jsonschema knows neither).
-@_FORMAT_CHECKER.checks("int32")
 def _is_int32(value: object) -> bool:
     return not isinstance(value, int) or isinstance(value, bool) or _INT32[0] <= value <= _INT32[1]
 
 
-@_FORMAT_CHECKER.checks("int64")
 def _is_int64(value: object) -> bool:
     return not isinstance(value, int) or isinstance(value, bool) or _INT64[0] <= value <= _INT64[1]
+
+
+# Registered by call, not as decorators: jsonschema ships no type information, so a decorator would make the
+# checks untyped for mypy.
+_FORMAT_CHECKER.checks("int32")(_is_int32)
+_FORMAT_CHECKER.checks("int64")(_is_int64)
 
 
 def _primary_type(schema: dict[str, Any]) -> str | None:
@@ -68,7 +72,8 @@ def _convert(name: str, raw: str, schema: dict[str, Any]) -> Any:
 
 @lru_cache(maxsize=8)
 def _registry(spec: SpecDocument) -> Registry:
-    return Registry().with_resource("urn:spec", Resource.from_contents(spec.document, DRAFT202012))
+    # with_resources, not with_resource: the latter has no return annotation, so mypy would see Any
+    return Registry().with_resources([("urn:spec", Resource.from_contents(spec.document, DRAFT202012))])
 
 
 def _check(spec: SpecDocument, schema: dict[str, Any], value: Any) -> str | None:

@@ -8,6 +8,7 @@ which is the regression that catalogue entry describes. Everything else is the r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -26,11 +27,12 @@ ASGIApp = Callable[[Message, Receive, Send], Awaitable[None]]
 class JsonLabelledTextPlain:
     """ASGI wrapper: rewrites `Content-Type: application/json...` to `text/plain` while the fault is on."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, active: bool) -> None:
         self.app = app
+        self.active = active
 
     async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not faults.is_active(SIMULATED_FAULT):
+        if scope["type"] != "http" or not self.active:
             await self.app(scope, receive, send)
             return
 
@@ -46,4 +48,5 @@ class JsonLabelledTextPlain:
 
 
 def create_app() -> JsonLabelledTextPlain:
-    return JsonLabelledTextPlain(create_emulator_app())
+    active = SIMULATED_FAULT in faults.parse(os.environ.get(faults.FAULTS_ENV_VAR, ""))
+    return JsonLabelledTextPlain(create_emulator_app(), active)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from emulator import faults
+from emulator.config import EmulatorConfig
+from emulator.switches import Switches
 
 KEBAB_CASE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 REQUIRED_CATEGORIES = {
@@ -21,14 +22,6 @@ REQUIRED_CATEGORIES = {
     "auth",
     "robustness",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_active_set(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(faults.FAULTS_ENV_VAR, raising=False)
-    faults.reset()
-    yield
-    faults.reset()
 
 
 def test_catalogue_has_at_least_sixty_faults_in_every_category() -> None:
@@ -62,28 +55,37 @@ def test_catalogue_is_versioned() -> None:
     assert re.match(r"^\d+\.\d+\.\d+$", faults.CATALOGUE_VERSION)
 
 
-def test_active_faults_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_variable_is_read_leniently(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(faults.FAULTS_ENV_VAR, " auth-missing-token-accepted , xml-nil-as-empty ,")
-    assert faults.active_faults() == {"auth-missing-token-accepted", "xml-nil-as-empty"}
-    assert faults.is_active("xml-nil-as-empty")
-    assert not faults.is_active("job-never-finishes")
+    switched = faults.Faults(EmulatorConfig.from_env().faults)
+    assert switched.on == {"auth-missing-token-accepted", "xml-nil-as-empty"}
+    assert switched.is_on("xml-nil-as-empty")
+    assert not switched.is_on("job-never-finishes")
 
 
-def test_unknown_names_in_the_environment_are_rejected_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(faults.FAULTS_ENV_VAR, "xml-nil-as-empty,no-such-fault")
+def test_unknown_names_are_rejected_clearly() -> None:
     with pytest.raises(faults.UnknownFaultError, match="unknown fault name\\(s\\): no-such-fault"):
-        faults.active_faults()
+        faults.parse("xml-nil-as-empty,no-such-fault")
+    with pytest.raises(faults.UnknownFaultError, match="no-such-fault"):
+        faults.Faults(["no-such-fault"])
 
 
-def test_set_active_replaces_the_cached_set_and_validates_first() -> None:
-    assert faults.active_faults() == frozenset()
-    faults.set_active(["job-never-finishes"])
-    assert faults.is_active("job-never-finishes")
+def test_replace_validates_before_it_changes_anything() -> None:
+    switched = faults.Faults()
+    assert switched.on == frozenset()
+    switched.replace(["job-never-finishes"])
+    assert switched.is_on("job-never-finishes")
     with pytest.raises(faults.UnknownFaultError):
-        faults.set_active(["job-never-finishes", "typo-fault"])
-    assert faults.active_faults() == {"job-never-finishes"}
+        switched.replace(["job-never-finishes", "typo-fault"])
+    assert switched.on == {"job-never-finishes"}
 
 
-def test_is_active_rejects_a_name_outside_the_catalogue() -> None:
+def test_is_on_rejects_a_name_outside_the_catalogue() -> None:
     with pytest.raises(faults.UnknownFaultError, match="not-a-fault"):
-        faults.is_active("not-a-fault")
+        faults.Faults().is_on("not-a-fault")
+
+
+def test_faults_are_switches_over_the_fault_catalogue() -> None:
+    assert isinstance(faults.Faults(), Switches)
+    assert faults.Faults().catalogue.entries is faults.CATALOGUE
+    assert issubclass(faults.UnknownFaultError, ValueError)

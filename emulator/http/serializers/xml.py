@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from emulator import faults
+from emulator.faults import Faults
 from emulator.http.spec import Schema, SpecDocument
 
 MEDIA_TYPE = "application/xml"
@@ -39,14 +39,14 @@ def _text(value: Any) -> str:
 
 
 def _ref_name(schema: Any) -> str | None:
-    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-        return schema["$ref"].rsplit("/", 1)[-1]
-    return None
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
 
 
 class _Writer:
-    def __init__(self, spec: SpecDocument) -> None:
+    def __init__(self, spec: SpecDocument, faults: Faults) -> None:
         self.spec = spec
+        self.faults = faults
         self.parts: list[str] = []
 
     def _xml_info(self, raw: Any) -> dict[str, Any]:
@@ -76,7 +76,7 @@ class _Writer:
         child_ns = self._xml_info(raw).get("namespace") or schema.get("xml", {}).get("namespace") or namespace
         ns_attr = f" xmlns={quoteattr(namespace)}" if namespace and namespace != parent_ns else ""
         if value is None:
-            self.parts.append(_nil_element(name, ns_attr))
+            self.parts.append(_nil_element(self.faults, name, ns_attr))
             return
         kind = schema.get("type")
         if isinstance(kind, list):
@@ -102,7 +102,7 @@ class _Writer:
         if not isinstance(properties, dict):
             properties = {key: {} for key in value}
         ordered = list(properties.items())
-        if faults.is_active("xml-element-order-wrong"):
+        if self.faults.is_on("xml-element-order-wrong"):
             ordered.sort()
         for prop_name, prop_raw in ordered:
             if prop_name not in value:
@@ -136,10 +136,10 @@ class _Writer:
             self.element(item_name, item_ns, in_scope, items_raw, entry)
 
 
-def _nil_element(name: str, ns_attr: str) -> str:
-    if faults.is_active("xml-nil-as-empty"):
+def _nil_element(faults: Faults, name: str, ns_attr: str) -> str:
+    if faults.is_on("xml-nil-as-empty"):
         return f"<{name}{ns_attr}/>"
-    if faults.is_active("xml-nil-as-null-text"):
+    if faults.is_on("xml-nil-as-null-text"):
         return f"<{name}{ns_attr}>null</{name}>"
     return f'<{name}{ns_attr} i:nil="true"/>'
 
@@ -151,18 +151,20 @@ def _scalar_item_name(schema: Schema) -> str:
     )
 
 
-def render(value: Any, schema: Any, spec: SpecDocument, fallback_name: str = "Result") -> bytes:
+def render(
+    value: Any, schema: Any, spec: SpecDocument, faults: Faults, fallback_name: str = "Result"
+) -> bytes:
     """The XML document for `value`; empty bytes for a null result (ARCHITECTURE: Get* not found)."""
     if value is None:
         return b""
-    writer = _Writer(spec)
+    writer = _Writer(spec, faults)
     info = writer._xml_info(schema) if schema is not None else {}
     resolved = spec.resolve(schema) if schema is not None else {}
     name = info.get("name") or _ref_name(schema) or _default_root_name(resolved, schema, fallback_name)
     namespace = info.get("namespace")
     writer.element(name, namespace, None, schema if schema is not None else {}, value)
     document = "".join(writer.parts)
-    if faults.is_active("xml-namespace-wrong"):
+    if faults.is_on("xml-namespace-wrong"):
         document = re.sub(r' xmlns="[^"]*"', f" xmlns={quoteattr(WRONG_NAMESPACE)}", document)
     # Declare the xsi prefix on the root element only when a nil was written.
     if 'i:nil="true"' in document:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from emulator.domain.connect import ConnectService
 from emulator.domain.errors import DomainError
 from emulator.domain.store import Store
+from emulator.faults import Faults
 
 VALID_HEADER = json.dumps({"AccountId": 1, "CustomerFieldsThatAreSet": [2, 3, 6, 8, 14, 16, 19]})
 CONTENT_TYPES = st.sampled_from(["application/json", "application/xml", "text/plain", ""])
@@ -37,7 +38,7 @@ json_values = st.recursive(
 def test_random_headers_and_bytes_raise_only_domain_errors(
     header: str | None, body: bytes, content_type: str
 ) -> None:
-    service = ConnectService(Store(), timing="immediate")
+    service = ConnectService(Store(), Faults(), timing="immediate")
     with contextlib.suppress(DomainError):
         service.import_customers(header, content_type, body)
 
@@ -45,7 +46,7 @@ def test_random_headers_and_bytes_raise_only_domain_errors(
 @settings(max_examples=50, derandomize=True, deadline=None)
 @given(items=st.lists(json_values, max_size=4))
 def test_random_json_items_never_fail_the_job_internally(items: list[object]) -> None:
-    service = ConnectService(Store(), timing="immediate")
+    service = ConnectService(Store(), Faults(), timing="immediate")
     response = service.import_customers(VALID_HEADER, "application/json", json.dumps(items).encode())
     job = service.get_job(int(response["JobId"]))
     assert job is not None and job["StatusId"] != 3

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
+from emulator import faults
 from emulator.domain.errors import HeaderRuleViolation, XmlForbidden
-from emulator.domain.header import parse_customer_header
+from emulator.domain.header import RULES, CustomerHeader, EachEnumValue, Operation, parse_customer_header
 
 JSON_CT, XML_CT = "application/json", "application/xml; charset=utf-8"
 NS = "Enferno.Services.StormConnect.Contracts"
+
+
+def parse(
+    value: str | None, operation: Operation, content_type: str | None, has_payload: bool = True
+) -> CustomerHeader:
+    return parse_customer_header(value, operation, content_type, has_payload, faults=faults.Faults())
 
 
 def header(**props: object) -> str:
@@ -33,7 +42,7 @@ def rule_of(
     has_payload: bool = True,
 ) -> str:
     with pytest.raises(HeaderRuleViolation) as caught:
-        parse_customer_header(value, operation, content_type, has_payload)  # type: ignore[arg-type]
+        parse(value, operation, content_type, has_payload)  # type: ignore[arg-type]
     assert caught.value.key == caught.value.rule_id
     return caught.value.rule_id
 
@@ -44,7 +53,7 @@ def test_documented_example_parses_into_integer_sets() -> None:
         '"CustomerFieldsThatAreSet":[0,2,14,3,6,9,11,12,13],"AccountFieldsThatAreSet":[1,3,4],'
         '"SerializationType":0}'
     )
-    parsed = parse_customer_header(value, "ImportCompanies", JSON_CT)
+    parsed = parse(value, "ImportCompanies", JSON_CT)
     assert parsed.account_id == 1
     assert parsed.customer_fields == {0, 2, 14, 3, 6, 9, 11, 12, 13}
     assert parsed.account_fields == {1, 3, 4}
@@ -53,7 +62,7 @@ def test_documented_example_parses_into_integer_sets() -> None:
 
 
 def test_json_names_are_case_insensitive_and_mix_with_integers() -> None:
-    parsed = parse_customer_header(
+    parsed = parse(
         header(
             CustomerFieldsThatAreSet=["code", "EMAILADDRESS", 6, "Accounts"],
             AccountFieldsThatAreSet=["rolesCreateOnly"],
@@ -103,15 +112,14 @@ def test_account_id_must_be_integer(account_id: object) -> None:
 def test_required_field_lists_per_operation() -> None:
     assert rule_of(header(CompanyFieldsThatAreSet=[2])) == "HDR-CUSTOMER-FIELDS-REQUIRED"
     # present but empty: nothing to process, accepted (docs/import-semantics.md)
-    assert parse_customer_header(
-        header(CustomerFieldsThatAreSet=[]), "ImportCustomers", JSON_CT
-    ).customer_fields == (frozenset())
+    assert parse(header(CustomerFieldsThatAreSet=[]), "ImportCustomers", JSON_CT).customer_fields == (
+        frozenset()
+    )
     assert rule_of(header(CustomerFieldsThatAreSet=[2]), "ImportCompanies") == "HDR-COMPANY-FIELDS-REQUIRED"
     assert rule_of(header(AccountId=2**31, CustomerFieldsThatAreSet=[2])) == "HDR-ACCOUNTID"
     # each list is optional for the other operation
     assert (
-        parse_customer_header(header(CompanyFieldsThatAreSet=[2]), "ImportCompanies", JSON_CT).customer_fields
-        == frozenset()
+        parse(header(CompanyFieldsThatAreSet=[2]), "ImportCompanies", JSON_CT).customer_fields == frozenset()
     )
 
 
@@ -132,7 +140,7 @@ def test_enum_range(props: dict[str, object]) -> None:
 
 
 def test_company_field_range_is_0_to_22() -> None:
-    assert parse_customer_header(header(CompanyFieldsThatAreSet=[22]), "ImportCompanies", JSON_CT)
+    assert parse(header(CompanyFieldsThatAreSet=[22]), "ImportCompanies", JSON_CT)
     assert rule_of(header(CompanyFieldsThatAreSet=[23]), "ImportCompanies") == "HDR-ENUM-RANGE"
 
 
@@ -146,8 +154,8 @@ def test_xml_request_needs_integer_enums_in_either_header_form() -> None:
         "<AccountId>1</AccountId>", xml_list("CustomerFieldsThatAreSet", "CustomerField", ["Code"])
     )
     assert rule_of(named, content_type=XML_CT) == "HDR-XML-INT-ENUMS"
-    assert parse_customer_header(named, "ImportCustomers", JSON_CT).customer_fields == {2}
-    assert parse_customer_header(header(CustomerFieldsThatAreSet=[2, 3]), "ImportCustomers", XML_CT)
+    assert parse(named, "ImportCustomers", JSON_CT).customer_fields == {2}
+    assert parse(header(CustomerFieldsThatAreSet=[2, 3]), "ImportCustomers", XML_CT)
 
 
 def test_xml_header_with_namespaces() -> None:
@@ -157,7 +165,7 @@ def test_xml_header_with_namespaces() -> None:
         xml_list("AccountFieldsThatAreSet", "AccountField", ["1", "3"]),
         xml_list("CustomerFieldsThatAreSet", "CustomerField", ["2", "14"]),
     )
-    parsed = parse_customer_header(value, "ImportCustomers", XML_CT)
+    parsed = parse(value, "ImportCustomers", XML_CT)
     assert (parsed.account_id, parsed.customer_fields, parsed.account_fields) == (7, {2, 14}, {1, 3})
     assert parsed.serialization_type == 1
 
@@ -170,7 +178,7 @@ def test_xml_header_rules() -> None:
     )
     assert rule_of(out_of_range, content_type=XML_CT) == "HDR-ENUM-RANGE"
     with pytest.raises(XmlForbidden):
-        parse_customer_header('<!DOCTYPE x [<!ENTITY a "b">]><CustomerHeader/>', "ImportCustomers", XML_CT)
+        parse('<!DOCTYPE x [<!ENTITY a "b">]><CustomerHeader/>', "ImportCustomers", XML_CT)
 
 
 def test_dependency_rules() -> None:
@@ -180,13 +188,13 @@ def test_dependency_rules() -> None:
         == "HDR-DEP-CUSTOMERS"
     )
     assert rule_of(header(CustomerFieldsThatAreSet=[2], CompanyFieldsThatAreSet=[2])) == "HDR-DEP-COMPANIES"
-    assert parse_customer_header(
+    assert parse(
         header(CustomerFieldsThatAreSet=[2, 14], AccountFieldsThatAreSet=[1]), "ImportCustomers", JSON_CT
     )
-    assert parse_customer_header(
+    assert parse(
         header(CompanyFieldsThatAreSet=[2, 14], CustomerFieldsThatAreSet=[2]), "ImportCompanies", JSON_CT
     )
-    assert parse_customer_header(
+    assert parse(
         header(CustomerFieldsThatAreSet=[2, 19], CompanyFieldsThatAreSet=[2]), "ImportCustomers", JSON_CT
     )
 
@@ -194,22 +202,20 @@ def test_dependency_rules() -> None:
 def test_storage_name_needs_a_payload_and_supplier_id_needs_storage_name() -> None:
     value = header(CustomerFieldsThatAreSet=[2], StorageName="imports/x.json", SupplierId=3)
     assert rule_of(value, has_payload=False) == "HDR-STORAGE-NO-PAYLOAD"
-    parsed = parse_customer_header(value, "ImportCustomers", JSON_CT)
+    parsed = parse(value, "ImportCustomers", JSON_CT)
     assert (parsed.storage_name, parsed.supplier_id) == ("imports/x.json", 3)
-    alone = parse_customer_header(
-        header(CustomerFieldsThatAreSet=[2], SupplierId=3), "ImportCustomers", JSON_CT
-    )
+    alone = parse(header(CustomerFieldsThatAreSet=[2], SupplierId=3), "ImportCustomers", JSON_CT)
     assert alone.supplier_id is None
 
 
 def test_job_id_ignored_and_older_variants_accepted() -> None:
-    parsed = parse_customer_header(
+    parsed = parse(
         header(CustomerFieldsThatAreSet=[2], JobId="string", SerializationType=["JSON"], Unknown={"x": 1}),
         "ImportCustomers",
         JSON_CT,
     )
     assert parsed.serialization_type == 0
-    assert parse_customer_header(header(CustomerFieldsThatAreSet=[2], JobId=99), "ImportCustomers", JSON_CT)
+    assert parse(header(CustomerFieldsThatAreSet=[2], JobId=99), "ImportCustomers", JSON_CT)
 
 
 @pytest.mark.parametrize(
@@ -231,5 +237,28 @@ def test_older_list_variants_and_blank_optionals(
 ) -> None:
     """The older header variant types SerializationType, StorageName and SupplierId as one-item lists; empty
     or blank values mean "not sent", and a SupplierId that is no integer is ignored like an unknown member."""
-    parsed = parse_customer_header(header(CustomerFieldsThatAreSet=[2], **props), "ImportCustomers", JSON_CT)
+    parsed = parse(header(CustomerFieldsThatAreSet=[2], **props), "ImportCustomers", JSON_CT)
     assert (parsed.serialization_type, parsed.storage_name, parsed.supplier_id) == expected
+
+
+def test_the_rule_table_holds_every_documented_rule_and_every_header_fault_once() -> None:
+    enums = yaml.safe_load(
+        (Path(__file__).resolve().parents[3] / "openapi" / "enums.yaml").read_text("utf-8")
+    )
+    rows = [row for entry in RULES for row in (entry.rules if isinstance(entry, EachEnumValue) else (entry,))]
+    assert {row.rule_id for row in rows} == set(enums["HeaderRules"])
+    bending = [row.fault for row in rows if row.fault is not None]
+    assert len(bending) == len(set(bending))
+    over_http = {"hdr-one-line-not-enforced", "hdr-wrong-rule-key"}  # server.py and http/fault_effects.py
+    assert set(bending) == {fault.name for fault in faults.by_category()["header-rules"]} - over_http
+
+
+def test_the_first_bad_enum_value_in_header_order_decides_the_rule() -> None:
+    value = xml_header(
+        "<AccountId>1</AccountId>",
+        xml_list("AccountFieldsThatAreSet", "AccountField", ["99"]),
+        xml_list("CustomerFieldsThatAreSet", "CustomerField", ["Code", "14"]),
+    )
+    assert rule_of(value, content_type=XML_CT) == "HDR-ENUM-RANGE"
+    swapped = value.replace(">99<", ">1<").replace(">14<", ">99<")
+    assert rule_of(swapped, content_type=XML_CT) == "HDR-XML-INT-ENUMS"

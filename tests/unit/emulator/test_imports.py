@@ -11,6 +11,7 @@ from emulator.domain.connect import ConnectService
 from emulator.domain.errors import BodyMalformed, HeaderRuleViolation
 from emulator.domain.model import SEVERITY_ERROR, SEVERITY_INFORMATION, SEVERITY_WARNING
 from emulator.domain.store import Store, verify_password
+from emulator.faults import Faults
 
 ALL_CUSTOMER_FIELDS = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 20]
 ALL_COMPANY_FIELDS = [2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 21]
@@ -19,7 +20,7 @@ ALL_COMPANY_FIELDS = [2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 2
 class Emulator:
     def __init__(self) -> None:
         self.store = Store()
-        self.service = ConnectService(self.store, timing="immediate")
+        self.service = ConnectService(self.store, Faults(), timing="immediate")
 
     def customers(self, items: Any, fields: list[int] | None = None, **header: Any) -> dict[str, Any]:
         value = json.dumps(

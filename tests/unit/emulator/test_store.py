@@ -12,6 +12,7 @@ from emulator.domain import imports
 from emulator.domain.connect import ConnectService
 from emulator.domain.model import JOB_STATUS_FAILED
 from emulator.domain.store import Store, hash_password, verify_password
+from emulator.faults import Faults
 
 HEADER = json.dumps({"AccountId": 1, "CustomerFieldsThatAreSet": [2, 3, 6, 8]})
 
@@ -25,7 +26,7 @@ def people(*codes: str) -> bytes:
 def test_sqlite_state_and_ids_survive_reopen(tmp_path: Path) -> None:
     db = tmp_path / "emu.db"
     store = Store(db_path=db)
-    response = ConnectService(store, timing="immediate").import_customers(
+    response = ConnectService(store, Faults(), timing="immediate").import_customers(
         HEADER, "application/json", people("A")
     )
     customer_id = store.find_customer_by_code("A").id  # type: ignore[union-attr]
@@ -33,7 +34,7 @@ def test_sqlite_state_and_ids_survive_reopen(tmp_path: Path) -> None:
 
     reopened = Store(db_path=db)
     assert reopened.find_customer_by_code("A").id == customer_id  # type: ignore[union-attr]
-    service = ConnectService(reopened, timing="immediate")
+    service = ConnectService(reopened, Faults(), timing="immediate")
     assert service.get_job(int(response["JobId"]))["IsFinished"] is True  # type: ignore[index]
     second = service.import_customers(HEADER, "application/json", people("B"))
     assert int(second["JobId"]) > int(response["JobId"])
@@ -43,7 +44,7 @@ def test_sqlite_state_and_ids_survive_reopen(tmp_path: Path) -> None:
 
 def test_exception_mid_job_leaves_no_partial_state(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     store = Store(db_path=tmp_path / "emu.db")
-    service = ConnectService(store, timing="immediate")
+    service = ConnectService(store, Faults(), timing="immediate")
     real = imports._import_customer
     calls = {"n": 0}
 
@@ -68,22 +69,22 @@ def test_exception_mid_job_leaves_no_partial_state(monkeypatch: pytest.MonkeyPat
 def test_job_running_when_process_died_is_failed_on_reopen(tmp_path: Path) -> None:
     db = tmp_path / "emu.db"
     store = Store(db_path=db)
-    service = ConnectService(store, timing="immediate")
+    service = ConnectService(store, Faults(), timing="immediate")
     from emulator.domain.header import parse_customer_header
     from emulator.domain.validation import validate_import
 
-    header = parse_customer_header(HEADER, "ImportCustomers", "application/json")
-    job_id = service.jobs.create_job(validate_import("ImportCustomers", header, [{"Code": "A"}]))
+    header = parse_customer_header(HEADER, "ImportCustomers", "application/json", faults=Faults())
+    job_id = service.jobs.create_job(validate_import("ImportCustomers", header, [{"Code": "A"}], Faults()))
     store.close()  # "killed" before the job was processed
     reopened = Store(db_path=db)
-    job = ConnectService(reopened).get_job(job_id)
+    job = ConnectService(reopened, Faults()).get_job(job_id)
     assert job is not None and job["StatusId"] == JOB_STATUS_FAILED and job["IsFinished"] is True
     reopened.close()
 
 
 def test_concurrent_imports_lose_nothing_and_get_unique_job_ids() -> None:
     store = Store()
-    service = ConnectService(store, timing="background")
+    service = ConnectService(store, Faults(), timing="background")
     job_ids: list[str] = []
     lock = threading.Lock()
 
@@ -108,7 +109,7 @@ def test_concurrent_imports_lose_nothing_and_get_unique_job_ids() -> None:
 
 def test_delayed_timing_shows_a_running_job_first() -> None:
     store = Store()
-    service = ConnectService(store, timing=0.2)
+    service = ConnectService(store, Faults(), timing=0.2)
     response = service.import_customers(HEADER, "application/json", people("A"))
     running = service.get_job(int(response["JobId"]))
     assert running is not None and (running["StatusId"], running["IsFinished"]) == (1, False)

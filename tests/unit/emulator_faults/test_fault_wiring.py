@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -13,17 +13,14 @@ from tests.unit.emulator_http.support import auth_headers, make_client
 from .scenarios import SCENARIOS, SETTINGS
 
 
-@pytest.fixture(autouse=True)
-def no_fault_leaks() -> Iterator[None]:
-    """The active set is process-wide: leave it empty for whatever test runs next on this worker."""
-    faults.set_active([])
-    yield
-    faults.set_active([])
+def faults_on(client: Any) -> frozenset[str]:
+    on: frozenset[str] = client.app.state.runtime.faults.on
+    return on
 
 
 def _observe(name: str, enabled: list[str]) -> object:
     client = make_client(faults=set(enabled), **SETTINGS.get(name, {}))
-    assert faults.active_faults() == frozenset(enabled)  # create_app switched the catalogue
+    assert faults_on(client) == frozenset(enabled)  # create_app switched them on for this emulator only
     return SCENARIOS[name](client, auth_headers(client))
 
 
@@ -53,7 +50,7 @@ def test_admin_call_switches_faults_on_and_off() -> None:
     assert client.get("/_emulator/faults").json() == {"enabled": ["auth-missing-token-accepted"]}
     assert client.get("/commerce/customer/1.1/ListAccountRoles").status_code == 200
     refused = client.post("/_emulator/faults", json={"enabled": ["no-such-fault"]})
-    assert refused.status_code == 400 and faults.active_faults() == {"auth-missing-token-accepted"}
+    assert refused.status_code == 400 and faults_on(client) == {"auth-missing-token-accepted"}
     client.post("/_emulator/faults", json={"enabled": []})
     assert client.get("/commerce/customer/1.1/ListAccountRoles").status_code == 401
     assert client.get("/commerce/customer/1.1/ListAccountRoles", headers=headers).status_code == 200
@@ -65,7 +62,7 @@ def test_environment_variable_enables_faults(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setenv(faults.FAULTS_ENV_VAR, "auth-missing-token-accepted, import-returns-201")
     client = TestClient(create_app())
-    assert faults.active_faults() == {"auth-missing-token-accepted", "import-returns-201"}
+    assert faults_on(client) == {"auth-missing-token-accepted", "import-returns-201"}
     assert client.get("/commerce/customer/1.1/ListAccountRoles").status_code == 200
 
 
@@ -89,3 +86,12 @@ def test_cli_serve_rejects_an_unknown_fault_in_one_line(capsys: pytest.CaptureFi
     assert main(["serve", "--fault", "auth-missing-token-accepted", "--fault", "no-such-fault"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "no-such-fault" in error
+
+
+def test_faults_belong_to_one_emulator() -> None:
+    """Two emulators in one process: a fault switched on in one leaves the other conforming."""
+    faulty, correct = make_client(faults={"auth-missing-token-accepted"}), make_client()
+    assert faulty.get("/commerce/customer/1.1/ListAccountRoles").status_code == 200
+    assert correct.get("/commerce/customer/1.1/ListAccountRoles").status_code == 401
+    correct.post("/_emulator/faults", json={"enabled": ["import-returns-201"]})
+    assert faults_on(faulty) == {"auth-missing-token-accepted"}

@@ -39,9 +39,9 @@ def test_routes_come_from_the_specs_and_every_operation_has_a_handler():
 
 def test_a_described_operation_without_handler_answers_501():
     client = make_client()
-    runtime = client.app.state.runtime
-    entry = runtime.routes.find("GET", f"{CUSTOMER}/ListAccountRoles")
-    runtime.routes.add(
+    routes = client.app.state.routes
+    entry = routes.find("GET", f"{CUSTOMER}/ListAccountRoles")
+    routes.add(
         type(entry)(
             method=entry.method, path=entry.path, handler=None, operation=entry.operation, api=entry.api
         )

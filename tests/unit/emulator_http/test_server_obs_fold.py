@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
-
-from emulator import faults
-from emulator.http.server import folded_field, one_line_error
+from emulator.faults import Faults
+from emulator.http.server import faults_of, folded_field, one_line_error
 from tests.unit.emulator_faults.served import raw_exchange, served_over_http
 from tests.unit.emulator_http.support import CONNECT, auth_headers, make_client
 
@@ -45,13 +42,6 @@ def _send_folded(
         return raw_exchange(port, "\r\n".join(lines).encode() + b"\r\n\r\n" + body)
 
 
-@pytest.fixture(autouse=True)
-def no_fault_leaks() -> Iterator[None]:
-    faults.set_active([])
-    yield
-    faults.set_active([])
-
-
 def test_folded_connect_header_gets_400_with_an_error_message_over_a_real_socket() -> None:
     client = make_client()
     answer = _send_folded(client, auth_headers(client))
@@ -75,3 +65,15 @@ def test_an_unfolded_request_passes_through_on_a_kept_alive_connection() -> None
     with served_over_http(client.app) as port:
         answer = raw_exchange(port, one + last)
     assert answer.count(b"HTTP/1.1 200 ") == 2
+
+
+def test_the_protocol_finds_the_faults_of_the_app_it_serves_through_wrappers() -> None:
+    class Wrapper:
+        def __init__(self, app: object) -> None:
+            self.app = app
+
+    client = make_client(faults={"hdr-one-line-not-enforced"})
+    found = faults_of(Wrapper(Wrapper(client.app)))
+    assert isinstance(found, Faults) and found is client.app.state.runtime.faults
+    assert found.is_on("hdr-one-line-not-enforced")
+    assert faults_of(Wrapper(object())) is None

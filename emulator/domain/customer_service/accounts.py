@@ -1,0 +1,100 @@
+"""Accounts: logins, passwords, account status and roles, agreement accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import customer_views as views
+from ..errors import BusinessError
+from ..model import ReferenceItem
+from ..store import hash_password, verify_password
+from .shared import Group, Plain
+
+
+def _agreement_view(item: ReferenceItem | None) -> Plain | None:
+    if item is None:
+        return None
+    return {
+        "PricelistId": item.id,
+        "Name": item.name,
+        "StartDate": None,
+        "EndDate": None,
+        "ImageKey": None,
+        "ShowPricesIncVat": None,
+    }
+
+
+class Accounts(Group):
+    def _login(self, login_name: str | None, password: str | None, include_companies: str | None) -> Plain:
+        with self.store.reading() as state:
+            found = state.account_by_login_name(login_name) if login_name else None
+            if found is None or password is None:
+                raise BusinessError("LoginFailed", "Wrong login name or password.")
+            customer, account = found
+            password_ok = verify_password(password, account.password_hash) or self.faults.is_on(
+                "cs-login-wrong-password-accepted"
+            )
+            if not account.is_active or not password_ok:
+                raise BusinessError("LoginFailed", "Wrong login name or password.")
+            if state.customer_by_id(customer.id) is None:
+                raise BusinessError("AccountCustomerMissing", "The account has no customer.")
+            return self.shared.customer_view(state, customer, include_companies)
+
+    def LoginPost(self, body: Any = None, **_unused: Any) -> Plain:
+        login = body if isinstance(body, dict) else {}
+        include = login.get("IncludeCompanies")
+        return self._login(
+            views.text(login, "LoginName"),
+            views.text(login, "Password"),
+            include if isinstance(include, str) else None,
+        )
+
+    def Login(
+        self, login_name: str, password: str, include_companies: str | None = None, **_unused: Any
+    ) -> Plain:
+        return self._login(login_name, password, include_companies)
+
+    def ChangePassword(
+        self, login_name: str, old_password: str, new_password1: str, new_password2: str, **_unused: Any
+    ) -> None:
+        if new_password1 != new_password2:
+            raise BusinessError("PasswordMismatch", "The new passwords differ.")
+        if not new_password1:
+            raise BusinessError("PasswordEmpty", "The new password is empty.")
+        with self.store.transaction() as state:
+            found = state.account_by_login_name(login_name)
+            if found is None or not verify_password(old_password, found[1].password_hash):
+                raise BusinessError("LoginFailed", "Wrong login name or password.")
+            customer = state.edit_customer(found[0].id)
+            account = next(a for a in customer.accounts if a.login_name == login_name)
+            account.password_hash = hash_password(new_password1)
+            account.updated = self.store.ids.timestamp()
+
+    def SendPasswordReminder(self, login_name: str, **_unused: Any) -> None:
+        # No mail is sent by the emulator; the documented refusal is the observable behaviour.
+        if self.shared.read(lambda s: s.account_by_login_name(login_name)) is None:
+            raise BusinessError("LoginFailed", f"No account with login name {login_name!r}.")
+
+    def UpdateAccountStatus(
+        self, customer_id: int, is_active: bool, include_companies: str | None = None, **_unused: Any
+    ) -> Plain | None:
+        with self.store.transaction() as state:
+            customer = self.shared.editable_customer(state, customer_id)
+            if not customer.accounts:
+                raise BusinessError("AccountCustomerMissing", f"Customer {customer_id} has no account.")
+            if not self.faults.is_on("cs-update-account-status-ignored"):
+                customer.accounts[0].is_active = is_active
+            customer.accounts[0].updated = self.store.ids.timestamp()
+        return self.shared.customer_result(customer_id, include_companies)
+
+    def ListAccountRoles(self, **_unused: Any) -> list[Plain]:
+        return self.shared.read(
+            lambda s: [views.id_value_view(r) for r in s.reference_table("account_roles")]
+        )
+
+    def GetAgreementAccount(self, id: int, **_unused: Any) -> Plain | None:
+        return _agreement_view(self.shared.read(lambda s: s.reference_by_id("price_lists", id)))
+
+    def LoginAgreementAccount(self, password: str, **_unused: Any) -> Plain | None:
+        """The agreement code is the price list's code; a wrong code is a failed login → null."""
+        return _agreement_view(self.shared.read(lambda s: s.reference_by_code("price_lists", password)))
