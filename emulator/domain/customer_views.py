@@ -1,4 +1,5 @@
-"""Customer Service 1.1 shapes over the shared store (reference §2C, docs/import-semantics.md last section).
+"""Customer Service 1.1 shapes over the shared store (docs/norce-facts.md §2C, the last section of
+docs/import-semantics.md).
 
 `*_view` turn model objects into the 1.1 JSON-ready dicts (EmailAddress→Email, OrganizationNo→OrgNo, ...);
 `apply_*` write the fields a 1.1 request body carries back onto model objects, touching only the keys present.

@@ -125,9 +125,9 @@ def item_problem(operation: Operation, header: CustomerHeader, item: Any, faults
     return None
 
 
-# The same store backs Customer Service 1.1, whose documented maxLength (reference §2C, Q16) bounds what an
-# import can store: a longer value fails its item rather than surfacing later as a 1.1 response that breaks
-# its own schema.
+# The same store backs Customer Service 1.1, whose documented maxLength (docs/norce-facts.md §2C and Q16)
+# bounds what an import can store: a longer value fails its item rather than surfacing later as a 1.1
+# response that breaks its own schema.
 STORED_MAX_LENGTH: dict[str, dict[str, int]] = {
     "Customer": {
         "Code": 50,

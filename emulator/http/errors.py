@@ -101,7 +101,7 @@ def key_and_message(error: BaseException) -> tuple[str, str]:
 
 
 def error_message_body(status: int, key: str, message: str, timestamp: str) -> dict[str, Any]:
-    """Norce ErrorMessage (reference §4.4). MessageId is the status: stable and meaningful to a reader."""
+    """Norce ErrorMessage (docs/norce-facts.md §4.4). MessageId is the status: stable and meaningful."""
     return {
         "MessageId": status,
         "Message": message,

@@ -166,7 +166,8 @@ class Customers(Group):
     def GetExternalCustomerAddress(
         self, body: Any = None, include_companies: str | None = None, **_unused: Any
     ) -> Plain:
-        """A Customer, never null (§1C: Customer in, Customer out; the Get*-null rule is for lookups by id).
+        """A Customer, never null (docs/norce-facts.md §1C: Customer in, Customer out; the Get*-null rule is
+        for lookups by id).
 
         No external address service here: the stored customer with the posted SSN, else the posted customer
         itself, read back through the 1.1 view and stored nowhere.

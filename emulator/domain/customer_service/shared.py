@@ -23,7 +23,8 @@ T = TypeVar("T")
 
 
 def wants_companies(include_companies: str | None, faults: Faults) -> bool:
-    """`includeCompanies` is a string; only "false" limits Customer.Companies to the primary company (Q15)."""
+    """`includeCompanies` is a string; only "false" limits Customer.Companies to the primary company
+    (docs/norce-facts.md Q15)."""
     if faults.is_on("cs-include-companies-ignored"):
         return True
     if faults.is_on("cs-include-companies-inverted"):
