@@ -56,6 +56,9 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rate", type=float, help="max requests per second to the target")
     parser.add_argument("--job-timeout", type=float, help="seconds to wait for an import job")
     parser.add_argument(
+        "--job-stall", type=float, help="seconds a job may stand still before the run calls it stalled"
+    )
+    parser.add_argument(
         "--strictness",
         choices=[level.label for level in Level],
         help="judge by what is documented (tenant default), recommended, or the emulator's conventions",
@@ -106,6 +109,7 @@ def target_options(args: argparse.Namespace) -> dict[str, Any]:
         "token_url",
         "rate",
         "job_timeout",
+        "job_stall",
         "strictness",
         "waivers",
     )

@@ -44,6 +44,7 @@ TARGET_OPTIONS = (
     ("norce_token_url", "token-url"),
     ("norce_rate", "rate"),
     ("norce_job_timeout", "job-timeout"),
+    ("norce_job_stall", "job-stall"),
     ("norce_strictness", "strictness"),
     ("norce_waivers", "waivers"),
 )
@@ -93,6 +94,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--dry-run", dest="norce_dry_run", action="store_true", help="list writes, send none")
     group.addoption("--rate", dest="norce_rate", type=float, help="max requests per second to the target")
     group.addoption("--job-timeout", dest="norce_job_timeout", type=float, help="seconds to wait for a job")
+    group.addoption(
+        "--job-stall", dest="norce_job_stall", type=float, help="seconds a job may stand still (default 60)"
+    )
     group.addoption(
         "--max-examples", dest="norce_max_examples", type=int, help="Hypothesis examples per test"
     )

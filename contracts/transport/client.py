@@ -32,6 +32,7 @@ STORM_HEADER = "X-StormConnect-Header"
 READ_PREFIXES = ("Get", "List", "Search")
 READ_OPERATIONS = frozenset({"Login", "LoginAgreementAccount"})
 MAX_RETRY_AFTER = 120.0
+STALLED_GRACE = 5.0  # seconds a job gets to move once the job service has been seen standing still
 NO_DELAY = (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 IMPORT_KINDS = {"ImportCustomers": "customer", "ImportCompanies": "company"}
 # Connect paths under the Connect base URL -> operationId (the Customer Service 1.1 path is the operationId).
@@ -68,7 +69,11 @@ class NetworkError(Exception):
 
 
 class JobTimeout(Exception):
-    pass
+    """A job did not finish within the job timeout."""
+
+
+class JobStalled(JobTimeout):
+    """No job of the run moved within the stall bound: the job service is not processing."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,7 @@ class NorceClient:
         self.stats = ClientStats()
         self.secrets = tuple(target.credentials.secrets().values())
         self.observer: TrafficObserver = observer or NullObserver()
+        self._jobs_stalled = False  # an earlier wait found the job service standing still
 
     def close(self) -> None:
         self.http.close()
@@ -245,18 +251,37 @@ class NorceClient:
     def wait_for_job(
         self, job_id: int, timeout: float | None = None, interval: float = 0.1
     ) -> dict[str, Any]:
-        """Poll Job/Get until IsFinished (bounded); returns the final JobDto."""
-        deadline = self.clock() + (timeout if timeout is not None else self.job_timeout)
-        delay = interval
+        """Poll Job/Get until IsFinished, with backoff; returns the final JobDto.
+
+        Bounded twice: by the job timeout (a queued tenant: minutes), and by the stall bound: a job whose
+        JobDto does not move for `job_stall` seconds means the job service is not processing (JobStalled).
+        Once one wait has stalled, later ones get only a short grace until some job moves again, so a run
+        against a stalled service reports within about a minute instead of sitting out every job's timeout.
+        """
+        started = self.clock()
+        deadline = started + (timeout if timeout is not None else self.job_timeout)
+        delay, last_seen, idle_since = interval, None, started
         while True:
             response = self.job(job_id)
             if response.status_code != 200:
                 raise JobTimeout(f"Job/Get?id={job_id} answered {response.status_code}")
             job = response.json()
+            now = self.clock()
             if isinstance(job, dict) and job.get("IsFinished"):
-                return job
-            if self.clock() >= deadline:
-                raise JobTimeout(f"job {job_id} not finished after {timeout or self.job_timeout:.1f}s")
+                self._jobs_stalled = False
+                return dict(job)
+            if last_seen is not None and job != last_seen:
+                idle_since, self._jobs_stalled = now, False  # the service moves
+            last_seen = job
+            if now >= deadline:
+                raise JobTimeout(f"job {job_id} not finished after {now - started:.1f}s")
+            bound = min(STALLED_GRACE, self.target.job_stall) if self._jobs_stalled else self.target.job_stall
+            if now - idle_since >= bound:
+                self._jobs_stalled = True
+                raise JobStalled(
+                    f"job {job_id} not finished: its state did not move for {now - idle_since:.0f}s "
+                    f"(job-stall {self.target.job_stall:.0f}s; last seen {job})"
+                )
             self.sleep(delay)
             delay = min(delay * 1.5, 2.0)
 

@@ -47,6 +47,9 @@ EMULATOR_APPLICATION_KEY = "15d62d1f-3a4e-4111-845a-4db40bf08e87"
 DEFAULT_ACCOUNT_ID = 1
 DEFAULT_JOB_TIMEOUT = 300.0  # Connect jobs queue on a shared tenant: minutes, not seconds
 EMULATOR_JOB_TIMEOUT = 30.0  # the embedded emulator runs a job at once
+# A run whose pending jobs all stand still this long has a stalled job service: fail within about a minute
+# rather than wait out every job's timeout (raise it for a tenant whose queue is busy with other teams' work).
+DEFAULT_JOB_STALL = 60.0
 
 # Setting name -> environment variable. Names are the pyproject keys (kebab-case).
 SETTING_ENV_VARS: Mapping[str, str] = {
@@ -62,6 +65,7 @@ SETTING_ENV_VARS: Mapping[str, str] = {
     "connect-auth": "NORCE_CONNECT_AUTH",
     "application-key": "NORCE_APPLICATION_KEY",
     "account-id": "NORCE_ACCOUNT_ID",
+    "job-stall": "NORCE_JOB_STALL",
     "strictness": "NORCE_STRICTNESS",
     "waivers": "NORCE_WAIVERS",
 }
@@ -147,6 +151,7 @@ class Target:
     write_hosts: tuple[str, ...] = ()
     rate: float | None = None  # requests per second; None = unlimited
     job_timeout: float = DEFAULT_JOB_TIMEOUT
+    job_stall: float = DEFAULT_JOB_STALL
     # Company.ApplicationKey of the companies a write run imports (the docs require it); the tenant's own.
     application_key: str | None = None
     account_id: int = DEFAULT_ACCOUNT_ID  # the header's AccountId and the 1.1 updatedBy/createdBy of the run
@@ -294,6 +299,8 @@ def _build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Target:
             "job-timeout",
         )
         or DEFAULT_JOB_TIMEOUT,
+        job_stall=_positive_float(settings.get("job-stall", DEFAULT_JOB_STALL), "job-stall")
+        or DEFAULT_JOB_STALL,
         application_key=_application_key(settings.get("application-key"), is_emulator),
         account_id=_account_id(settings.get("account-id", DEFAULT_ACCOUNT_ID)),
         emulator_app=str(settings.get("emulator-app") or DEFAULT_EMULATOR_APP),

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from contracts.transport.auth import AuthSession
-from contracts.transport.client import JobTimeout, NetworkError, NorceClient, as_curl, method_for
+from contracts.transport.client import JobStalled, JobTimeout, NetworkError, NorceClient, as_curl, method_for
 from contracts.transport.guard import WriteGuard
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, tenant_target
 
@@ -100,6 +100,28 @@ def test_wait_for_job_polls_until_finished_and_is_bounded() -> None:
     with pytest.raises(JobTimeout):
         never.wait_for_job(7, timeout=3, interval=0.5)
     assert clock.now - 1000.0 >= 3
+
+
+def test_a_stalled_job_service_is_reported_within_the_stall_bound_then_at_once() -> None:
+    """A queued job that moves is waited for up to the timeout; one that stands still for job-stall seconds
+    is JobStalled, and once the service has been seen standing still later waits get a short grace only."""
+    states = iter(
+        [{"IsFinished": False, "StatusId": 1, "Totals": n} for n in range(60)] + [{"IsFinished": True}]
+    )
+    moving, clock = client_with(lambda request: httpx.Response(200, json=next(states)))
+    moving.target = tenant_target(job_stall=5.0, connect_auth="basic")
+    assert moving.wait_for_job(1, timeout=300)["IsFinished"] is True  # slow, but always moving
+    assert clock.now - 1000.0 > 5.0
+
+    still, clock = client_with(lambda request: httpx.Response(200, json={"IsFinished": False, "StatusId": 1}))
+    still.target = tenant_target(job_stall=60.0, connect_auth="basic")
+    with pytest.raises(JobStalled, match=r"did not move for 6[0-9]s"):
+        still.wait_for_job(1, timeout=300)
+    first = clock.now - 1000.0
+    assert 60.0 <= first < 65.0
+    with pytest.raises(JobStalled):
+        still.wait_for_job(2, timeout=300)
+    assert clock.now - 1000.0 - first < 8.0  # the second wait did not sit out another minute
 
 
 def test_call_picks_the_method_from_the_spec_or_verb_rule_and_builds_the_url() -> None:
