@@ -26,6 +26,7 @@ from contracts.transport.target import EMULATOR, ConfigError, Target, resolve_ta
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE = 0, 1, 2
 SUITE_DIR = Path(__file__).resolve().parent / "suite"  # shipped with the package: runs when installed
 REACHABILITY_TIMEOUT = 5.0
+TENANT_WORKERS = 4
 PLUGIN = "contracts.pytest_plugin"
 # This process imported httpx (hence anyio, a pytest plugin) before pytest starts: pytest cannot rewrite its
 # asserts and warns, which the project's `filterwarnings = error` would turn into a crash.
@@ -82,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-examples", type=int, help="Hypothesis examples per test")
     run.add_argument("--report-dir", default="reports", help="directory for junit.xml and other reports")
     run.add_argument("-k", dest="keyword", help="only tests matching this pytest -k expression")
+    run.add_argument(
+        "--workers",
+        type=int,
+        help=f"processes running tests side by side (default {TENANT_WORKERS} on a tenant, where most time "
+        "is spent waiting for queued jobs; 1 on the embedded emulator)",
+    )
     run.add_argument("--suite", type=Path, default=SUITE_DIR, help=argparse.SUPPRESS)
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
 
@@ -169,6 +176,14 @@ def command_run(args: argparse.Namespace) -> int:
         argv += ["--max-examples", str(args.max_examples)]
     if args.keyword:
         argv += ["-k", args.keyword]
+    workers = args.workers if args.workers is not None else (1 if target.is_emulator else TENANT_WORKERS)
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
+    if workers > 1 and not any(
+        arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args.pytest_args
+    ):
+        # Test by test, so the import tests' job waits overlap instead of queueing behind one another.
+        argv += ["-n", str(workers), "--dist", "load"]
     argv += args.pytest_args
     return _exit_code(pytest.main(argv))
 

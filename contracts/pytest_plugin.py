@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from contracts.oracle.evidence import Level, Strictness
 from contracts.reports import plugin as reports
 from contracts.reports.recorder import Recorder
 from contracts.schemathesis_ext.case_gate import CaseGate
-from contracts.transport.auth import AuthSession, TokenProvider
+from contracts.transport.auth import AuthSession, TokenError, TokenProvider
 from contracts.transport.client import NorceClient
 from contracts.transport.embedded import EmbeddedServer
 from contracts.transport.guard import WriteGuard
@@ -146,8 +147,6 @@ def pytest_configure(config: pytest.Config) -> None:
     missing = config.stash[SETTINGS_KEY].guard().write_requirements()
     if missing is not None:
         raise pytest.UsageError(missing)
-    if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(_XdistShare(seed, run_id), "norce-contracts-xdist")
     credentials = target.credentials
     basic = (
         (credentials.basic_application_id, credentials.basic_secret_key)
@@ -162,18 +161,40 @@ def pytest_configure(config: pytest.Config) -> None:
         strictness=Strictness(target.strictness),
     )
     config.stash[RECORDER_KEY] = reports.install(config, run)
+    if config.pluginmanager.hasplugin("xdist") and not worker_input:
+        share = _XdistShare(seed, run_id, target, config.stash[RECORDER_KEY])
+        config.pluginmanager.register(share, "norce-contracts-xdist")
     schemathesis_ext.register()
 
 
 class _XdistShare:
-    """Workers get the controller's seed and run id, so one run has one seed and one namespace."""
+    """Workers get the controller's seed and run id, so one run has one seed and one namespace, and on a
+    tenant its token: the token endpoint allows 3 requests a minute, N workers asking at once would wait."""
 
-    def __init__(self, seed: int, run_id: str) -> None:
+    def __init__(self, seed: int, run_id: str, target: Target, recorder: Recorder) -> None:
         self.seed, self.run_id = seed, run_id
+        self.target, self.recorder = target, recorder
+        self.token: dict[str, Any] | None = None
 
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["norce_seed"] = self.seed
         node.workerinput["norce_run_id"] = self.run_id
+        shared = self._shared_token()
+        if shared is not None:
+            node.workerinput["norce_token"] = {**shared, "sent_at": time.time()}
+
+    def _shared_token(self) -> dict[str, Any] | None:
+        if self.target.is_emulator or not self.target.credentials.has_oauth:
+            return None  # each worker serves its own embedded emulator, with its own tokens
+        if self.token is None:
+            tokens = TokenProvider(self.target.token_url, self.target.credentials, secrets=self.recorder)
+            try:
+                self.token = tokens.shareable()
+            except TokenError:
+                return None  # the workers will ask themselves and report the error where it matters
+            finally:
+                tokens.http.close()
+        return self.token
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -264,10 +285,15 @@ def recorder(pytestconfig: pytest.Config) -> Recorder:
 
 
 @pytest.fixture(scope="session")
-def norce_auth(target: Target, recorder: Recorder) -> Iterator[AuthSession]:
-    """One token cache per run, shared by NorceClient and the Schemathesis calls."""
+def norce_auth(pytestconfig: pytest.Config, target: Target, recorder: Recorder) -> Iterator[AuthSession]:
+    """One token cache per process, shared by NorceClient and the Schemathesis calls; an xdist worker on a
+    tenant starts from the controller's token."""
     credentials = target.credentials
     tokens = TokenProvider(target.token_url, credentials, secrets=recorder) if credentials.has_oauth else None
+    shared = getattr(pytestconfig, "workerinput", {}).get("norce_token")
+    if tokens is not None and shared:
+        age = float(shared["age"]) + max(0.0, time.time() - float(shared["sent_at"]))
+        tokens.adopt(str(shared["access_token"]), str(shared["token_type"]), float(shared["expires_in"]), age)
     try:
         yield AuthSession(credentials, tokens)
     finally:

@@ -56,6 +56,8 @@ def _print_catalogue() -> None:
 def _port_free(host: str, port: int) -> str | None:
     """None when the port can be bound, else the reason."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As uvicorn binds: connections of an earlier server still in TIME_WAIT do not make the port busy.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:

@@ -113,6 +113,27 @@ class TokenProvider:
                 self._token = self._fetch()
             return self._token.access_token
 
+    def adopt(self, access_token: str, token_type: str, expires_in: float, age: float) -> None:
+        """Take a token another process of the run fetched (`age` seconds ago): xdist workers share the
+        controller's, so a run with N workers asks the token endpoint once, not N times (3 a minute)."""
+        if self.secrets is not None:
+            self.secrets.register_secret("access_token", access_token)
+        with self._lock:
+            self._token = CachedToken(access_token, token_type, self.clock() - max(0.0, age), expires_in)
+
+    def shareable(self) -> dict[str, Any]:
+        """The cached token (fetched now if need be) as plain data for `adopt` in another process."""
+        self.token()
+        with self._lock:
+            assert self._token is not None
+            cached = self._token
+            return {
+                "access_token": cached.access_token,
+                "token_type": cached.token_type,
+                "expires_in": cached.expires_in,
+                "age": self.clock() - cached.obtained_at,
+            }
+
     def current(self) -> str | None:
         """The cached token, if any (never fetches)."""
         with self._lock:

@@ -77,6 +77,7 @@ def job_log_dto(row: JobLogRow) -> dict[str, Any]:
 class _QueuedJob:
     job_id: int
     validated: ValidatedImport
+    due: float = 0.0  # time.monotonic() at which the job may run
 
 
 class JobRunner:
@@ -119,7 +120,8 @@ class JobRunner:
         with self._idle:
             self._pending += 1
         self._ensure_worker()
-        self._queue.put(_QueuedJob(job_id, validated))
+        delay = self.timing if isinstance(self.timing, int | float) else 0.0
+        self._queue.put(_QueuedJob(job_id, validated, due=time.monotonic() + max(0.0, float(delay))))
 
     # --- processing ----------------------------------------------------------------------------------------
     def process(self, job_id: int, validated: ValidatedImport) -> None:
@@ -174,9 +176,9 @@ class JobRunner:
             if queued is None:
                 return
             try:
-                delay = self.timing
-                if isinstance(delay, int | float) and delay > 0:
-                    time.sleep(delay)
+                # Each job takes its delay from its own submission, as on a tenant with workers to spare:
+                # jobs sent together finish together, they do not queue behind one another's delays.
+                time.sleep(max(0.0, queued.due - time.monotonic()))
                 self.process(queued.job_id, queued.validated)
             finally:
                 with self._idle:
