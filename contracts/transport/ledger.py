@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
@@ -39,6 +39,19 @@ class CallsCustomerService(Protocol):
     def call(
         self, operation_id: str, params: Mapping[str, Any] | None = None, json: Any = None, accept: str = ...
     ) -> httpx.Response: ...
+
+
+@runtime_checkable
+class ImportsCompanies(Protocol):
+    """What it takes to release a company's last customer: Norce refuses DeleteCompanyCustomer for it
+    (CannotDeleteLastCustomer), but an import of the company with an empty customer list and
+    IsCustomerListDelta false removes every relation (docs/norce-facts.md §4.1, List semantics)."""
+
+    def import_companies(self, items_or_bytes: Any, header: str, media_type: str = ...) -> httpx.Response: ...
+
+    def wait_for_job(
+        self, job_id: int, timeout: float | None = ..., interval: float = ...
+    ) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -265,6 +278,10 @@ def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, companies:
     )
     last_customer = response.status_code == 400 and "CannotDeleteLastCustomer" in _error_keys(response)
     if last_customer and _is_run_company(client, companies, entry.company_code, entry.company_id):
+        code = entry.company_code or next((c.code for c in companies if c.id == entry.company_id), None)
+        if code is not None and _release_customers(client, code):
+            entry.status, entry.detail = CLEANED, "released by importing the company with no customers"
+            return
         # Norce keeps a company's last customer; the company itself is deactivated next.
         entry.status, entry.detail = KEPT, "last customer of a company this run deactivates"
         return
@@ -278,6 +295,20 @@ def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, companies:
         return
     _expect_ok(response, "DeleteCompanyCustomer")
     entry.status, entry.detail = CLEANED, ""
+
+
+def _release_customers(client: CallsCustomerService, company_code: str) -> bool:
+    """Remove every customer relation of a company this run created, through Connect (ImportsCompanies)."""
+    if not isinstance(client, ImportsCompanies):
+        return False
+    account_id = getattr(getattr(client, "target", None), "account_id", DEFAULT_UPDATED_BY)
+    header = json.dumps({"AccountId": account_id, "CompanyFieldsThatAreSet": [2, 14]}, separators=(",", ":"))
+    item = {"Code": company_code, "Customers": [], "IsCustomerListDelta": False}
+    answer = client.import_companies([item], header)
+    if answer.status_code != 200:
+        return False
+    job = client.wait_for_job(int(answer.json()["JobId"]))
+    return bool(job.get("IsFinished")) and not job.get("Fail")
 
 
 def _is_run_company(

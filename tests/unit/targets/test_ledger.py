@@ -74,16 +74,26 @@ def test_imports_are_recorded_and_cleanup_deactivates_exactly_them(tmp_path: Pat
     assert Ledger.load(tmp_path / "ledger.json").pending == []
 
 
-def test_last_customer_relation_is_kept_when_the_company_is_deactivated(tmp_path: Path) -> None:
+@pytest.mark.parametrize("import_works", [True, False])
+def test_a_run_companys_last_customer_is_released_through_connect_or_kept(
+    tmp_path: Path, import_works: bool
+) -> None:
+    """Norce refuses DeleteCompanyCustomer for a company's last customer; the run's own company is imported
+    with an empty customer list instead (IsCustomerListDelta false). If that fails the relation is kept:
+    the company is deactivated next."""
     clock = FakeClock()
     fake = FakeNorce(
         clock, customers={"nct-abcd1234-a": 1}, companies={"nct-abcd1234-b": 2}, last_customer_of={2}
     )
+    if not import_works:
+        fake.fail_operations.add("ImportCompanies")
     ledger = Ledger(tmp_path / "l.json", namespace=NS)
     ledger.record_company(code="nct-abcd1234-b")
     ledger.record_relation(company_code="nct-abcd1234-b", customer_code="nct-abcd1234-a")
     ledger.cleanup(client_for(fake, clock))
-    assert [e.status for e in ledger.entries] == ["cleaned", "kept"]
+    assert [e.status for e in ledger.entries] == ["cleaned", "cleaned" if import_works else "kept"]
+    imports = [params for method, op, params in fake.calls if op == "ImportCompanies"]
+    assert len(imports) == 1
 
 
 def test_a_cleanup_failure_lists_leftovers_and_a_later_cleanup_finishes(tmp_path: Path) -> None:
