@@ -54,7 +54,11 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--connect-url", help="Connect 4.0 base URL (per-API layout)")
     parser.add_argument("--customer-url", help="Customer Service 1.1 base URL (per-API layout)")
     parser.add_argument("--token-url", help="OAuth2 token endpoint")
-    parser.add_argument("--rate", type=float, help="max requests per second to the target")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="max requests per second to the target, for the whole run (each worker takes its share)",
+    )
     parser.add_argument("--job-timeout", type=float, help="seconds to wait for an import job")
     parser.add_argument(
         "--job-stall", type=float, help="seconds a job may stand still before the run calls it stalled"

@@ -67,6 +67,12 @@ class SuiteSettings:
     run_id: str
     deselected: list[str] = field(default_factory=list)
     deselect_reason: str | None = None
+    workers: int = 1  # pytest-xdist processes sharing the run
+
+    @property
+    def rate(self) -> float | None:
+        """This process's share of --rate: the limit is for the whole run, and every worker paces alone."""
+        return self.target.rate / self.workers if self.target.rate else None
 
     def guard(self, target: Target | None = None) -> WriteGuard:
         return WriteGuard(target or self.target, allow_writes=self.allow_writes, dry_run=self.dry_run)
@@ -93,7 +99,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--allow-writes", dest="norce_allow_writes", action="store_true", help="allow writes")
     group.addoption("--dry-run", dest="norce_dry_run", action="store_true", help="list writes, send none")
-    group.addoption("--rate", dest="norce_rate", type=float, help="max requests per second to the target")
+    group.addoption(
+        "--rate",
+        dest="norce_rate",
+        type=float,
+        help="max requests per second to the target, for the whole run (each worker takes its share)",
+    )
     group.addoption("--job-timeout", dest="norce_job_timeout", type=float, help="seconds to wait for a job")
     group.addoption(
         "--job-stall", dest="norce_job_stall", type=float, help="seconds a job may stand still (default 60)"
@@ -139,6 +150,7 @@ def pytest_configure(config: pytest.Config) -> None:
         max_examples=config.getoption("norce_max_examples"),
         report_dir=Path(config.getoption("norce_report_dir")),
         run_id=run_id,
+        workers=max(1, int(worker_input.get("workercount", 1))),
     )
     try:
         waivers.set_active(waivers.resolve(target.waivers))
@@ -364,7 +376,7 @@ def norce(
         write_guard,
         namespace=run_namespace,
         ledger=ledger,
-        rate=target.rate,
+        rate=norce_settings.rate,
         job_timeout=target.job_timeout,
         observer=recorder,
     )

@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         "--fault", action="append", default=[], metavar="NAME", help="enable a fault (repeatable)"
     )
     commands.add_parser(
-        "faults", help="print the fault catalogue: one line per fault (name, category, description)"
+        "faults", help="print the fault catalogue: one line per fault (name, category, level, description)"
     )
     return parser
 
@@ -49,8 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 def _print_catalogue() -> None:
     width = max(len(name) for name in faults.CATALOGUE)
     category_width = max(len(category) for category in faults.CATEGORIES)
+    level_width = max(len(level) for level in faults.LEVELS)
     for fault in faults.CATALOGUE.values():
-        print(f"{fault.name:<{width}}  {fault.category:<{category_width}}  {fault.description}")
+        columns = f"{fault.name:<{width}}  {fault.category:<{category_width}}  {fault.level:<{level_width}}"
+        print(f"{columns}  {fault.description}")
 
 
 def _port_free(host: str, port: int) -> str | None:

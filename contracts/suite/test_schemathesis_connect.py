@@ -24,16 +24,14 @@ from contracts.transport.target import Target
 pytestmark = pytest.mark.contract
 
 SETTINGS = collection_settings()
-schema = load_schema(
-    CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.target.rate
-)
+schema = load_schema(CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.rate)
 # The coverage phase's request variants (hundreds per import body) do not depend on the response media type,
 # so they run once, with `Accept: application/json`; XML answers get the examples and fuzzing phases.
 schema_without_coverage = load_schema(
     CONNECT_SPEC,
     seed=SETTINGS.seed,
     max_examples=SETTINGS.max_examples,
-    rate=SETTINGS.target.rate,
+    rate=SETTINGS.rate,
     coverage={"enabled": False},
 )
 

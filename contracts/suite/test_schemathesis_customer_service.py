@@ -31,13 +31,13 @@ pytestmark = pytest.mark.contract
 # (`phases.coverage.enabled = false`).
 SETTINGS = collection_settings()
 read_schema = load_schema(
-    CUSTOMER_SERVICE_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.target.rate
+    CUSTOMER_SERVICE_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.rate
 )
 write_schema = load_schema(
     CUSTOMER_SERVICE_SPEC,
     seed=SETTINGS.seed,
     max_examples=SETTINGS.max_examples,
-    rate=SETTINGS.target.rate,
+    rate=SETTINGS.rate,
     coverage={"enabled": False},
 )
 

@@ -16,12 +16,13 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 import defusedxml.ElementTree as SafeElementTree
 
+from contracts.oracle.evidence import JUDGEMENTS
 from emulator import faults as catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -97,25 +98,39 @@ class SuiteRun:
 
 @dataclass(frozen=True)
 class RunPlan:
-    """What to run: the suite paths, an optional -k expression, stop at first failure, a time limit."""
+    """What to run: the suite paths, an optional -k expression, stop at first failure, a time limit, and the
+    strictness (None: the target's default, `emulator` on the embedded emulator)."""
 
     paths: Sequence[str] = CONTRACT_SUITE
     keyword: str | None = None
     stop_first: bool = True
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     app_factory: str | None = None  # NORCE_EMULATOR_APP override (a wrapped emulator in tests)
+    strictness: str | None = None
     extra_args: Sequence[str] = field(default_factory=tuple)
 
 
+# Every judgement id (contracts/oracle/evidence.py), longest first so CS-NOT-FOUND-FORM is not read as
+# CS-NOT-FOUND; a failure names its judgement first (ContractViolation, NorceFailure "[op] ID: ...").
+JUDGEMENT_ID = re.compile(
+    r"(?<![\w-])("
+    + "|".join(re.escape(name) for name in sorted(JUDGEMENTS, key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
 def catcher_of(failure: FailedCase) -> str:
-    """The rule id or Schemathesis check named in a failure, else the failing test's name."""
+    """The judgement, Schemathesis check or rule id named in a failure, else the failing test's name."""
     text = failure.message
-    custom = CUSTOM_CHECK.search(text)
-    if custom:
-        return custom.group(1)
     for title, check in SCHEMATHESIS_TITLES.items():
         if title in text:
             return check
+    judgement = JUDGEMENT_ID.search(text)
+    if judgement:
+        return judgement.group(1)
+    custom = CUSTOM_CHECK.search(text)
+    if custom:
+        return custom.group(1)
     for name in CHECK_NAMES:
         if name in text:
             return name
@@ -164,6 +179,8 @@ def pytest_command(plan: RunPlan, seed: int, report_dir: Path) -> list[str]:
         argv.append("-x")
     if plan.keyword:
         argv += ["-k", plan.keyword]
+    if plan.strictness:
+        argv += ["--strictness", plan.strictness]
     return argv + list(plan.extra_args)
 
 
@@ -215,10 +232,19 @@ def run_many(jobs: Sequence[T], work: Callable[[T], R], workers: int) -> list[R]
         return list(pool.map(work, jobs))
 
 
+def at_fault_level(plan: RunPlan, fault: str) -> RunPlan:
+    """The plan at the fault's evidence level: a documented fault must be caught at documented strictness,
+    the strictness a tenant is judged at, so no convention of ours is what catches it."""
+    return replace(plan, strictness=catalogue.CATALOGUE[fault].level)
+
+
 def fault_runs(
     names: Sequence[str], *, seed: int, workers: int, plan: RunPlan | None = None
 ) -> list[SuiteRun]:
-    return run_many(names, lambda name: run_suite([name], seed=seed, plan=plan), workers)
+    base = plan or RunPlan()
+    return run_many(
+        names, lambda name: run_suite([name], seed=seed, plan=at_fault_level(base, name)), workers
+    )
 
 
 def false_positive_runs(seeds: Sequence[int], *, workers: int, plan: RunPlan | None = None) -> list[SuiteRun]:

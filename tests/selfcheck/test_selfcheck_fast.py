@@ -1,4 +1,5 @@
-"""The fast self-check in `make test`: one cheap fault per category is caught; 5 fault-free runs pass.
+"""The fast self-check in `make test`: one cheap fault per category is caught at its evidence level (a
+documented fault at `--strictness documented`, as on a tenant); 5 fault-free runs pass.
 
 `make selfcheck` decides caught/missed with the full suite for every fault; here each category's fault runs
 against the part of the suite that meets it first (`keyword`, a pytest -k expression; None = whole suite),
@@ -35,7 +36,7 @@ FAST_CASES: dict[str, FastCase] = {
     "response-shape": FastCase("job-response-drops-job-id", None),
     "status-codes": FastCase("json-content-type-text-plain", None),
     "xml": FastCase("xml-accept-answered-json", None),
-    "header-rules": FastCase("hdr-one-line-not-enforced", "HDR-ONE-LINE"),
+    "header-rules": FastCase("hdr-dep-accounts-not-enforced", "HDR-DEP-ACCOUNTS"),
     "import-semantics": FastCase("import-unlisted-fields-applied", None),
     "job-lifecycle": FastCase("job-wrong-counters", None),
     "customer-service": FastCase("cs-not-found-500", None),
@@ -65,8 +66,17 @@ def test_runner_catches_a_simulated_fault_and_names_the_rule() -> None:
     assert faulted.verdict == "caught", faulted
     assert faulted.catcher == "PROBE-TOKEN-CONTENT-TYPE"
     report = render_report([faulted], [clean], seed=7, baseline=clean)
-    assert f"| `{SIMULATED_FAULT}` | status-codes | caught |" in report
+    assert (
+        f"| `{SIMULATED_FAULT}` | status-codes | documented | `content_type_conformance` | caught |" in report
+    )
     assert "False-positive gate: **PASS**, 1/1" in report
+
+
+def test_documented_fast_cases_run_at_documented_strictness(tmp_path: Path) -> None:
+    plan = runner.at_fault_level(runner.RunPlan(), "job-response-drops-job-id")
+    argv = runner.pytest_command(plan, 0, tmp_path)
+    assert argv[argv.index("--strictness") + 1] == "documented"
+    assert all(catalogue.CATALOGUE[case.fault].level == "documented" for case in FAST_CASES.values())
 
 
 def test_catcher_prefers_the_schemathesis_check_then_the_rule_id() -> None:
@@ -78,6 +88,12 @@ def test_catcher_prefers_the_schemathesis_check_then_the_rule_id() -> None:
     assert runner.catcher_of(schemathesis) == "not_a_server_error"
     assert runner.catcher_of(rule) == "HDR-DEP-ACCOUNTS"
     assert runner.catcher_of(neither) == "test:contracts.suite.x::test_y"
+    violation = runner.FailedCase(
+        "t", "ContractViolation: AUTH-401-FORM (recommended: ...): expected 401 (rule AUTH-TOKEN-EXPIRY)"
+    )
+    custom = runner.FailedCase("t", "Custom check failed: `norce_schema`\n[JobGet] CS-NOT-FOUND-FORM: null")
+    assert runner.catcher_of(violation) == "AUTH-401-FORM"
+    assert runner.catcher_of(custom) == "CS-NOT-FOUND-FORM"
 
 
 def test_read_junit_counts_runs_and_keeps_failure_order(tmp_path: Path) -> None:
@@ -110,7 +126,7 @@ def test_false_positive_gate_with_five_seeds(fault_free_runs: dict[int, runner.S
 @pytest.mark.parametrize("category", sorted(FAST_CASES))
 def test_fault_of_each_category_is_caught(category: str, fault_free_runs: dict[int, runner.SuiteRun]) -> None:
     case = FAST_CASES[category]
-    plan = runner.RunPlan(keyword=case.keyword, timeout=FAST_RUN_TIMEOUT)
+    plan = runner.at_fault_level(runner.RunPlan(keyword=case.keyword, timeout=FAST_RUN_TIMEOUT), case.fault)
     # The same run must pass without the fault, or a failure would prove nothing about the fault.
     if case.keyword is None:
         baseline = fault_free_runs[FAULT_RUN_SEED]

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from contracts.oracle.evidence import JUDGEMENTS, Level
 from emulator import faults
 from emulator.config import EmulatorConfig
 from emulator.switches import Switches
@@ -32,7 +33,7 @@ def test_catalogue_has_at_least_sixty_faults_in_every_category() -> None:
 
 
 def test_names_are_unique_kebab_case_and_match_their_keys() -> None:
-    names = [name for name, _category, _text in faults._ENTRIES]
+    names = [entry[0] for entry in faults._ENTRIES]
     assert len(names) == len(set(names))
     for name, fault in faults.CATALOGUE.items():
         assert fault.name == name
@@ -43,6 +44,21 @@ def test_descriptions_are_one_non_empty_line() -> None:
     for fault in faults.CATALOGUE.values():
         assert fault.description.strip() == fault.description, fault.name
         assert fault.description and "\n" not in fault.description, fault.name
+
+
+def test_every_fault_names_a_judgement_of_its_own_level() -> None:
+    """A documented fault must be catchable by a documented judgement alone, or a tenant run (documented
+    strictness) could not catch it; the selfcheck runs each fault at its level to prove it."""
+    assert tuple(level.label for level in Level) == faults.LEVELS
+    for fault in faults.CATALOGUE.values():
+        assert fault.judgement in JUDGEMENTS, fault.name
+        assert JUDGEMENTS[fault.judgement].level.label == fault.level, fault.name
+
+
+def test_most_faults_break_documented_behaviour() -> None:
+    """The catalogue is about regressions a tenant run catches, not about our conventions."""
+    levels = [fault.level for fault in faults.CATALOGUE.values()]
+    assert levels.count(faults.D) >= 0.7 * len(levels)
 
 
 def test_every_header_rule_has_a_fault() -> None:

@@ -82,7 +82,9 @@ def test_cli_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(faults.CATALOGUE)
     for line, fault in zip(lines, faults.CATALOGUE.values(), strict=True):
-        assert line.split()[:2] == [fault.name, fault.category] and line.endswith(fault.description)
+        assert line.split()[:3] == [fault.name, fault.category, fault.level] and line.endswith(
+            fault.description
+        )
 
 
 def test_cli_serve_rejects_an_unknown_fault_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
