@@ -265,8 +265,8 @@ _ENTRIES: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "hdr-syntax-not-enforced",
         "header-rules",
-        D,
-        "HDR-SYNTAX",
+        E,  # an empty header is then refused by HDR-ACCOUNTID: only the refusal's key is wrong
+        "HDR-FORM",
         "HDR-SYNTAX: an unparseable header is treated as empty",
     ),
     (

@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from contracts.oracle.enums import account_fields, company_fields, customer_fields
 from contracts.oracle.header import CustomerHeader, to_json, to_xml
+from contracts.oracle.media import XmlUnreadable, is_nil, parse_xml
 from contracts.oracle.response_checks import xsd_problems
 from contracts.oracle.schema_views import schema_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
@@ -309,6 +310,28 @@ def customer_by_code(
 
 def company_by_code(client: NorceClient, code: str, *, seed: int) -> Any:
     return read(client, "GetCompanyByCode", seed=seed, code=code)
+
+
+def answers_no_entity(response: httpx.Response) -> bool:
+    """200 or 204 with no entity: JSON null, an empty body, or an XML root marked i:nil."""
+    if response.status_code == 204:
+        return True
+    if response.status_code != 200:
+        return False
+    content = response.content.strip()
+    if not content or content == b"null":
+        return True
+    if "xml" in response.headers.get("content-type", ""):
+        try:
+            return is_nil(parse_xml(content))
+        except XmlUnreadable:
+            return False
+    return False
+
+
+def entity_exists(response: httpx.Response) -> bool:
+    """A 1.1 Get* found something: 200 with an entity (any not-found form, 404 included, is False)."""
+    return response.status_code == 200 and not answers_no_entity(response)
 
 
 # -- Hypothesis inside a test, seeded from --seed --------------------------------------------------------

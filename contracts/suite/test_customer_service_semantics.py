@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.oracle.media import XmlUnreadable, is_nil, parse_xml
 from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
     empty_collection_problems,
@@ -30,6 +29,7 @@ from contracts.reports.verdicts import judge
 from contracts.suite.flows import (
     JSON,
     XML,
+    answers_no_entity,
     application_key,
     company_by_code,
     company_header,
@@ -129,23 +129,6 @@ def test_get_not_found_answers_null(
         form,
         f"expected {'JSON null' if accept == JSON else 'an empty XML body'}{context}",
     )
-
-
-def answers_no_entity(response: httpx.Response) -> bool:
-    """200 or 204 with no entity: JSON null, an empty body, or an XML root marked i:nil."""
-    if response.status_code == 204:
-        return True
-    if response.status_code != 200:
-        return False
-    content = response.content.strip()
-    if not content or content == b"null":
-        return True
-    if "xml" in response.headers.get("content-type", ""):
-        try:
-            return is_nil(parse_xml(content))
-        except XmlUnreadable:
-            return False
-    return False
 
 
 def business_keys(operation_id: str, response: httpx.Response) -> list[str]:

@@ -8,7 +8,9 @@ Every request is recorded (method, redacted URL, status, elapsed) for reports.
 from __future__ import annotations
 
 import functools
+import http.client
 import json as jsonlib
+import re
 import socket
 import time
 from collections.abc import Callable, Mapping
@@ -35,6 +37,7 @@ MAX_RETRY_AFTER = 120.0
 STALLED_GRACE = 5.0  # seconds a job gets to move once the job service has been seen standing still
 NO_DELAY = (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 IMPORT_KINDS = {"ImportCustomers": "customer", "ImportCompanies": "company"}
+LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 # Connect paths under the Connect base URL -> operationId (the Customer Service 1.1 path is the operationId).
 CONNECT_OPERATIONS = {
     "customer/importcustomers": "ImportCustomers",
@@ -344,11 +347,53 @@ class NorceClient:
 
     # -- anything ----------------------------------------------------------------------------------
     def raw(self, method: str, url: str, *, authenticate: bool = True, **kwargs: Any) -> httpx.Response:
-        """Any request (e.g. malformed bodies). Writes outside the target's hosts are judged by host."""
+        """Any request (e.g. malformed bodies, an import without its header). Writes outside the target's
+        hosts are judged by host; an import's items are namespace-checked and recorded as any other import,
+        since a lenient server may write them."""
         if is_write_method(method) and host_of(url) not in self.target.hosts:
             check_raw_host(url, self.target, self.guard)
+        if method.upper() == "POST":
+            self._before_import(url, kwargs.get("headers") or {}, kwargs.get("content"))
         api = "connect" if url.startswith(self.target.connect_url) else "customer"
         return self._send(method, url, api=api if authenticate else None, **kwargs)
+
+    # -- a header value only obs-fold can carry ----------------------------------------------------
+    def post_folded(self, url: str, *, headers: Mapping[str, str], content: bytes) -> httpx.Response:
+        """POST with header values that hold line breaks, written as obs-fold (CRLF + space, RFC 9112 §5.2).
+
+        httpx refuses to write such a value, so http.client carries this one request; the guard, the
+        namespace check, the ledger, the pacer and the record apply as to every other request. It is sent
+        once (no retry: a front end may answer a folded header in any way, and that answer is the result).
+        """
+        folded = {name: LINE_BREAKS.sub("\r\n ", value) for name, value in headers.items()}
+        printable = {name: value.replace("\r\n ", "\\r\\n ") for name, value in folded.items()}
+        planned = self._guard_write(True, "POST", url, None, content, printable)
+        if planned is not None:
+            return planned
+        self._before_import(url, headers, content)
+        api = "connect" if url.startswith(self.target.connect_url) else "customer"
+        scheme = self.target.connect_auth if api == "connect" else "oauth"
+        sent = {**folded, **self.auth.headers(scheme)}
+        shown = httpx.Request("POST", url, headers={**sent, **printable}, content=content)
+        parts = urlsplit(url)
+        connection_class = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        connection = connection_class(parts.hostname or "", parts.port, timeout=30)
+        self.pacer.wait()
+        started = self.clock()
+        try:
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            connection.request("POST", path, body=content, headers=sent)
+            answer = connection.getresponse()
+            body = answer.read()
+        except OSError as exc:
+            self._record(shown, None, started, 1, type(exc).__name__)
+            raise NetworkError(f"POST {redact_url(url)} failed: {type(exc).__name__}") from None
+        finally:
+            connection.close()
+        self._record(shown, answer.status, started, 1, None)
+        return httpx.Response(answer.status, headers=answer.getheaders(), content=body, request=shown)
 
     # -- a request built elsewhere (a Schemathesis case) -----------------------------------------------
     def send_as_is(
@@ -362,12 +407,8 @@ class NorceClient:
         """
         operation = self.operation_at(url)
         upper = method.upper()
-        if upper == "POST" and operation in IMPORT_KINDS:
-            content_type = _header(headers, "content-type") or "application/json"
-            items = import_items(content or b"", content_type)
-            self._check_namespaced(operation, items)
-            if self.ledger is not None and self.guard.sends_writes:
-                self.ledger.record_import(IMPORT_KINDS[operation], items or [])
+        if upper == "POST":
+            self._before_import(url, headers, content)
         response = self._send(method, url, api=None, content=content, headers=headers, own_credentials=True)
         if (
             self.ledger is not None
@@ -378,6 +419,18 @@ class NorceClient:
             query = dict(httpx.URL(url).params)
             self.ledger.record_call(operation, query, response)
         return response
+
+    def _before_import(self, url: str, headers: Mapping[str, str], content: bytes | str | None) -> None:
+        """For a POST to an import: its items must be the run's, and the ledger learns them before sending."""
+        operation = self.operation_at(url)
+        if operation not in IMPORT_KINDS:
+            return
+        content_type = _header(headers, "content-type") or "application/json"
+        raw = content.encode() if isinstance(content, str) else content or b""
+        items = import_items(raw, content_type)
+        self._check_namespaced(operation, items)
+        if self.ledger is not None and self.guard.sends_writes:
+            self.ledger.record_import(IMPORT_KINDS[operation], items or [])
 
     def operation_at(self, url: str) -> str | None:
         """The operationId a URL on this target addresses (None for anything else)."""
@@ -413,14 +466,9 @@ class NorceClient:
         **kwargs: Any,
     ) -> httpx.Response:
         write = is_write(method, self.operation_at(url))
-        if write:
-            self.guard.check_write(method, url)
-            if self.guard.dry_run:
-                request = self.http.build_request(
-                    method, url, params=params, content=content, headers=headers
-                )
-                self.guard.plan(method, str(request.url), content, request.headers.get("content-type"))
-                return httpx.Response(204, request=request, headers={DRY_RUN_HEADER: "1"})
+        planned = self._guard_write(write, method, url, params, content, headers)
+        if planned is not None:
+            return planned
         refreshed = False
         attempt = 0
         while True:
@@ -468,6 +516,25 @@ class NorceClient:
         if not self.auth.carries_own_credentials(request.headers):
             return False
         return self.auth.refresh_after_rejection(request.headers)
+
+    def _guard_write(
+        self,
+        write: bool,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        content: bytes | None,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response | None:
+        """Refuses a write the guard forbids; under --dry-run answers the planned write instead of sending."""
+        if not write:
+            return None
+        self.guard.check_write(method, url)
+        if not self.guard.dry_run:
+            return None
+        request = self.http.build_request(method, url, params=params, content=content, headers=headers)
+        self.guard.plan(method, str(request.url), content, request.headers.get("content-type"))
+        return httpx.Response(204, request=request, headers={DRY_RUN_HEADER: "1"})
 
     def _record(
         self, request: httpx.Request, status: int | None, started: float, attempt: int, error: str | None

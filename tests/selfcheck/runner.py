@@ -119,9 +119,16 @@ JUDGEMENT_ID = re.compile(
 )
 
 
+# A ContractViolation's own line; the traceback before it quotes source lines that name other judgements.
+VIOLATION = re.compile(r"ContractViolation: (\S+) \((?:documented|recommended|emulator): ")
+
+
 def catcher_of(failure: FailedCase) -> str:
     """The judgement, Schemathesis check or rule id named in a failure, else the failing test's name."""
     text = failure.message
+    violation = VIOLATION.search(text)
+    if violation:
+        return violation.group(1)
     for title, check in SCHEMATHESIS_TITLES.items():
         if title in text:
             return check

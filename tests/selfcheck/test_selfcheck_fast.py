@@ -89,7 +89,9 @@ def test_catcher_prefers_the_schemathesis_check_then_the_rule_id() -> None:
     assert runner.catcher_of(rule) == "HDR-DEP-ACCOUNTS"
     assert runner.catcher_of(neither) == "test:contracts.suite.x::test_y"
     violation = runner.FailedCase(
-        "t", "ContractViolation: AUTH-401-FORM (recommended: ...): expected 401 (rule AUTH-TOKEN-EXPIRY)"
+        "t",
+        'judge("not_a_server_error", status < 500)\nE   contracts.reports.verdicts.ContractViolation: '
+        "AUTH-401-FORM (recommended: ...): expected 401 (rule AUTH-TOKEN-EXPIRY)",
     )
     custom = runner.FailedCase("t", "Custom check failed: `norce_schema`\n[JobGet] CS-NOT-FOUND-FORM: null")
     assert runner.catcher_of(violation) == "AUTH-401-FORM"

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
 
 from contracts.transport.auth import AuthSession
 from contracts.transport.client import JobStalled, JobTimeout, NetworkError, NorceClient, as_curl, method_for
-from contracts.transport.guard import WriteGuard
+from contracts.transport.guard import WriteGuard, WriteRefused
+from contracts.transport.ledger import Ledger
+from contracts.transport.namespace import RunNamespace
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, tenant_target
 
 
@@ -172,3 +177,81 @@ def test_as_curl_redacts_credentials_and_secret_fields() -> None:
     assert curl.startswith("curl -X POST")
     assert "eyJhbGciOi" not in curl and "hunter22" not in curl and "abc123456" not in curl
     assert "application-id: 42" in curl and "LoginName" in curl
+
+
+def namespaced_client(  # type: ignore[no-untyped-def]
+    handler, tmp_path: Path, *, allow_writes: bool = True
+) -> tuple[NorceClient, Ledger]:
+    target = tenant_target(connect_auth="basic")
+    ledger = Ledger(tmp_path / "ledger.json", target=target.name, run_id="abcd1234")
+    client = NorceClient(
+        target,
+        AuthSession(CREDENTIALS, None),
+        WriteGuard(target, allow_writes=allow_writes),
+        namespace=RunNamespace("abcd1234"),
+        ledger=ledger,
+        transport=httpx.MockTransport(handler),
+    )
+    return client, ledger
+
+
+def test_a_raw_import_is_namespace_checked_and_recorded_like_any_import(tmp_path: Path) -> None:
+    """A lenient server may write the items of an import sent raw (e.g. without its header)."""
+    sent: list[httpx.Request] = []
+    client, ledger = namespaced_client(lambda request: sent.append(request) or httpx.Response(400), tmp_path)
+    url = f"{client.target.connect_url}/Customer/ImportCustomers"
+    foreign = json.dumps([{"Code": "C-1001", "EmailAddress": "anna@example.com"}]).encode()
+    with pytest.raises(WriteRefused, match="Code is not in the run namespace"):
+        client.raw("POST", url, content=foreign, headers={"Content-Type": "application/json"})
+    assert not sent
+    own = json.dumps([{"Code": "nct-abcd1234-c-1", "EmailAddress": "nct-abcd1234-u-1@example.com"}]).encode()
+    client.raw("POST", url, content=own, headers={"Content-Type": "application/json"})
+    assert len(sent) == 1
+    assert [entry.code for entry in ledger.entries] == ["nct-abcd1234-c-1"]
+
+
+def test_a_folded_header_write_passes_the_guard_first(tmp_path: Path) -> None:
+    client, _ = namespaced_client(lambda request: httpx.Response(200), tmp_path, allow_writes=False)
+    url = f"{client.target.connect_url}/Customer/ImportCustomers"
+    with pytest.raises(WriteRefused):
+        client.post_folded(url, headers={"X-StormConnect-Header": '{\n"AccountId": 1}'}, content=b"[]")
+    assert client.stats.requests == 0
+
+
+def test_a_folded_header_crosses_as_obs_fold_and_is_recorded() -> None:
+    received: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.headers.get("X-StormConnect-Header", ""))
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(400)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        target = tenant_target(base, connect_auth="basic", write_hosts=("127.0.0.1",))
+        client = NorceClient(target, AuthSession(CREDENTIALS, None), WriteGuard(target, allow_writes=True))
+        url = f"{target.connect_url}/Customer/ImportCustomers"
+        response = client.post_folded(
+            url,
+            headers={"X-StormConnect-Header": '{\n"AccountId": 1}', "Content-Type": "application/json"},
+            content=b"[]",
+        )
+    finally:
+        server.shutdown()
+    assert response.status_code == 400
+    assert (
+        received
+        and "AccountId" in received[0]
+        and "\n" not in received[0].strip("\r\n ").replace("\r\n ", "")
+    )
+    assert client.records[-1].status == 400 and client.stats.requests == 1
+    assert "\\r\\n " in client.curl(response.request)

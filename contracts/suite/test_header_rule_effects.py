@@ -1,0 +1,208 @@
+"""A header that breaks one documented rule imports nothing, judged by its effect on items that would be
+written under a valid header.
+
+`test_header_rules.py` draws broken headers from the strategies, often with bodies that write nothing under
+any header (no items, or items whose fields are not listed). Here each rule is broken minimally in a header
+that is otherwise valid for the items sent: one new item (an insert) and one update of an entity the test
+created first. A server that ignored the rule would insert the one and change the other. The docs fix the
+rule (docs/norce-facts.md §3) but not the answer's form (Q7), so the effect is judged at the rule's own
+level: either a refusal, or a job that counts no insert and no update, and reading back shows nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from contracts.oracle.enums import account_fields, company_fields, customer_fields
+from contracts.oracle.header import IMPORT_COMPANIES, IMPORT_CUSTOMERS, expected_violation, to_json
+from contracts.oracle.strategies.requests import ImportRequest, encode_body
+from contracts.reports.plugin import case_param
+from contracts.reports.verdicts import judge
+from contracts.suite.flows import (
+    JSON,
+    XML,
+    application_key,
+    company_header,
+    customer_header,
+    entity_exists,
+    explain,
+    run_import,
+)
+from contracts.suite.raw_import import send
+from contracts.transport.client import NorceClient
+from contracts.transport.namespace import RunNamespace
+
+pytestmark = [pytest.mark.contract, pytest.mark.writes]
+
+OUT_OF_RANGE = 999  # no field enum reaches it (docs/norce-facts.md §3 field values)
+
+# The rules a header can break while the body stays valid, per operation (docs/norce-facts.md §3 rules).
+RULES = {
+    IMPORT_CUSTOMERS: (
+        "HDR-PRESENT",
+        "HDR-ONE-LINE",
+        "HDR-SYNTAX",
+        "HDR-ACCOUNTID",
+        "HDR-CUSTOMER-FIELDS-REQUIRED",
+        "HDR-ENUM-RANGE",
+        "HDR-DEP-ACCOUNTS",
+        "HDR-DEP-COMPANIES",
+    ),
+    IMPORT_COMPANIES: (
+        "HDR-PRESENT",
+        "HDR-ONE-LINE",
+        "HDR-SYNTAX",
+        "HDR-ACCOUNTID",
+        "HDR-COMPANY-FIELDS-REQUIRED",
+        "HDR-ENUM-RANGE",
+        "HDR-DEP-CUSTOMERS",
+    ),
+}
+XML_ONLY_RULES = ("HDR-XML-INT-ENUMS",)  # enum names are allowed in the header of a JSON request
+PLAN = [
+    (operation, media, rule)
+    for operation, rules in RULES.items()
+    for media in (JSON, XML)
+    for rule in (*rules, *(XML_ONLY_RULES if media == XML else ()))
+]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between customers and companies in this test."""
+
+    operation: str
+    lookup: str
+    changed_member: str  # the member the update item changes
+    own_fields: str  # the header list naming this kind's fields
+    fields: tuple[str, ...]
+
+
+CUSTOMERS = Kind(
+    IMPORT_CUSTOMERS,
+    "GetCustomerByCode",
+    "FirstName",
+    "CustomerFieldsThatAreSet",
+    ("Code", "FirstName", "LastName", "EmailAddress"),
+)
+COMPANIES = Kind(
+    IMPORT_COMPANIES,
+    "GetCompanyByCode",
+    "Name",
+    "CompanyFieldsThatAreSet",
+    ("Code", "Name", "OrganizationNo"),
+)
+KINDS = {kind.operation: kind for kind in (CUSTOMERS, COMPANIES)}
+
+
+def valid_header(kind: Kind) -> dict[str, Any]:
+    header = customer_header(*kind.fields) if kind is CUSTOMERS else company_header(*kind.fields)
+    document: dict[str, Any] = json.loads(to_json(header))
+    return document
+
+
+def broken_header(kind: Kind, rule: str) -> str | None:
+    """The valid header with exactly `rule` broken (None: no header at all)."""
+    header = valid_header(kind)
+    if rule == "HDR-PRESENT":
+        return None
+    if rule == "HDR-SYNTAX":
+        return json.dumps(header)[:-1]  # the closing brace is missing
+    if rule == "HDR-ONE-LINE":
+        return json.dumps(header, indent=1)  # the same header over several lines
+    if rule == "HDR-XML-INT-ENUMS":  # field names instead of their integers
+        enum = customer_fields() if kind is CUSTOMERS else company_fields()
+        header[kind.own_fields] = [enum.name_of(value) for value in header[kind.own_fields]]
+    elif rule == "HDR-ACCOUNTID":
+        del header["AccountId"]
+    elif rule in ("HDR-CUSTOMER-FIELDS-REQUIRED", "HDR-COMPANY-FIELDS-REQUIRED"):
+        del header[kind.own_fields]
+    elif rule == "HDR-ENUM-RANGE":
+        header[kind.own_fields] = [*header[kind.own_fields], OUT_OF_RANGE]
+    elif rule == "HDR-DEP-ACCOUNTS":  # account fields without Accounts among the customer fields
+        header["AccountFieldsThatAreSet"] = [min(account_fields().values)]
+    elif rule == "HDR-DEP-COMPANIES":  # company fields without Companies among the customer fields
+        header["CompanyFieldsThatAreSet"] = [company_fields().value_of("Name")]
+    elif rule == "HDR-DEP-CUSTOMERS":  # customer fields without Customers among the company fields
+        header["CustomerFieldsThatAreSet"] = [customer_fields().value_of("FirstName")]
+    else:
+        raise ValueError(f"no minimal breach for {rule}")
+    return json.dumps(header, separators=(",", ":"))
+
+
+def new_item(kind: Kind, ns: RunNamespace) -> dict[str, Any]:
+    if kind is CUSTOMERS:
+        return {
+            "Code": ns.code("hdr"),
+            "FirstName": "Anna",
+            "LastName": "Berg",
+            "EmailAddress": ns.email("hdr"),
+        }
+    code = ns.code("hdrco")
+    return {
+        "ApplicationKey": application_key(),
+        "Code": code,
+        "Name": f"Co {code}",
+        "OrganizationNo": ns.code("org"),
+    }
+
+
+def read_member(norce: NorceClient, kind: Kind, code: str) -> tuple[bool, Any]:
+    """(exists, the changed member's value) for the entity with `code`."""
+    answer = norce.call(kind.lookup, params={"code": code})
+    if not entity_exists(answer):
+        return False, None
+    body = answer.json()
+    return True, body.get(kind.changed_member) if isinstance(body, dict) else None
+
+
+@pytest.mark.parametrize(
+    ("operation", "media_type", "rule"),
+    [case_param(op, media, rule, operation=op, rule=rule, media_type=media) for op, media, rule in PLAN],
+)
+def test_header_breaking_a_rule_writes_nothing(
+    norce: NorceClient,
+    run_namespace: RunNamespace,
+    norce_seed: int,
+    operation: str,
+    media_type: str,
+    rule: str,
+) -> None:
+    kind = KINDS[operation]
+    existing = new_item(kind, run_namespace)
+    header = customer_header(*kind.fields) if kind is CUSTOMERS else company_header(*kind.fields)
+    run_import(norce, operation, [existing], header, seed=norce_seed)
+    before = read_member(norce, kind, existing["Code"])
+    assert before[0], f"the valid import did not create {existing['Code']}"
+
+    update = {**existing, kind.changed_member: f"Changed {existing[kind.changed_member]}"}
+    insert = new_item(kind, run_namespace)
+    header_value = broken_header(kind, rule)
+    # The oracle must agree that exactly this rule is broken before the server is judged.
+    assert expected_violation(operation, header_value, media_type) == rule, header_value
+    items = [update, insert]
+    request = ImportRequest(
+        operation, media_type, header_value, items, encode_body(operation, items, media_type)
+    )
+    response = send(norce, request)
+    context = explain(norce, response, operation=operation, seed=norce_seed, rule=rule)
+    judge("not_a_server_error", response.status_code < 500, f"a header breaking {rule}{context}")
+
+    counted: dict[str, Any] = {}
+    if 200 <= response.status_code < 300:  # refused asynchronously, if at all: the job must write nothing
+        job = norce.wait_for_job(int(response.json()["JobId"]))
+        counted = {key: job.get(key) for key in ("Inserts", "Updates") if job.get(key)}
+    inserted = read_member(norce, kind, insert["Code"])[0]
+    updated = read_member(norce, kind, existing["Code"]) != before
+    judge(
+        rule,
+        not counted and not inserted and not updated,
+        f"a header breaking {rule} was imported: job counted {counted or 'nothing'}, "
+        f"new item written: {inserted}, existing item changed: {updated}{context}",
+        operation=operation,
+        media_type=media_type,
+    )
