@@ -1,0 +1,35 @@
+"""A judgement's verdict for this run: a failure when the run enforces it, a recorded deviation when not.
+
+Tests call `judge(judgement_id, ok, detail)` instead of a bare `assert` wherever what they check is not
+documented by Norce (contracts/oracle/evidence.py says what each judgement rests on). On a tenant, run at
+`documented` by default, a finding above that level is listed in the reports and the run stays green.
+"""
+
+from __future__ import annotations
+
+from contracts.oracle.evidence import judgement
+from contracts.reports.recorder import current_recorder
+
+
+class ContractViolation(AssertionError):
+    """A judgement the run enforces was broken; the message starts with its id and level."""
+
+    def __init__(self, judgement_id: str, detail: str) -> None:
+        entry = judgement(judgement_id)
+        self.judgement_id = judgement_id
+        super().__init__(f"{judgement_id} ({entry.level.label}: {entry.judges}): {detail}")
+
+
+def enforced(judgement_id: str) -> bool:
+    return current_recorder().strictness.enforces(judgement_id)
+
+
+def judge(judgement_id: str, ok: bool, detail: str = "", *, operation: str = "", media_type: str = "") -> bool:
+    """True when `ok`. Otherwise raise ContractViolation if the run enforces the judgement; if it does not,
+    record a deviation and return False (so a test can skip what depended on it)."""
+    if ok:
+        return True
+    if enforced(judgement_id):
+        raise ContractViolation(judgement_id, detail)
+    current_recorder().deviation(judgement_id, operation, media_type, detail)
+    return False
