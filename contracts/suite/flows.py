@@ -21,9 +21,15 @@ from jsonschema import Draft202012Validator
 from contracts.oracle.enums import account_fields, company_fields, customer_fields
 from contracts.oracle.header import CustomerHeader, to_json, to_xml
 from contracts.oracle.media import XmlUnreadable, is_nil, parse_xml
-from contracts.oracle.response_checks import xsd_problems
+from contracts.oracle.response_checks import (
+    EMPTY_COLLECTION_RULE,
+    empty_collection_problems,
+    negotiation_problems,
+    xsd_problems,
+)
 from contracts.oracle.schema_views import schema_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.oracle.xml_data import decode_body
 from contracts.reports.verdicts import ContractViolation, judge
 from contracts.schemathesis_ext.checks import SCHEMA_VIEWS
 from contracts.suite.conftest import collection_settings
@@ -287,6 +293,39 @@ def assert_job_counts(
         len(outcome.log_rows(SEVERITY_ERROR)) == fails,
         f"one Error row per failed item: {outcome.log}",
         operation=operation,
+    )
+
+
+def assert_conforms(
+    norce: NorceClient, response: httpx.Response, operation_id: str, accept: str, seed: int
+) -> Any:
+    """200 in the negotiated type, valid against the spec (JSON Schema or XSD) and CS-EMPTY-COLLECTION;
+    returns the body as data."""
+    context = explain(norce, response, operation=operation_id, seed=seed)
+    assert response.status_code == 200, f"expected 200{context}"
+    content_type = response.headers.get("content-type", "")
+    problems = negotiation_problems(accept, response.status_code, content_type, response.content)
+    judge("NEGOTIATION", not problems, f"{problems}{context}", operation=operation_id, media_type=accept)
+    if accept == XML:
+        problems = xsd_problems(operation_id, 200, XML, response.content)
+        judge(
+            "XSD-CUSTOMER-SERVICE",
+            not problems,
+            f"XML does not validate against the XSD: {problems}{context}",
+        )
+    data = decode_body(operation_id, 200, content_type, response.content)
+    judge_body(operation_id, data, context, media_type=content_type or accept)
+    # The schema lets collections be null (request side); a response's are [] when empty (e.g. Company's
+    # PricelistIds / DeliveryMethodIds / PaymentMethodIds: "It will be empty if no ... exist").
+    problems = empty_collection_problems(operation_id, 200, content_type, data)
+    judge(EMPTY_COLLECTION_RULE, not problems, f"{problems}{context}", operation=operation_id)
+    return data
+
+
+def read_conforming(client: NorceClient, operation: str, *, seed: int, accept: str, **params: Any) -> Any:
+    """A Customer Service 1.1 read in `accept` (JSON or XML), judged by `assert_conforms`, as data."""
+    return assert_conforms(
+        client, client.call(operation, params=params, accept=accept), operation, accept, seed
     )
 
 

@@ -15,18 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
-from contracts.oracle.response_checks import (
-    EMPTY_COLLECTION_RULE,
-    empty_collection_problems,
-    negotiation_problems,
-    xsd_problems,
-)
-from contracts.oracle.xml_data import decode_body
-from contracts.reports.verdicts import judge
-from contracts.suite.flows import JSON, XML, account_id, explain, judge_body
+from contracts.suite.flows import JSON, XML, account_id, assert_conforms, explain
 from contracts.transport.client import NorceClient
 from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
@@ -43,32 +34,6 @@ REFERENCE_LISTS = [
     "ListCompanyFlags",
     "ListPriceRules",
 ]
-
-
-def assert_conforms(
-    norce: NorceClient, response: httpx.Response, operation_id: str, accept: str, seed: int
-) -> Any:
-    """200 in the negotiated type, valid against the spec (JSON Schema or XSD) and CS-EMPTY-COLLECTION;
-    returns the body as data."""
-    context = explain(norce, response, operation=operation_id, seed=seed)
-    assert response.status_code == 200, f"expected 200{context}"
-    content_type = response.headers.get("content-type", "")
-    problems = negotiation_problems(accept, response.status_code, content_type, response.content)
-    judge("NEGOTIATION", not problems, f"{problems}{context}", operation=operation_id, media_type=accept)
-    if accept == XML:
-        problems = xsd_problems(operation_id, 200, XML, response.content)
-        judge(
-            "XSD-CUSTOMER-SERVICE",
-            not problems,
-            f"XML does not validate against the XSD: {problems}{context}",
-        )
-    data = decode_body(operation_id, 200, content_type, response.content)
-    judge_body(operation_id, data, context, media_type=content_type or accept)
-    # The schema lets collections be null (request side); a response's are [] when empty (Company's
-    # PricelistIds / DeliveryMethodIds / PaymentMethodIds here: "It will be empty if no ... exist").
-    problems = empty_collection_problems(operation_id, 200, content_type, data)
-    judge(EMPTY_COLLECTION_RULE, not problems, f"{problems}{context}", operation=operation_id)
-    return data
 
 
 @pytest.mark.parametrize("operation_id", REFERENCE_LISTS)

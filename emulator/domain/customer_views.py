@@ -77,12 +77,18 @@ def reference_ids(state: State, table: str, codes: list[str]) -> list[int]:
     return [item.id for item in found if item is not None]
 
 
+# 1.1 Account.Name is at most 100 characters (docs/norce-facts.md §2C), one short of two 50-character names.
+ACCOUNT_NAME_MAX_LENGTH = 100
+
+
 def account_view(state: State, customer: Customer) -> Plain | None:
-    """1.1 has one Account per customer: the first Connect account."""
+    """1.1 has one Account per customer: the first Connect account. Its Name is the customer's full name,
+    cut to the documented maxLength."""
     if not customer.accounts:
         return None
     account = customer.accounts[0]
-    name = " ".join(part for part in (customer.first_name, customer.last_name) if part) or None
+    full_name = " ".join(part for part in (customer.first_name, customer.last_name) if part)
+    name = full_name[:ACCOUNT_NAME_MAX_LENGTH].rstrip() or None
     return {
         "Id": account.id,
         "Key": account.key,
