@@ -1,8 +1,9 @@
 """Cleanup ledger: what this run created on the target, persisted as it happens (reports/ledger.json), so a
 crashed run can be finished later with `norce-contracts cleanup --ledger FILE`.
 
-Cleanup removes relations (DeleteCompanyCustomer), then deactivates customers (InactivateCustomer) and
-companies (InactivateCompany) through Customer Service 1.1. Anything left behind fails loudly, by name.
+Cleanup removes relations (DeleteCompanyCustomer), then deactivates customers (InactivateCustomer, and
+their accounts with UpdateAccountStatus) and companies (InactivateCompany) through Customer Service 1.1.
+Anything left behind fails loudly, by name.
 """
 
 from __future__ import annotations
@@ -352,6 +353,21 @@ def _clean_entity(
 
 def _clean_customer(client: CallsCustomerService, entry: LedgerEntry, _companies: list[LedgerEntry]) -> None:
     _clean_entity(client, entry, "GetCustomerByCode", "InactivateCustomer", "customerId")
+    if entry.id is not None:
+        _deactivate_account(client, entry.id)
+
+
+def _deactivate_account(client: CallsCustomerService, customer_id: int) -> None:
+    """An inactive customer's account could still log in on some tenants: switch it off too (1.1
+    UpdateAccountStatus; docs/norce-facts.md §2C Account)."""
+    response = client.call("GetCustomer", params={"id": customer_id})
+    _expect_ok(response, "GetCustomer")
+    body = response.json() if response.content.strip() else None
+    account = body.get("Account") if isinstance(body, Mapping) else None
+    if not isinstance(account, Mapping) or account.get("IsActive") is not True:
+        return
+    params = {"customerId": customer_id, "isActive": "false", "updatedBy": DEFAULT_UPDATED_BY}
+    _expect_ok(client.call("UpdateAccountStatus", params=params), "UpdateAccountStatus")
 
 
 def _clean_company(client: CallsCustomerService, entry: LedgerEntry, _companies: list[LedgerEntry]) -> None:

@@ -213,12 +213,12 @@ def run_suite(faults: Iterable[str] = (), *, seed: int = 0, plan: RunPlan | None
             return SuiteRun(names, seed, -1, seconds, 0, error=f"timed out after {plan.timeout:.0f}s")
         seconds = time.monotonic() - started
         tests_run, failures = read_junit(report_dir / "junit.xml")
-    error = _no_verdict(completed.returncode, tests_run, completed.stdout + completed.stderr)
+    error = no_verdict(completed.returncode, tests_run, completed.stdout + completed.stderr)
     catcher = catcher_of(failures[0]) if failures and error is None else None
     return SuiteRun(names, seed, completed.returncode, seconds, tests_run, failures, error, catcher)
 
 
-def _no_verdict(exit_code: int, tests_run: int, output: str) -> str | None:
+def no_verdict(exit_code: int, tests_run: int, output: str) -> str | None:
     if exit_code in (0, 1) and tests_run > 0:
         return None
     if exit_code == PYTEST_NO_TESTS or tests_run == 0:

@@ -23,6 +23,10 @@ from contracts.transport.namespace import RunNamespace
 from contracts.transport.target import CONNECT_PATH, CUSTOMER_PATH, TOKEN_PATH, Credentials, Target
 
 CUSTOMER_HEADER = json.dumps({"AccountId": 1, "CustomerFieldsThatAreSet": [2, 3, 6, 8, 11, 19]})
+# The same, with Accounts (14) and the account's Status (AccountField 1).
+ACCOUNT_HEADER = json.dumps(
+    {"AccountId": 1, "CustomerFieldsThatAreSet": [2, 3, 6, 8, 11, 14, 19], "AccountFieldsThatAreSet": [1]}
+)
 COMPANY_HEADER = json.dumps({"AccountId": 1, "CompanyFieldsThatAreSet": [2, 3, 4]})
 
 
@@ -113,32 +117,36 @@ def test_cleanup_deactivates_exactly_what_the_run_created(served: str, tmp_path:
         ),
     )
     created = [ns.code("cu"), ns.code("cu")]
+    emails = [ns.email("cu"), ns.email("cu")]
     imported(
         norce,
         norce.import_customers(
             [
                 {
                     "Code": code,
-                    "EmailAddress": ns.email("cu"),
+                    "EmailAddress": email,
                     "FirstName": "Led",
                     "LastName": "Ger",
                     "IsActive": True,
                     "Companies": [{"Code": company}],
+                    "Accounts": [{"LoginName": email, "Password": "Ledger-Passw0rd", "Status": 1}],
                 }
-                for code in created
+                for code, email in zip(created, emails, strict=True)
             ],
-            header=CUSTOMER_HEADER,
+            header=ACCOUNT_HEADER,
         ),
     )
     for code in created:
         before = customer(norce, code)
         assert before is not None and before["IsActive"] is True
+        assert (before.get("Account") or {}).get("IsActive") is True, before
 
     ledger.cleanup(norce)
 
     for code in created:
         after = customer(norce, code)
         assert after is not None and after["IsActive"] is False, after
+        assert after["Account"]["IsActive"] is False, after  # a login of the run must not keep working
     bystander_after = customer(norce, bystander)
     assert bystander_after is not None and bystander_after["IsActive"] is True
     assert Ledger.load(tmp_path / "ledger.json").pending == []
