@@ -37,7 +37,15 @@ from contracts.oracle.strategies.requests import (
 from contracts.reports.plugin import case_param
 from contracts.reports.recorder import current_recorder, record_check, record_header_rule
 from contracts.reports.verdicts import judge
-from contracts.suite.flows import JSON, XML, connect_component_errors, entity_exists, explain, run_property
+from contracts.suite.flows import (
+    JSON,
+    XML,
+    connect_component_errors,
+    entity_exists,
+    explain,
+    judge_body,
+    run_property,
+)
 from contracts.suite.raw_import import send
 from contracts.transport.client import NorceClient
 from contracts.transport.namespace import RunNamespace
@@ -92,14 +100,15 @@ def assert_accepted(
     client: NorceClient, request: ImportRequest, response: Any, *, seed: int, rule: str | None
 ) -> None:
     context = explain(client, response, operation=request.operation, seed=seed, rule=rule)
-    assert response.status_code == 200, f"a conformant header was rejected{context}"
+    judge("HDR-VALID", response.status_code == 200, f"a conformant header was rejected{context}")
     body = response.json()
-    errors = connect_component_errors("JobResponse", body)
-    assert not errors, f"JobResponse does not match the schema: {errors}{context}"
+    judge_body(request.operation, body, context)
     summary = body["ValidationSummary"]
-    assert summary["NrOfItemsInTotal"] == len(request.items), f"NrOfItemsInTotal != items sent{context}"
+    total = summary.get("NrOfItemsInTotal")
+    judge("IMP-COUNTS", total == len(request.items), f"NrOfItemsInTotal {total} != items sent{context}")
     # The strategies only build items that pass initial validation (identity present, nested keys present).
-    assert summary["NrOfValidationFailures"] == 0, f"valid items failed initial validation{context}"
+    failures = summary.get("NrOfValidationFailures")
+    judge("HDR-VALID", failures == 0, f"{failures} valid items failed initial validation{context}")
 
 
 def assert_rejected(

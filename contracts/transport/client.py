@@ -87,6 +87,7 @@ class RequestRecord:
     elapsed: float
     attempt: int
     error: str | None = None
+    sent_at: float = 0.0  # epoch seconds: comparable across the processes of one run (the rate is for all)
 
 
 @dataclass
@@ -541,8 +542,9 @@ class NorceClient:
     ) -> None:
         self.stats.requests += 1
         url = redact_text(redact_url(str(request.url)), self.secrets)
+        elapsed = self.clock() - started
         self.records.append(
-            RequestRecord(request.method, url, status, self.clock() - started, attempt, error)
+            RequestRecord(request.method, url, status, elapsed, attempt, error, time.time() - elapsed)
         )
         self.observer.note_request(functools.partial(self.curl, request))
 
