@@ -340,10 +340,12 @@ def ledger(
     book = Ledger(path, run_id=run_namespace.run_id, target=target.label, urls=urls, namespace=run_namespace)
     yield book
     if book.pending and write_guard.sends_writes:
-        cleaner = NorceClient(target, norce_auth, write_guard)
+        # Paced at the process's share like every other request, and recorded next to them.
+        cleaner = NorceClient(target, norce_auth, write_guard, rate=norce_settings.rate)
         try:
             book.cleanup(cleaner)
         finally:
+            _write_request_log(pytestconfig, norce_settings.report_dir, cleaner, part="cleanup")
             cleaner.close()
 
 
@@ -387,9 +389,11 @@ def norce(
         client.close()
 
 
-def _write_request_log(config: pytest.Config, report_dir: Path, client: NorceClient) -> None:
+def _write_request_log(config: pytest.Config, report_dir: Path, client: NorceClient, part: str = "") -> None:
+    """reports/requests[-part][-worker].json: every request a client sent, redacted, with when it left."""
     worker = getattr(config, "workerinput", {}).get("workerid")
-    path = report_dir / (f"requests-{worker}.json" if worker else "requests.json")
+    name = "-".join(piece for piece in ("requests", part, worker) if piece)
+    path = report_dir / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {"stats": asdict(client.stats), "requests": [asdict(record) for record in client.records]}
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")

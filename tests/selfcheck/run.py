@@ -4,7 +4,10 @@
    fault's evidence level (`--strictness`), must fail. A documented fault is so caught by documented rules
    alone, as on a tenant.
 2. The false-positive gate: the fault-free emulator under N seeds; every run must pass.
-Exit 0 when every fault is caught and every fault-free run passes, 1 otherwise, 2 on a usage error.
+3. The tenant gate: the emulator served over HTTP as a tenant (tests/selfcheck/tenant.py), once plain and
+   read-only, once plain with --allow-writes, once per conforming variant and once with all of them, the suite
+   at the tenant default strictness (documented) with --allow-writes; every run must pass.
+Exit 0 when every fault is caught and every other run passes, 1 otherwise, 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from emulator import faults as catalogue
+from emulator import variants as variant_catalogue
+from tests.selfcheck import tenant_gate
 from tests.selfcheck.runner import (
     CONTRACT_SUITE,
     DEFAULT_TIMEOUT_SECONDS,
@@ -36,6 +41,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--faults", help="comma-separated fault names (default: the whole catalogue)")
     parser.add_argument("--category", choices=catalogue.CATEGORIES, help="only the faults of one category")
     parser.add_argument("--seeds", type=int, default=100, help="false-positive runs (0 skips the gate)")
+    parser.add_argument(
+        "--variants",
+        default="each",
+        help="tenant gate: 'each' (plain, every variant, all), 'none', or comma-separated variant names",
+    )
     parser.add_argument("--workers", type=int, default=2, help="runs in parallel (one process each)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the fault runs")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds per run")
@@ -62,6 +72,7 @@ def render_report(
     *,
     seed: int,
     baseline: SuiteRun | None = None,
+    tenant_lines: Sequence[str] = (),
 ) -> str:
     """`baseline` is the fault-free run at the fault runs' seed; if it fails, no fault counts as caught."""
     valid = baseline is None or baseline.verdict == "pass"
@@ -102,6 +113,7 @@ def render_report(
         )
     else:
         lines.append("- False-positive gate: not run (`--seeds 0`)")
+    lines += list(tenant_lines[:1])
     lines += _levels_summary(faulted, caught)
     lines += [
         "",
@@ -129,6 +141,7 @@ def render_report(
         ]
         for run in fp_failures:
             lines.append(f"| {run.seed} | {run.verdict} | `{_first_problem(run)}` |")
+    lines += list(tenant_lines[1:])
     return "\n".join(lines) + "\n"
 
 
@@ -172,7 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         names = selected_faults(args.faults, args.category)
-    except catalogue.UnknownFaultError as exc:
+        tenant_gate.tenant_cases(args.variants)  # an unknown variant is a usage error before anything runs
+    except (catalogue.UnknownFaultError, variant_catalogue.UnknownVariantError) as exc:
         print(f"selfcheck: error: {exc}", file=sys.stderr)
         return 2
     plan = RunPlan(paths=tuple(args.suite or CONTRACT_SUITE), timeout=args.timeout, app_factory=args.app)
@@ -193,7 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         lambda seed: progress.done(run_suite((), seed=seed, plan=plan)),
         workers,
     )
-    report = render_report(faulted, fault_free, seed=args.seed, baseline=baseline)
+    cases = tenant_gate.tenant_cases(args.variants)
+    tenant_runs = tenant_gate.run_gate(cases, seed=args.seed, workers=workers)
+    tenant_lines = [tenant_gate.summary_line(tenant_runs), *tenant_gate.render_section(tenant_runs, cases)]
+    report = render_report(faulted, fault_free, seed=args.seed, baseline=baseline, tenant_lines=tenant_lines)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report, encoding="utf-8")
     if baseline.verdict != "pass":
@@ -205,7 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"selfcheck: missed: {', '.join(missed)}")
     if false_alarms:
         print(f"selfcheck: fault-free runs failed for seeds {false_alarms}")
-    return 1 if missed or false_alarms else 0
+    tenant_failures = [run.tenant.label for run in tenant_runs if not tenant_gate.passed(run)]
+    if tenant_failures:
+        print(f"selfcheck: tenant runs failed: {', '.join(tenant_failures)}")
+    return 1 if missed or false_alarms or tenant_failures else 0
 
 
 if __name__ == "__main__":
