@@ -1,4 +1,4 @@
-"""`norce-emulator`: serve the emulator over HTTP, or list the fault catalogue.
+"""`norce-emulator`: serve the emulator over HTTP, or list the fault or the variant catalogue.
 
 Exit codes: 0 normal shutdown, 2 usage or start-up error (bad option, port in use) with one clear line.
 """
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from emulator import faults
+from emulator import faults, variants
 from emulator.config import ConfigError, EmulatorConfig, parse_job_timing
 
 
@@ -40,8 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--fault", action="append", default=[], metavar="NAME", help="enable a fault (repeatable)"
     )
+    serve.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="enable a conforming variant (repeatable; NAME=VALUE sets its parameter; 'all': every one)",
+    )
     commands.add_parser(
         "faults", help="print the fault catalogue: one line per fault (name, category, level, description)"
+    )
+    commands.add_parser(
+        "variants", help="print the variant catalogue: one line per variant (name, silence, description)"
     )
     return parser
 
@@ -53,6 +63,13 @@ def _print_catalogue() -> None:
     for fault in faults.CATALOGUE.values():
         columns = f"{fault.name:<{width}}  {fault.category:<{category_width}}  {fault.level:<{level_width}}"
         print(f"{columns}  {fault.description}")
+
+
+def _print_variants() -> None:
+    width = max(len(name) for name in variants.CATALOGUE)
+    for variant in variants.CATALOGUE.values():
+        parameter = f" [{variant.name}={variant.parameter}]" if variant.parameter else ""
+        print(f"{variant.name:<{width}}  {variant.silence}  --  {variant.description}{parameter}")
 
 
 def _port_free(host: str, port: int) -> str | None:
@@ -82,6 +99,7 @@ def _serve(args: argparse.Namespace) -> int:
             admin=args.admin,
             job_timing=parse_job_timing(args.job_timing),
             faults=set(faults.validate(args.fault)),
+            variants=set(args.variant),
         )
     except (ConfigError, faults.UnknownFaultError) as error:
         print(f"norce-emulator: error: {error}", file=sys.stderr)
@@ -103,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # argparse prints one usage error line and exits 2 on a bad option
     if args.command == "faults":
         _print_catalogue()
+        return 0
+    if args.command == "variants":
+        _print_variants()
         return 0
     return _serve(args)
 

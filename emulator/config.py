@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from emulator import faults as fault_catalogue
+from emulator import variants as variant_catalogue
 
 JOB_TIMING_MODES = ("immediate", "background")
 
@@ -49,6 +50,13 @@ class EmulatorConfig:
     admin: bool = False
     job_timing: str = "background"  # Norce answers at once and processes later
     faults: set[str] = field(default_factory=set)
+    # Conforming variants (emulator/variants.py): names, `all`, or `name=value` items, which set the typed
+    # parameters below; after construction only the names remain.
+    variants: set[str] = field(default_factory=set)
+    throttle_every: int = variant_catalogue.DEFAULT_THROTTLE_EVERY  # api-throttling: every Nth API request
+    throttle_retry_after: int = variant_catalogue.DEFAULT_THROTTLE_RETRY_AFTER  # ... gets 429, Retry-After
+    prepopulate_customers: int = variant_catalogue.DEFAULT_PREPOPULATE_CUSTOMERS  # prepopulated-tenant
+    slow_job_seconds: tuple[float, float] = variant_catalogue.DEFAULT_SLOW_JOB_SECONDS  # slow-jobs
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
     application_id: str = DEFAULT_APPLICATION_ID
@@ -69,6 +77,27 @@ class EmulatorConfig:
             self.faults = set(fault_catalogue.validate(self.faults))
         except fault_catalogue.UnknownFaultError as error:
             raise ConfigError(str(error)) from None
+        try:
+            spec = variant_catalogue.split(self.variants)
+        except variant_catalogue.UnknownVariantError as error:
+            raise ConfigError(str(error)) from None
+        self.variants = set(spec.names)
+        self.apply_variant_parameters(spec.parameters)
+        for name in ("throttle_every", "prepopulate_customers"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < (1 if "every" in name else 0):
+                raise ConfigError(
+                    f"{name} must be a whole number >= {1 if 'every' in name else 0}, not {value!r}"
+                )
+        if not isinstance(self.throttle_retry_after, int) or self.throttle_retry_after < 0:
+            raise ConfigError(
+                f"throttle_retry_after must be a whole number >= 0, not {self.throttle_retry_after!r}"
+            )
+        low, high = self.slow_job_seconds
+        if not 0 <= low <= high:
+            raise ConfigError(
+                f"slow_job_seconds must be (min, max) with 0 <= min <= max, not {self.slow_job_seconds!r}"
+            )
         for name in ("token_lifetime_seconds", "probe_token_lifetime_seconds"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -88,13 +117,39 @@ class EmulatorConfig:
             faults = set(fault_catalogue.parse(env.get(fault_catalogue.FAULTS_ENV_VAR, "")))
         except fault_catalogue.UnknownFaultError as error:
             raise ConfigError(f"{fault_catalogue.FAULTS_ENV_VAR}: {error}") from None
-        return cls(
+        try:
+            variants = variant_catalogue.parse(env.get(variant_catalogue.VARIANTS_ENV_VAR, ""))
+        except variant_catalogue.UnknownVariantError as error:
+            raise ConfigError(f"{variant_catalogue.VARIANTS_ENV_VAR}: {error}") from None
+        config = cls(
             seed=seed,
             db_path=env.get("NORCE_EMULATOR_DB") or None,
             admin=env.get("NORCE_EMULATOR_ADMIN", "").strip().lower() in {"1", "true", "yes", "on"},
             job_timing=env.get("NORCE_EMULATOR_JOB_TIMING", "background") or "background",
             faults=faults,
+            variants=set(variants.names),
         )
+        config.apply_variant_parameters(variants.parameters)
+        return config
+
+    def apply_variant_parameters(self, parameters: Mapping[str, str], *, reset: bool = False) -> None:
+        """Set the typed fields from `name=value` parameters (already checked by variants.split); `reset`
+        first puts every parameter back to its default (the admin endpoint replaces the whole set)."""
+        if reset:
+            self.throttle_every = variant_catalogue.DEFAULT_THROTTLE_EVERY
+            self.throttle_retry_after = variant_catalogue.DEFAULT_THROTTLE_RETRY_AFTER
+            self.prepopulate_customers = variant_catalogue.DEFAULT_PREPOPULATE_CUSTOMERS
+            self.slow_job_seconds = variant_catalogue.DEFAULT_SLOW_JOB_SECONDS
+        for name, value in parameters.items():
+            numbers = variant_catalogue.parse_parameter(name, value)
+            if name == "api-throttling":
+                self.throttle_every = int(numbers[0])
+                if numbers[1] >= 0:
+                    self.throttle_retry_after = int(numbers[1])
+            elif name == "slow-jobs":
+                self.slow_job_seconds = (numbers[0], numbers[1])
+            elif name == "prepopulated-tenant":
+                self.prepopulate_customers = int(numbers[0])
 
     @property
     def job_delay_seconds(self) -> float | None:

@@ -19,15 +19,20 @@ from .schema import BOOL, INT, INTEGER_TEXT, NUMBER, TYPES, Enum, FieldType, Lis
 from .xmlsafe import is_nil, local_name, parse_xml, strip_declaration
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# The no-body-limit variant: no 10 MiB limit of ours; what is left is the front end's, IIS's default
+# maxAllowedContentLength (30,000,000 bytes).
+FRONT_END_MAX_BODY_BYTES = 30_000_000
 EntityName = Literal["Customer", "Company"]
 _WRAPPER = "EmulatorSyntheticRoot"
 _BOOL_TEXT = {"true": True, "1": True, "false": False, "0": False}
 _NUMBER_TEXT = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
-def parse_import_body(body: bytes, content_type: str | None, entity: EntityName) -> list[Any]:
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
+def parse_import_body(
+    body: bytes, content_type: str | None, entity: EntityName, max_bytes: int = MAX_BODY_BYTES
+) -> list[Any]:
+    if len(body) > max_bytes:
+        raise PayloadTooLarge(f"body is {len(body)} bytes; the limit is {max_bytes}")
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -3,6 +3,10 @@
 ``import_customers``/``import_companies`` parse and check the header, read the body, run initial validation,
 record a job and hand it to the runner; they return the JobResponse dict. Any ``DomainError`` raised on the
 way (header rule, malformed/oversized/forbidden body) leaves the state unchanged and creates no job.
+
+Conforming variants (emulator/variants.py) acting here: header-rules-async (a refused header becomes a job
+that fails every item), empty-import-refused, no-body-limit, docs-sample-zero-ids; the header, validation and
+job code get the same `Variants` for theirs.
 """
 
 from __future__ import annotations
@@ -10,25 +14,37 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.faults import Faults
+from emulator.variants import Variants
 
-from .body import EntityName, parse_import_body
-from .errors import BodyMalformed
+from .body import FRONT_END_MAX_BODY_BYTES, MAX_BODY_BYTES, EntityName, parse_import_body
+from .errors import BodyMalformed, DomainError, HeaderRuleViolation
 from .header import CustomerHeader, Operation, is_xml_media_type, parse_customer_header
 from .jobs import JobRunner, Timing
 from .store import Store
-from .validation import validate_import
+from .validation import ValidatedImport, validate_import
 
 JOB_CREATED_STATUS = "Created"
 JOB_CREATED_DESCRIPTION = "Job created"
 
 
+NO_HEADER = CustomerHeader(0, frozenset(), frozenset(), frozenset())
+# Relation lists whose entries are matched Id -> Code -> ... like the item itself (docs-sample-zero-ids).
+RELATION_LISTS = ("Companies", "Customers")
+
+
 class ConnectService:
     def __init__(
-        self, store: Store, faults: Faults, jobs: JobRunner | None = None, timing: Timing = "background"
+        self,
+        store: Store,
+        faults: Faults,
+        jobs: JobRunner | None = None,
+        timing: Timing = "background",
+        variants: Variants | None = None,
     ) -> None:
         self.store = store
         self.faults = faults
-        self.jobs = jobs if jobs is not None else JobRunner(store, faults, timing)
+        self.variants = variants if variants is not None else Variants()
+        self.jobs = jobs if jobs is not None else JobRunner(store, faults, timing, self.variants)
 
     def import_customers(
         self, header_value: str | None, content_type: str | None, body: bytes
@@ -48,20 +64,54 @@ class ConnectService:
         content_type: str | None,
         body: bytes,
     ) -> dict[str, Any]:
-        header = parse_customer_header(
-            header_value, operation, content_type, has_payload=bool(body.strip()), faults=self.faults
-        )
+        try:
+            header = parse_customer_header(
+                header_value,
+                operation,
+                content_type,
+                has_payload=bool(body.strip()),
+                faults=self.faults,
+                variants=self.variants,
+            )
+        except HeaderRuleViolation as violation:
+            if not self.variants.is_on("header-rules-async"):
+                raise
+            return self._accepted(self._refused(operation, entity, violation, content_type, body))
         items = self._read_items(header, body, content_type, entity)
+        if not items and self.variants.is_on("empty-import-refused"):
+            raise DomainError("NoItems", "The import holds no items.")
+        if self.variants.is_on("docs-sample-zero-ids"):
+            items = [_without_zero_ids(item) for item in items]
         _seeded_crashes(self.faults, body, content_type, items)
-        validated = validate_import(operation, header, items, self.faults)
+        return self._accepted(validate_import(operation, header, items, self.faults, self.variants))
+
+    def _accepted(self, validated: ValidatedImport) -> dict[str, Any]:
         job_id = self.jobs.create_job(validated)
         self.jobs.submit(job_id, validated)
         return {
             "StatusCode": JOB_CREATED_STATUS,
             "Description": JOB_CREATED_DESCRIPTION,
             "JobId": str(job_id),
-            "ValidationSummary": validated.summary(self.faults),
+            "ValidationSummary": validated.summary(self.faults, self.variants),
         }
+
+    def _refused(
+        self,
+        operation: Operation,
+        entity: EntityName,
+        violation: HeaderRuleViolation,
+        content_type: str | None,
+        body: bytes,
+    ) -> ValidatedImport:
+        """header-rules-async (Q7): the header is judged by the job, which fails every item the body holds.
+        An unreadable body is still refused at once (that is not a header rule)."""
+        items = self._parse(body, content_type, entity) if body.strip() else []
+        refusal = f"the X-StormConnect-Header breaks {violation.rule_id}: {violation.message}"
+        return ValidatedImport(operation, NO_HEADER, len(items), items=items, refusal=refusal)
+
+    def _parse(self, body: bytes, content_type: str | None, entity: EntityName) -> list[Any]:
+        limit = FRONT_END_MAX_BODY_BYTES if self.variants.is_on("no-body-limit") else MAX_BODY_BYTES
+        return parse_import_body(body, content_type, entity, limit)
 
     def _read_items(
         self, header: CustomerHeader, body: bytes, content_type: str | None, entity: EntityName
@@ -73,7 +123,7 @@ class ConnectService:
         ):
             return []
         try:
-            return parse_import_body(body, content_type, entity)
+            return self._parse(body, content_type, entity)
         except BodyMalformed:
             if self.faults.is_on("malformed-body-returns-200"):
                 return []
@@ -87,6 +137,22 @@ class ConnectService:
 
     def list_jobs(self) -> list[dict[str, Any]]:
         return self.jobs.list_jobs()
+
+
+def _without_zero_ids(item: Any) -> Any:
+    """docs-sample-zero-ids: `"Id": 0` (the docs' sample placeholder) means no id, on the item and on the
+    entries of its relation lists, so matching goes on by Code, then EmailAddress / OrganizationNo."""
+    if not isinstance(item, dict):
+        return item
+    cleaned = {key: value for key, value in item.items() if not (key == "Id" and _is_zero(value))}
+    for key in RELATION_LISTS:
+        if isinstance(cleaned.get(key), list):
+            cleaned[key] = [_without_zero_ids(entry) for entry in cleaned[key]]
+    return cleaned
+
+
+def _is_zero(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value == 0
 
 
 LONG_CODE = 255

@@ -5,7 +5,8 @@ The rules are one table, ``RULES``, walked in order; the first broken rule is ra
 HDR-ACCOUNTID, HDR-*-FIELDS-REQUIRED, then HDR-XML-INT-ENUMS and HDR-ENUM-RANGE value by value in header
 order, HDR-DEP-ACCOUNTS, HDR-DEP-CUSTOMERS, HDR-DEP-COMPANIES, HDR-STORAGE-NO-PAYLOAD.
 Each row also names the seeded fault that bends it (``Bend``); rows that only a fault adds refuse a header
-Connect accepts.
+Connect accepts. A row may also name a conforming variant (emulator/variants.py) that waives it where the docs
+leave the rule's server side open (xml-header-enum-names: Q3).
 Property names are matched case-insensitively; unknown properties, ``JobId`` and a ``SupplierId`` without
 ``StorageName`` are ignored. Older variants (``"SerializationType": ["JSON"]``, ``"JobId": "string"``) pass.
 A required field list that is present but empty is accepted: nothing to process
@@ -22,6 +23,7 @@ from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
 
 from emulator.faults import Faults
+from emulator.variants import Variants
 
 from .enums import enum_members
 from .errors import HeaderRuleViolation
@@ -229,6 +231,7 @@ class Rule(Generic[S]):
     message: str | Callable[[S], str]
     fault: str | None = None
     bend: Bend = Bend.WAIVES
+    variant: str | None = None  # a conforming variant under which a header breaking the rule passes on
 
 
 @dataclass(frozen=True)
@@ -346,6 +349,7 @@ RULES: tuple[Rule[_Draft] | EachEnumValue, ...] = (
                 lambda v: v.is_name and v.xml_request,
                 lambda v: f"{v.enum} must be an integer with application/xml, got {v.item!r}",
                 "hdr-xml-int-enums-not-enforced",  # the name is then read as in JSON
+                variant="xml-header-enum-names",  # Q3: a tenant that reads names as a DataContract would
             ),
             Rule(
                 "HDR-ENUM-RANGE",
@@ -397,25 +401,26 @@ def parse_customer_header(
     has_payload: bool = True,
     *,
     faults: Faults,
+    variants: Variants | None = None,
 ) -> CustomerHeader:
     draft = _Draft(value, operation, content_type, has_payload)
-    _walk(draft, faults)
+    _walk(draft, faults, variants if variants is not None else Variants())
     return draft.header()
 
 
-def _walk(draft: _Draft, faults: Faults) -> None:
+def _walk(draft: _Draft, faults: Faults, variants: Variants) -> None:
     """Raise the first broken rule; stop early when a fault accepts the header as read."""
     for entry in RULES:
         if isinstance(entry, EachEnumValue):
             for enum_value in draft.enum_values:
                 for rule in entry.rules:
-                    if not _enforce(rule, enum_value, faults):
+                    if not _enforce(rule, enum_value, faults, variants):
                         return
-        elif not _enforce(entry, draft, faults):
+        elif not _enforce(entry, draft, faults, variants):
             return
 
 
-def _enforce(rule: Rule[S], subject: S, faults: Faults) -> bool:
+def _enforce(rule: Rule[S], subject: S, faults: Faults, variants: Variants) -> bool:
     """Raise the rule if `subject` breaks it; False when its fault accepts the header as read."""
     fault_on = rule.fault is not None and faults.is_on(rule.fault)
     if rule.bend is Bend.IMPOSES and not fault_on:
@@ -423,6 +428,8 @@ def _enforce(rule: Rule[S], subject: S, faults: Faults) -> bool:
     if not rule.broken(subject):
         return True
     if fault_on and rule.bend is Bend.WAIVES:
+        return True
+    if rule.variant is not None and variants.is_on(rule.variant):
         return True
     if fault_on and rule.bend is Bend.ACCEPTS:
         return False

@@ -1,12 +1,10 @@
 """Connect 4.0 import processing, per docs/import-semantics.md.
 
-``run_import(state, ids, validated, faults)`` processes every item that passed initial validation, each on its
-own fork
-of ``state`` so a failing item changes nothing, and returns the resulting state with the counters and log
-rows.
-It never commits: the caller (jobs.py) commits the returned state in one transaction, so a job is applied
-whole
-or not at all. An unexpected exception propagates (the job then fails with StatusId 3 and nothing is applied).
+``run_import(state, ids, validated, faults, variants)`` processes every item that passed initial validation,
+each in an atomic block of ``state`` so a failing item changes nothing, and returns the resulting state with
+the counters and log rows. It never commits: the caller (jobs.py) commits the returned state in one
+transaction, so a job is applied whole or not at all. An unexpected exception propagates (the job then
+fails with StatusId 3 and nothing is applied).
 
 Choices the recorded semantics leave open (ours):
 - codes, e-mails, organisation numbers and login names match exactly (case-sensitive);
@@ -28,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.faults import Faults
+from emulator.variants import Variants
 
 from .ids import IdSource
 from .model import (
@@ -43,10 +42,10 @@ from .model import (
     JobLogRow,
     PaymentMethodLink,
 )
-from .schema import ACCOUNT_STATUS, CUSTOMER_TYPE, DISCOUNT_TYPE, enum_value
+from .schema import ACCOUNT_STATUS, CUSTOMER_TYPE, DISCOUNT_TYPE, Enum, enum_value, lenient_enum_value
 from .state import State
 from .store import hash_password
-from .validation import ValidatedImport, has_value
+from .validation import RowLabels, ValidatedImport, has_value
 
 
 class ItemFailed(Exception):
@@ -104,12 +103,33 @@ ADDRESS_MEMBERS = {
 }
 
 
-def run_import(state: State, ids: IdSource, validated: ValidatedImport, faults: Faults) -> ImportOutcome:
+def run_import(
+    state: State, ids: IdSource, validated: ValidatedImport, faults: Faults, variants: Variants | None = None
+) -> ImportOutcome:
+    variants = variants if variants is not None else Variants()
     outcome = ImportOutcome(state)
-    for index, item in validated.valid:
+    labels = RowLabels(variants)
+
+    def failed(index: int, reason: str) -> None:
+        outcome.failures += 1
+        row = labels.imported_row(index, validated.items)
+        outcome.log.append(JobLogRow(SEVERITY_ERROR, labels.message(index, reason), ids.timestamp(), row))
+
+    if validated.refusal is not None:  # header-rules-async: the header was refused, so is every item
+        for index in range(validated.total):
+            failed(index, validated.refusal)
+        return outcome
+    deferred = dict(validated.deferred)  # late-initial-validation: these fail here, in item order
+    queue: list[tuple[int, dict[str, Any] | None]] = [(index, item) for index, item in validated.valid]
+    queue += [(index, None) for index in deferred]
+    summary_only = variants.is_on("job-log-summary-row")
+    for index, item in sorted(queue, key=lambda entry: entry[0]):
+        if item is None:
+            failed(index, deferred[index])
+            continue
         if index == validated.total - 1 > 0 and faults.is_on("import-items-silently-dropped"):
             continue
-        context = _ItemContext(outcome.state, ids, faults, validated, index, outcome.log)
+        context = _ItemContext(outcome.state, ids, faults, variants, validated, index, outcome.log, labels)
         try:
             with outcome.state.atomic():  # a failed item leaves no trace
                 if validated.operation == "ImportCustomers":
@@ -119,20 +139,22 @@ def run_import(state: State, ids: IdSource, validated: ValidatedImport, faults: 
                     inserted, entity_id = _import_company(context, item)
                     label = "Company"
         except ItemFailed as failure:
-            outcome.failures += 1
-            outcome.log.append(
-                JobLogRow(SEVERITY_ERROR, f"Item {index}: {failure}", ids.timestamp(), str(index))
-            )
+            failed(index, str(failure))
             continue
         outcome.log.extend(context.warnings)
         if inserted:
             outcome.inserts += 1
         else:
             outcome.updates += 1
+        if summary_only:  # one summary row per job (jobs.py) instead of one per item
+            continue
         verb = "inserted" if inserted else "updated"
         outcome.log.append(
             JobLogRow(
-                SEVERITY_INFORMATION, f"Item {index}: {label} {entity_id} {verb}", ids.timestamp(), str(index)
+                SEVERITY_INFORMATION,
+                labels.message(index, f"{label} {entity_id} {verb}"),
+                ids.timestamp(),
+                labels.imported_row(index, validated.items),
             )
         )
     return outcome
@@ -143,17 +165,28 @@ class _ItemContext:
     state: State
     ids: IdSource
     faults: Faults
+    variants: Variants
     validated: ValidatedImport
     index: int
     job_log: list[JobLogRow]
+    labels: RowLabels
     warnings: list[JobLogRow] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
         self.warnings.append(
             JobLogRow(
-                SEVERITY_WARNING, f"Item {self.index}: {message}", self.ids.timestamp(), str(self.index)
+                SEVERITY_WARNING,
+                self.labels.message(self.index, message),
+                self.ids.timestamp(),
+                self.labels.imported_row(self.index, self.validated.items),
             )
         )
+
+    def enum(self, kind: Enum, value: object) -> int | None:
+        """A body enum's integer; with lenient-body-enums an unknown integer is kept as sent."""
+        if self.variants.is_on("lenient-body-enums"):
+            return lenient_enum_value(kind, value)
+        return enum_value(kind, value)
 
 
 # --- customers ---------------------------------------------------------------------------------------------
@@ -180,7 +213,7 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
             key=context.ids.new_key(),
             created=now,
             updated=now,
-            customer_type=enum_value(CUSTOMER_TYPE, item.get("Type")) or 1,
+            customer_type=_or_default(context.enum(CUSTOMER_TYPE, item.get("Type")), 1),
         )
         state.put_customer(customer)
     else:
@@ -434,7 +467,9 @@ def _write_company_fields(
         _register(context, "delivery_methods", item["DeliveryMethods"])
         company.delivery_methods = _merge_codes(company.delivery_methods, item["DeliveryMethods"])
     if 16 in listed and "Discounts" in item:
-        company.discounts = [_discount(entry) for entry in item["Discounts"] or [] if entry is not None]
+        company.discounts = [
+            _discount(context, entry) for entry in item["Discounts"] or [] if entry is not None
+        ]
     if 17 in listed and "Flags" in item:
         company.flags = _apply_flags(context, "company_flags", company.flags, item["Flags"], 22 in listed)
     if 18 in listed and "PaymentMethods" in item:
@@ -613,10 +648,14 @@ def _merge_payment_methods(
     return list(result.values())
 
 
-def _discount(entry: dict[str, Any]) -> Discount:
+def _discount(context: _ItemContext, entry: dict[str, Any]) -> Discount:
     return Discount(
-        type=enum_value(DISCOUNT_TYPE, entry.get("Type")) or 1,
+        type=_or_default(context.enum(DISCOUNT_TYPE, entry.get("Type")), 1),
         value_code=entry.get("ValueCode"),
         discount_percentage=float(entry.get("DiscountPercentage") or 0.0),
         price_list_type_id_seed=entry.get("PriceListTypeIdSeed"),
     )
+
+
+def _or_default(value: int | None, default: int) -> int:
+    return default if value is None else value

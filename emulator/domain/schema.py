@@ -173,3 +173,15 @@ def enum_value(kind: Enum, value: object) -> int | None:
         lowered = text.lower()
         return next((number for number, name in kind.members.items() if name.lower() == lowered), None)
     return None
+
+
+def lenient_enum_value(kind: Enum, value: object) -> int | None:
+    """As `enum_value`, but any int32 (or integer text) is taken as it is: a DataContract deserializer reads
+    an undefined integer into an enum (the lenient-body-enums variant). Unknown names still fail."""
+    known = enum_value(kind, value)
+    if known is not None or isinstance(value, bool):
+        return known
+    number = value if isinstance(value, int) else None
+    if isinstance(value, str) and INTEGER_TEXT.fullmatch(value.strip()):
+        number = int(value.strip())
+    return number if number is not None and -(2**31) <= number < 2**31 else None

@@ -42,11 +42,14 @@ _MISSING: Any = object()
 
 
 class _Index(Generic[E]):
-    """key -> ids of the entities that have that key now; ``keys_of`` names an entity's keys (None: none)."""
+    """key -> ids of the entities that have that key now; ``keys_of`` names an entity's keys (None: none).
+
+    Both maps hold immutable tuples, so ``copy`` (one per fork) is two shallow dict copies: a store of
+    thousands of entities (the prepopulated-tenant variant) forks in microseconds, not milliseconds."""
 
     def __init__(self, keys_of: Callable[[E], Iterable[Hashable | None]]) -> None:
         self._keys_of = keys_of
-        self._ids: dict[Hashable, set[int]] = {}
+        self._ids: dict[Hashable, tuple[int, ...]] = {}  # ascending ids
         self._keys: dict[int, tuple[Hashable, ...]] = {}
 
     def update(self, entity_id: int, entity: E | None) -> None:
@@ -56,13 +59,13 @@ class _Index(Generic[E]):
         if keys == old:
             return
         for key in old:
-            holders = self._ids.get(key)
-            if holders is not None:
-                holders.discard(entity_id)
-                if not holders:
-                    del self._ids[key]
+            holders = tuple(i for i in self._ids.get(key, ()) if i != entity_id)
+            if holders:
+                self._ids[key] = holders
+            else:
+                self._ids.pop(key, None)
         for key in keys:
-            self._ids.setdefault(key, set()).add(entity_id)
+            self._ids[key] = tuple(sorted({*self._ids.get(key, ()), entity_id}))
         if keys:
             self._keys[entity_id] = keys
         else:
@@ -70,11 +73,11 @@ class _Index(Generic[E]):
 
     def ids(self, key: Hashable) -> list[int]:
         """Ascending, i.e. creation order (ids are issued in ascending order)."""
-        return sorted(self._ids.get(key, ()))
+        return list(self._ids.get(key, ()))
 
     def copy(self) -> _Index[E]:
         twin: _Index[E] = _Index(self._keys_of)
-        twin._ids = {key: set(ids) for key, ids in self._ids.items()}
+        twin._ids = dict(self._ids)
         twin._keys = dict(self._keys)
         return twin
 
@@ -127,6 +130,9 @@ class State:
     _relations_of: dict[tuple[str, int], dict[RelationKey, None]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # owners whose `_relations_of` entry this state made itself; the others are shared with the parent and
+    # copied before a change (copy-on-write, so a fork need not copy thousands of small dicts)
+    _relations_owned: set[tuple[str, int]] = field(default_factory=set, repr=False, compare=False)
     _savepoint: _Savepoint | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -158,7 +164,7 @@ class State:
             _owns_catalogues=False,
             _customer_index={name: index.copy() for name, index in self._customer_index.items()},
             _company_index={name: index.copy() for name, index in self._company_index.items()},
-            _relations_of={owner: dict(keys) for owner, keys in self._relations_of.items()},
+            _relations_of=dict(self._relations_of),
         )
 
     def seal(self) -> None:
@@ -166,6 +172,7 @@ class State:
         self._refresh_indexes()
         self._touched.clear()
         self._owned.clear()
+        self._relations_owned.clear()  # the next fork shares them too
         self._owns_catalogues = False  # the next fork may share them; a writer copies first
 
     @contextmanager
@@ -340,9 +347,17 @@ class State:
         return self._companies_with("parent_id", parent_id)
 
     # --- relations -----------------------------------------------------------------------------------------
+    def _owner_relations(self, owner: tuple[str, int]) -> dict[RelationKey, None]:
+        """The owner's relation keys, made this state's own before it changes them."""
+        keys = self._relations_of.get(owner)
+        if keys is None or owner not in self._relations_owned:
+            keys = self._relations_of[owner] = dict(keys or {})
+            self._relations_owned.add(owner)
+        return keys
+
     def _link_relation(self, key: RelationKey) -> None:
-        self._relations_of.setdefault(("customer", key[0]), {})[key] = None
-        self._relations_of.setdefault(("company", key[1]), {})[key] = None
+        self._owner_relations(("customer", key[0]))[key] = None
+        self._owner_relations(("company", key[1]))[key] = None
 
     def _set_relation(self, key: RelationKey, relation: CustomerCompanyRelation) -> None:
         self._journal("relation", key, self.relations.get(key, _MISSING))
@@ -357,7 +372,8 @@ class State:
             savepoint.relation_order = list(self.relations)
         self._journal("relation", key, self.relations[key])
         for owner in (("customer", key[0]), ("company", key[1])):
-            self._relations_of.get(owner, {}).pop(key, None)
+            if owner in self._relations_of:
+                self._owner_relations(owner).pop(key, None)
         return self.relations.pop(key)
 
     def relations_of_customer(self, customer_id: int) -> list[CustomerCompanyRelation]:

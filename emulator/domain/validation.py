@@ -6,6 +6,7 @@ Per docs/import-semantics.md an item fails when it is not an object, has no iden
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from emulator.faults import Faults
+from emulator.variants import Variants
 
 from .header import CustomerHeader
 from .schema import (
@@ -30,6 +32,7 @@ from .schema import (
     ListOf,
     Obj,
     enum_value,
+    lenient_enum_value,
 )
 
 Operation = Literal["ImportCustomers", "ImportCompanies"]
@@ -54,6 +57,24 @@ CUSTOMER_SEARCH_ONLY_BY_CODE = 18
 COMPANY_SEARCH_ONLY_BY_CODE = 20
 
 
+class RowLabels:
+    """How log rows and validation messages name an item (docs/import-semantics.md: "Item <index>: <reason>",
+    ImportedRow = the index); the job-log-rows-one-based and job-log-imported-row-as-item variants change it
+    (Q6/Q8)."""
+
+    def __init__(self, variants: Variants) -> None:
+        self.one_based = variants.is_on("job-log-rows-one-based")
+        self.as_item = variants.is_on("job-log-imported-row-as-item")
+
+    def message(self, index: int, text: str) -> str:
+        return f"Item {index + 1 if self.one_based else index}: {text}"
+
+    def imported_row(self, index: int, items: list[Any]) -> str:
+        if self.as_item and 0 <= index < len(items):
+            return json.dumps(items[index], ensure_ascii=False, separators=(",", ":"), default=str)
+        return str(index + 1 if self.one_based else index)
+
+
 @dataclass
 class ValidatedImport:
     operation: Operation
@@ -61,25 +82,40 @@ class ValidatedImport:
     total: int
     valid: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     failures: list[tuple[int, str]] = field(default_factory=list)
+    # late-initial-validation (Q17): items initial validation would refuse, failed in processing instead
+    deferred: list[tuple[int, str]] = field(default_factory=list)
+    # header-rules-async (Q7): the header broke this rule; processing fails every item
+    refusal: str | None = None
+    items: list[Any] = field(default_factory=list)  # every item as received (log rows may quote one)
 
-    def summary(self, faults: Faults) -> dict[str, Any]:
+    def summary(self, faults: Faults, variants: Variants) -> dict[str, Any]:
+        labels = RowLabels(variants)
         return {
             "NrOfItemsInTotal": self.total,
             "NrOfValidationFailures": (
                 0 if faults.is_on("import-validation-summary-counts-wrong") else len(self.failures)
             ),
-            "Messages": [f"Item {index}: {reason}" for index, reason in self.failures],
+            "Messages": [labels.message(index, reason) for index, reason in self.failures],
         }
 
 
 def validate_import(
-    operation: Operation, header: CustomerHeader, items: list[Any], faults: Faults
+    operation: Operation,
+    header: CustomerHeader,
+    items: list[Any],
+    faults: Faults,
+    variants: Variants | None = None,
 ) -> ValidatedImport:
-    result = ValidatedImport(operation, header, len(items))
+    variants = variants if variants is not None else Variants()
+    result = ValidatedImport(operation, header, len(items), items=items)
+    late = variants.is_on("late-initial-validation")
+    lenient_enums = variants.is_on("lenient-body-enums")
     for index, item in enumerate(items):
-        reason = item_problem(operation, header, item, faults)
+        reason = item_problem(operation, header, item, faults, lenient_enums)
         if reason is None:
             result.valid.append((index, item))
+        elif late:
+            result.deferred.append((index, reason))
         else:
             result.failures.append((index, reason))
     return result
@@ -90,8 +126,11 @@ def has_value(item: dict[str, Any], key: str) -> bool:
     return value is not None and value != ""
 
 
-def item_problem(operation: Operation, header: CustomerHeader, item: Any, faults: Faults) -> str | None:
-    """The reason the item fails initial validation, or None."""
+def item_problem(
+    operation: Operation, header: CustomerHeader, item: Any, faults: Faults, lenient_enums: bool = False
+) -> str | None:
+    """The reason the item fails initial validation, or None. `lenient_enums` (the lenient-body-enums
+    variant) lets an unknown integer stand in an enum member, as a DataContract deserializer reads it."""
     if not isinstance(item, dict):
         return "item is not an object"
     if operation == "ImportCustomers":
@@ -107,7 +146,7 @@ def item_problem(operation: Operation, header: CustomerHeader, item: Any, faults
         if COMPANY_SEARCH_ONLY_BY_CODE not in header.company_fields:
             identity.append("OrganizationNo")
         collections, listed = COMPANY_KEYED_COLLECTIONS, header.company_fields
-    type_problem = _type_problem(item, entity, entity) or _length_problem(item, entity)
+    type_problem = _type_problem(item, entity, entity, lenient_enums) or _length_problem(item, entity)
     if type_problem is not None:
         return type_problem
     if not any(has_value(item, key) for key in identity):
@@ -159,34 +198,37 @@ def _missing_keys(entries: Any, member: str, item_type: str) -> str | None:
     return None
 
 
-def _type_problem(value: dict[str, Any], type_name: str, path: str) -> str | None:
+def _type_problem(
+    value: dict[str, Any], type_name: str, path: str, lenient_enums: bool = False
+) -> str | None:
     for name, field_type in TYPES[type_name].items():
         if name in value and value[name] is None and name in NON_NULLABLE.get(type_name, ()):
             return f"{path}.{name} cannot be null"
         if name in value and value[name] is not None:
-            problem = _value_problem(value[name], field_type, f"{path}.{name}")
+            problem = _value_problem(value[name], field_type, f"{path}.{name}", lenient_enums)
             if problem is not None:
                 return problem
     return None
 
 
-def _value_problem(value: Any, field_type: FieldType, path: str) -> str | None:
+def _value_problem(value: Any, field_type: FieldType, path: str, lenient_enums: bool = False) -> str | None:
     if isinstance(field_type, Enum):
-        return None if enum_value(field_type, value) is not None else f"{path} has an unknown value {value!r}"
+        known = lenient_enum_value(field_type, value) if lenient_enums else enum_value(field_type, value)
+        return None if known is not None else f"{path} has an unknown value {value!r}"
     if isinstance(field_type, ListOf):
         if not isinstance(value, list):
             return f"{path} must be an array"
         for position, entry in enumerate(value):
             if entry is None:
                 return f"{path}[{position}] is null"
-            problem = _value_problem(entry, field_type.item, f"{path}[{position}]")
+            problem = _value_problem(entry, field_type.item, f"{path}[{position}]", lenient_enums)
             if problem is not None:
                 return problem
         return None
     if isinstance(field_type, Obj):
         if not isinstance(value, dict):
             return f"{path} must be an object"
-        return _type_problem(value, field_type.type_name, path)
+        return _type_problem(value, field_type.type_name, path, lenient_enums)
     checks: dict[str, Callable[[Any], bool]] = {
         STR: lambda v: isinstance(v, str),
         DATETIME: _is_datetime_text,

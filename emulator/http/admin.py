@@ -1,5 +1,6 @@
 """Admin endpoints under `/_emulator/` (only mounted when enabled): reset, seed, state, job timing, coverage,
-faults, clock. They bypass API auth: they exist for local test set-up; never enable them on a shared host.
+faults, variants, clock. They bypass API auth: they exist for local test set-up; never enable them on a shared
+host.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from emulator import faults as fault_catalogue
+from emulator import variants as variant_catalogue
 from emulator.config import ConfigError, parse_job_timing
+from emulator.domain.tenant_data import populate
 from emulator.http.bodies import read_body
 from emulator.http.errors import BadRequest
 from emulator.http.fixtures import load_fixture
@@ -37,7 +40,11 @@ def _ok(payload: dict[str, Any]) -> Reply:
 
 
 async def reset(call: Call) -> Reply:
-    call.runtime.store.reset()
+    """Back to the start: empty, or with prepopulated-tenant on, the tenant's own data again."""
+    runtime = call.runtime
+    runtime.store.reset()
+    if runtime.variants.is_on("prepopulated-tenant"):
+        populate(runtime.store, runtime.config.prepopulate_customers)
     return _ok({"reset": True})
 
 
@@ -88,6 +95,28 @@ async def faults(call: Call) -> Reply:
     return _ok({"enabled": sorted(call.runtime.faults.on)})
 
 
+async def variants(call: Call) -> Reply:
+    """GET: the active variants. POST `{"enabled": [names, "name=value", or "all"]}`: replace them (an unknown
+    name or an unusable value → 400, no change). Switching prepopulated-tenant on loads its data if the store
+    does not hold it yet; switching it off keeps the data."""
+    runtime = call.runtime
+    if call.request.method == "POST":
+        body = await _json_object(call)
+        items = body.get("enabled", [])
+        if not isinstance(items, list) or not all(isinstance(n, str) for n in items):
+            raise BadRequest("enabled must be a list of variant names.", key="InvalidVariants")
+        try:
+            spec = variant_catalogue.split(items)
+        except variant_catalogue.UnknownVariantError as error:
+            raise BadRequest(str(error), key="UnknownVariant") from None
+        runtime.config.apply_variant_parameters(spec.parameters, reset=True)
+        runtime.jobs.slow_job_seconds = runtime.config.slow_job_seconds
+        runtime.config.variants = set(runtime.variants.replace(spec.names))
+        if runtime.variants.is_on("prepopulated-tenant"):
+            populate(runtime.store, runtime.config.prepopulate_customers)
+    return _ok({"enabled": sorted(runtime.variants.on)})
+
+
 async def clock(call: Call) -> Reply:
     body = await _json_object(call)
     seconds = body.get("advance_seconds", 0)
@@ -106,6 +135,8 @@ def admin_routes() -> list[RouteEntry]:
         ("GET", "coverage", coverage),
         ("GET", "faults", faults),
         ("POST", "faults", faults),
+        ("GET", "variants", variants),
+        ("POST", "variants", variants),
         ("POST", "clock", clock),
     ]
     return [RouteEntry(method=m, path=f"{PREFIX}/{p}", handler=h) for m, p, h in table]

@@ -13,6 +13,7 @@ from emulator.domain.connect import ConnectService
 from emulator.domain.customer_service import CustomerService
 from emulator.domain.jobs import JobRunner
 from emulator.domain.store import Store
+from emulator.domain.tenant_data import populate
 from emulator.faults import Faults
 from emulator.http.admin import admin_routes
 from emulator.http.auth import TokenService
@@ -22,6 +23,7 @@ from emulator.http.routing import Dispatcher, Handler, RouteEntry, RouteTable, b
 from emulator.http.runtime import EmulatorClock, Runtime
 from emulator.http.spec import Specs, load_specs, operations_of
 from emulator.http.token_endpoint import TOKEN_PATH, issue_token
+from emulator.variants import Variants
 
 
 def _handlers(specs: Specs) -> dict[str, Handler]:
@@ -32,15 +34,19 @@ def _handlers(specs: Specs) -> dict[str, Handler]:
 
 def build_runtime(config: EmulatorConfig, specs: Specs, handlers: dict[str, Handler]) -> Runtime:
     faults = Faults(config.faults)
+    variants = Variants(config.variants)
     store = Store(db_path=config.db_path, seed=config.seed)
-    jobs = JobRunner(store, faults, config.job_runner_timing)
+    if variants.is_on("prepopulated-tenant"):
+        populate(store, config.prepopulate_customers)
+    jobs = JobRunner(store, faults, config.job_runner_timing, variants, config.slow_job_seconds)
     clock = EmulatorClock(store)
     return Runtime(
         config=config,
         faults=faults,
+        variants=variants,
         store=store,
         jobs=jobs,
-        connect=ConnectService(store, faults, jobs),
+        connect=ConnectService(store, faults, jobs, variants=variants),
         customers=CustomerService(store, faults),
         tokens=TokenService(config, clock.now, faults),
         clock=clock,

@@ -20,7 +20,8 @@ from datetime import datetime
 
 from emulator.config import EmulatorConfig
 from emulator.faults import Faults
-from emulator.http.errors import TooManyRequests, Unauthorized
+from emulator.http.errors import Forbidden, TooManyRequests, Unauthorized
+from emulator.variants import Variants
 
 Clock = Callable[[], datetime]
 APPLICATION_ID_HEADERS = ("application-id", "applicationid")  # Starlette header lookup is case-insensitive
@@ -142,16 +143,30 @@ def _basic_matches(credentials: str, config: EmulatorConfig) -> bool:
     )
 
 
-def authenticate(headers: Mapping[str, str], api: str, tokens: TokenService, faults: Faults) -> None:
+def authenticate(
+    headers: Mapping[str, str],
+    api: str,
+    tokens: TokenService,
+    faults: Faults,
+    variants: Variants | None = None,
+) -> None:
     """Accept a valid bearer token plus the application id header, or (Connect only) legacy Basic.
 
-    Raises Unauthorized with a `WWW-Authenticate` challenge otherwise.
+    Raises Unauthorized with a `WWW-Authenticate` challenge otherwise. Variants (Q9, Q10, legacy Basic):
+    no-legacy-basic refuses Basic, application-id-optional serves a bearer call without the application id,
+    auth-wrong-application-id-403 refuses a wrong one with 403.
     """
+    variants = variants if variants is not None else Variants()
     authorization = headers.get("authorization", "")
     if not authorization.strip() and faults.is_on("auth-missing-token-accepted"):
         return
     scheme, _, credentials = authorization.strip().partition(" ")
     scheme = scheme.lower()
+    if scheme == "basic" and api == "connect" and variants.is_on("no-legacy-basic"):
+        raise Unauthorized(
+            "Basic authentication is not enabled for this application; use an OAuth2 bearer token.",
+            headers={"WWW-Authenticate": 'Bearer realm="norce-emulator"'},
+        )
     if scheme == "basic" and (api == "connect" or faults.is_on("auth-basic-accepted-on-customer-service")):
         if _basic_matches(credentials, tokens.config):
             return
@@ -164,7 +179,12 @@ def authenticate(headers: Mapping[str, str], api: str, tokens: TokenService, fau
             headers={"WWW-Authenticate": _challenge(api, "invalid_token")},
         )
     application_id = next((headers[name] for name in APPLICATION_ID_HEADERS if name in headers), None)
+    if application_id is None and variants.is_on("application-id-optional"):
+        return
     wrong_id_accepted = application_id is not None and faults.is_on("auth-wrong-application-id-accepted")
+    wrong_id = application_id is not None and application_id.strip() != tokens.config.application_id
+    if wrong_id and not wrong_id_accepted and variants.is_on("auth-wrong-application-id-403"):
+        raise Forbidden("The token's client may not act for this application id.")
     if application_id is None or (
         application_id.strip() != tokens.config.application_id and not wrong_id_accepted
     ):

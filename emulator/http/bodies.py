@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from emulator.domain.body import FRONT_END_MAX_BODY_BYTES
 from emulator.http.errors import BadRequest, RequestTooLarge
+from emulator.variants import Variants
+
+
+def body_limit(configured: int, variants: Variants) -> int:
+    """The API's body limit: ours (10 MiB by default), or with no-body-limit only the front end's."""
+    return max(configured, FRONT_END_MAX_BODY_BYTES) if variants.is_on("no-body-limit") else configured
 
 
 async def read_body(request: Request, limit: int) -> bytes:

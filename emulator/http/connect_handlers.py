@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from emulator.http.bodies import read_body
-from emulator.http.errors import UnsupportedMediaType
+from emulator.http.bodies import body_limit, read_body
+from emulator.http.errors import ResourceNotFound, UnsupportedMediaType
 from emulator.http.routing import Call, Handler, Reply
 from emulator.http.validation import query_arguments
 
@@ -22,15 +22,20 @@ def _import_content_type(call: Call, body: bytes) -> str:
     return content_type
 
 
+async def _import_body(call: Call) -> bytes:
+    limit = body_limit(call.runtime.config.max_body_bytes, call.runtime.variants)
+    return await read_body(call.request, limit)
+
+
 async def import_customers(call: Call) -> Reply:
-    body = await read_body(call.request, call.runtime.config.max_body_bytes)
+    body = await _import_body(call)
     content_type = _import_content_type(call, body)
     header = call.request.headers.get(HEADER_NAME)
     return Reply(value=call.runtime.connect.import_customers(header, content_type, body))
 
 
 async def import_companies(call: Call) -> Reply:
-    body = await read_body(call.request, call.runtime.config.max_body_bytes)
+    body = await _import_body(call)
     content_type = _import_content_type(call, body)
     header = call.request.headers.get(HEADER_NAME)
     return Reply(value=call.runtime.connect.import_companies(header, content_type, body))
@@ -42,7 +47,11 @@ def _job_id(call: Call) -> int:
 
 
 async def job_get(call: Call) -> Reply:
-    return Reply(value=call.runtime.connect.get_job(_job_id(call)))
+    job_id = _job_id(call)
+    job = call.runtime.connect.get_job(job_id)
+    if job is None and call.runtime.variants.is_on("job-get-unknown-404"):
+        raise ResourceNotFound(f"Job {job_id} does not exist.")
+    return Reply(value=job)
 
 
 async def job_get_log(call: Call) -> Reply:

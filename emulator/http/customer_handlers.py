@@ -12,8 +12,8 @@ from typing import Any
 
 from emulator.domain.customer_service import CustomerService
 from emulator.http import fault_effects
-from emulator.http.bodies import read_body
-from emulator.http.errors import UnsupportedMediaType
+from emulator.http.bodies import body_limit, read_body
+from emulator.http.errors import BadRequest, UnsupportedMediaType
 from emulator.http.routing import Call, Handler, Reply
 from emulator.http.validation import body_schema, json_body, query_arguments
 
@@ -31,6 +31,17 @@ def _check_json_content_type(call: Call) -> None:
         raise UnsupportedMediaType(f"Request bodies must be application/json, not {content_type}.")
 
 
+def _refuse_undeclared_parameters(call: Call, query_names: list[str]) -> None:
+    """extra-query-parameter-400: a parameter the operation does not declare is refused (names compare
+    case-insensitively, as .NET binds them)."""
+    if not call.runtime.variants.is_on("extra-query-parameter-400") or call.operation is None:
+        return
+    declared = {str(p.get("name")).lower() for p in call.operation.parameters if p.get("in") == "query"}
+    undeclared = sorted(name for name in query_names if name.lower() not in declared)
+    if undeclared:
+        raise BadRequest(f"Unknown query parameter(s): {', '.join(undeclared)}.", key="UnknownParameter")
+
+
 def operation_handler(operation_id: str) -> Handler:
     """The handler of one 1.1 operation (the domain method with the same name does the work)."""
 
@@ -39,12 +50,14 @@ def operation_handler(operation_id: str) -> Handler:
         query = {key: value for key, value in call.request.query_params.items()}
         faults = call.runtime.faults
         fault_effects.unknown_query_parameter_crash(faults, call.operation, list(query))
+        _refuse_undeclared_parameters(call, list(query))
         arguments: dict[str, Any] = {
             snake_case(name): value for name, value in query_arguments(call.operation, query).items()
         }
         _, schema = body_schema(call.operation)
         if schema is not None:
-            raw = await read_body(call.request, call.runtime.config.max_body_bytes)
+            limit = body_limit(call.runtime.config.max_body_bytes, call.runtime.variants)
+            raw = await read_body(call.request, limit)
             if raw.strip():
                 _check_json_content_type(call)
             arguments["body"] = json_body(call.operation, raw, call.request.headers.get("content-type"))

@@ -44,7 +44,17 @@ class Unauthorized(HttpProblem):
     status, key = 401, "Unauthorized"
 
 
+class Forbidden(HttpProblem):
+    status, key = 403, "Forbidden"
+
+
 class RouteNotFound(HttpProblem):
+    status, key = 404, "NotFound"
+
+
+class ResourceNotFound(HttpProblem):
+    """404 for a resource the route serves (job-get-unknown-404), unlike RouteNotFound: no such route."""
+
     status, key = 404, "NotFound"
 
 

@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from emulator.domain.errors import DomainError
-from emulator.http import auth, fault_effects
+from emulator.domain.errors import DomainError, HeaderRuleViolation
+from emulator.http import auth, fault_effects, variant_effects
 from emulator.http.errors import (
     HttpProblem,
     MethodNotAllowed,
@@ -121,10 +121,15 @@ def coverage(specs: Specs, handlers: dict[str, Handler]) -> dict[str, list[str]]
 
 # --- responses ---
 def _render(call_media: MediaChoice, value: Any, schema: Any, runtime: Runtime, api: str) -> bytes:
+    variants = runtime.variants
     if call_media.format == "xml":
         spec = runtime.specs.connect if api == "connect" else runtime.specs.customer
-        return xml_serializer.render(value, schema, spec, runtime.faults)
-    return json_serializer.render(value)
+        options = variant_effects.xml_options(variants)
+        return xml_serializer.render(value, schema, spec, runtime.faults, options=options)
+    return json_serializer.render(value, sort_keys=variant_effects.sort_json_members(variants))
+
+
+JOB_LOG_DTO = {"$ref": "#/components/schemas/JobLogDto"}
 
 
 def respond(call: Call, reply: Reply) -> Response:
@@ -132,41 +137,75 @@ def respond(call: Call, reply: Reply) -> Response:
         return reply.raw
     operation = call.operation
     assert operation is not None
-    faults = call.runtime.faults
+    faults, variants = call.runtime.faults, call.runtime.variants
     media = fault_effects.response_media(faults, call.media)
     status, schema = operation.success_response(media.content_type)
     status = fault_effects.success_status(faults, operation.operation_id, reply.status or status)
     if schema is None and reply.value is None:
         return Response(b"", status_code=status, headers=reply.headers)
     value = fault_effects.reshape(faults, reply.value, schema, operation.spec)
+    if (
+        operation.operation_id == "JobGetLog"
+        and isinstance(value, list)
+        and len(value) == 1
+        and variants.is_on("job-log-single-object")
+    ):  # Q6: the docs show one JobLogDto
+        value, schema = value[0], JOB_LOG_DTO
+    value = variant_effects.reshape(variants, value, schema, operation.spec)
+    content_type = variant_effects.content_type(variants, fault_effects.content_type(faults, media))
+    if (
+        value is None
+        and operation.spec.api == "customer"
+        and operation.definition.get("x-norce-null-on-not-found")
+    ):
+        form = variant_effects.not_found_form(variants, media)
+        if form == "204":
+            return Response(b"", status_code=204, headers=reply.headers)
+        if form == "empty":
+            return Response(b"", status_code=status, media_type=content_type, headers=reply.headers)
+        if form == "nil-root":
+            options = variant_effects.xml_options(variants)
+            body = xml_serializer.render_nil(schema, operation.spec, faults, options)
+            return Response(body, status_code=status, media_type=content_type, headers=reply.headers)
     if value is None and media.format == "xml":
         body = fault_effects.xml_not_found_body(faults, operation.spec.api)
     else:
         body = _render(media, value, schema, call.runtime, operation.spec.api)
-    content_type = fault_effects.content_type(faults, media)
     return Response(body, status_code=status, media_type=content_type, headers=reply.headers)
 
 
 def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, api: str | None) -> Response:
-    faults = runtime.faults
+    faults, variants = runtime.faults, runtime.variants
     status = fault_effects.error_status(faults, error, status_for(error))
+    gateway = variant_effects.gateway_response(variants, error, status)
+    if gateway is not None:
+        return gateway
     key, message = key_and_message(error)
     key = fault_effects.error_key(faults, error, key)
     headers = fault_effects.error_headers(
         faults, status, dict(error.headers) if isinstance(error, HttpProblem) else {}
     )
-    if fault_effects.drops_error_body(faults, status):
+    headers = variant_effects.error_headers(variants, status, headers)
+    header_rule = isinstance(error, HeaderRuleViolation)
+    if fault_effects.drops_error_body(faults, status) or (
+        header_rule and variants.is_on("header-rules-empty-400")
+    ):
         return Response(b"", status_code=status, headers=headers)
+    if header_rule and variants.is_on("header-rules-plain-key"):
+        key = "HeaderInvalid"
     media = fault_effects.response_media(faults, media)
-    body = error_message_body(status, key, message, runtime.timestamp())
+    body: Any = error_message_body(status, key, message, runtime.timestamp())
+    spec, schema = runtime.specs.error_schema(api or "customer")
+    body = variant_effects.reshape(variants, body, schema, spec)
     if media.format == "xml":
-        spec, schema = runtime.specs.error_schema(api or "customer")
-        content = xml_serializer.render(body, schema, spec, faults, fallback_name="ErrorMessage")
+        options = variant_effects.xml_options(variants)
+        content = xml_serializer.render(
+            body, schema, spec, faults, fallback_name="ErrorMessage", options=options
+        )
     else:
-        content = json_serializer.render(body)
-    return Response(
-        content, status_code=status, media_type=fault_effects.content_type(faults, media), headers=headers
-    )
+        content = json_serializer.render(body, sort_keys=variant_effects.sort_json_members(variants))
+    content_type = variant_effects.content_type(variants, fault_effects.content_type(faults, media))
+    return Response(content, status_code=status, media_type=content_type, headers=headers)
 
 
 # --- the one entry point ---
@@ -177,9 +216,20 @@ class Dispatcher:
     def __init__(self, runtime: Runtime, routes: RouteTable) -> None:
         self.runtime = runtime
         self.routes = routes
+        job_list = next((op for op in runtime.specs.operations if op.operation_id == "JobList"), None)
+        self._job_list_path = job_list.path.lower().rstrip("/") if job_list else None
+
+    def _withdrawn(self, path: str) -> bool:
+        """job-list-absent (Q6): the tenant offers no Job/List, so its path is no route for any method."""
+        return self._job_list_path == path.lower().rstrip("/") and self.runtime.variants.is_on(
+            "job-list-absent"
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self.dispatch(Request(scope, receive))
+        request = Request(scope, receive)
+        response = await self.dispatch(request)
+        accept_encoding = request.headers.get("accept-encoding")
+        response = variant_effects.compressed(self.runtime.variants, accept_encoding, response)
         await response(scope, receive, send)
 
     async def dispatch(self, request: Request) -> Response:
@@ -191,16 +241,27 @@ class Dispatcher:
         except NotAcceptableMedia:
             media, acceptable = JSON_CHOICE, False
         api: str | None = None
+        variants = runtime.variants
         try:
             base = runtime.specs.customer.base_path
-            if fault_effects.answers_unknown_operation(
-                runtime.faults, base, request.url.path
-            ) and not routes.has_path(request.url.path):
+            path = request.url.path
+            if fault_effects.answers_unknown_operation(runtime.faults, base, path) and not routes.has_path(
+                path
+            ):
                 return Response(b"null", media_type="application/json")
-            entry = routes.find(request.method, request.url.path)
+            if not routes.has_path(path) or self._withdrawn(path):
+                unknown = variant_effects.unknown_operation(variants, base, path)
+                if isinstance(unknown, Response):
+                    return unknown
+                if unknown is not None:
+                    raise unknown
+                raise RouteNotFound(f"No operation at {path}.")
+            entry = routes.find(request.method, path)
             api = entry.api
             if entry.api is not None:
-                auth.authenticate(request.headers, entry.api, runtime.tokens, runtime.faults)
+                config = runtime.config
+                runtime.throttle.check(variants, config.throttle_every, config.throttle_retry_after)
+                auth.authenticate(request.headers, entry.api, runtime.tokens, runtime.faults, variants)
             if not acceptable:
                 raise NotAcceptable("None of the media types in Accept can be produced.")
             if entry.handler is None:

@@ -1,4 +1,5 @@
-"""Everything one emulator instance holds: config, faults, store, domain services, tokens, clock and specs.
+"""Everything one emulator instance holds: config, faults, variants, store, domain services, tokens, clock and
+specs.
 
 The route table is not here: routing.Dispatcher holds it next to the runtime, so routing depends on the
 runtime and never the other way round.
@@ -19,6 +20,8 @@ from emulator.domain.store import Store
 from emulator.faults import Faults
 from emulator.http.auth import TokenService
 from emulator.http.spec import Specs
+from emulator.http.variant_effects import ApiThrottle
+from emulator.variants import Variants
 
 
 @dataclass
@@ -43,6 +46,7 @@ class EmulatorClock:
 class Runtime:
     config: EmulatorConfig
     faults: Faults  # replaced in place by the admin endpoint, so every holder sees the change
+    variants: Variants  # the same: one object, its set of names replaced in place
     store: Store
     jobs: JobRunner
     connect: ConnectService
@@ -51,6 +55,7 @@ class Runtime:
     clock: EmulatorClock
     specs: Specs
     coverage: dict[str, list[str]] = field(default_factory=dict)
+    throttle: ApiThrottle = field(default_factory=ApiThrottle)
 
     def timestamp(self) -> str:
         return format_timestamp(self.clock.now())

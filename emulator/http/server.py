@@ -5,6 +5,10 @@ A header value with a line break can only cross HTTP/1.1 as obs-fold (CRLF follo
 on .NET (Kestrel/HTTP.sys), which rejects obs-fold with 400, and the docs require the X-StormConnect-Header to
 be one line (HDR-ONE-LINE). `NorceH11Protocol` therefore reads each request head *before* h11 parses it and
 answers a folded head itself with 400 and a Norce ErrorMessage. Use it with `uvicorn.Config(http=...)`.
+
+Two conforming variants (emulator/variants.py) change this where the docs leave the server side open:
+obs-fold-unfolded lets h11 unfold the header into one line (RFC 9112 §5.2), obs-fold-plain-text-400 refuses
+it with a text/plain body, as a front end would.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from emulator.domain.ids import format_timestamp
 from emulator.faults import Faults
 from emulator.http.errors import error_message_body
+from emulator.variants import Variants
 
 PROTOCOL_IMPORT_STRING = "emulator.http.server:NorceH11Protocol"
 ONE_LINE_FAULT = "hdr-one-line-not-enforced"
@@ -41,17 +46,30 @@ def folded_field(head: bytes) -> bytes | None:
     return name.strip().lower()
 
 
-def faults_of(app: object) -> Faults | None:
-    """The faults of the emulator behind `app`. uvicorn serves the app wrapped in middlewares (a test may wrap
-    it too), each keeping what it wraps in `.app`, down to the Starlette app whose state holds the runtime."""
+def _runtime_member(app: object, name: str) -> object:
+    """A member of the runtime of the emulator behind `app`. uvicorn serves the app wrapped in middlewares (a
+    test may wrap it too), each keeping what it wraps in `.app`, down to the Starlette app whose state holds
+    the runtime."""
     for _ in range(16):
-        faults = getattr(getattr(getattr(app, "state", None), "runtime", None), "faults", None)
-        if isinstance(faults, Faults):
-            return faults
+        member = getattr(getattr(getattr(app, "state", None), "runtime", None), name, None)
+        if member is not None:
+            return member
         app = getattr(app, "app", None)
         if app is None:
             break
     return None
+
+
+def faults_of(app: object) -> Faults | None:
+    """The faults of the emulator behind `app`."""
+    faults = _runtime_member(app, "faults")
+    return faults if isinstance(faults, Faults) else None
+
+
+def variants_of(app: object) -> Variants | None:
+    """The variants of the emulator behind `app`."""
+    variants = _runtime_member(app, "variants")
+    return variants if isinstance(variants, Variants) else None
 
 
 def one_line_error(field_name: bytes, timestamp: str) -> tuple[str, bytes]:
@@ -74,11 +92,14 @@ class NorceH11Protocol(H11Protocol):
 
     _head: bytearray | None = None
     _faults: Faults | None = None
+    _variants: Variants | None = None
 
     def _refuses_folds(self) -> bool:
-        if self._faults is None:  # once per connection; the set itself is replaced in place at run time
+        if self._faults is None:  # once per connection; the sets themselves are replaced in place at run time
             self._faults = faults_of(self.app) or Faults()
-        return not self._faults.is_on(ONE_LINE_FAULT)
+            self._variants = variants_of(self.app) or Variants()
+        assert self._variants is not None
+        return not self._faults.is_on(ONE_LINE_FAULT) and not self._variants.is_on("obs-fold-unfolded")
 
     def data_received(self, data: bytes) -> None:
         if self._head is None and self.conn.their_state in (h11.IDLE, h11.DONE):
@@ -99,9 +120,12 @@ class NorceH11Protocol(H11Protocol):
     def _refuse_folded(self, field_name: bytes) -> None:
         """Write the 400 directly (h11 has not seen the request) and close, like Kestrel does."""
         _, body = one_line_error(field_name, format_timestamp(datetime.now(UTC)))
+        content_type = b"application/json; charset=utf-8"
+        if self._variants is not None and self._variants.is_on("obs-fold-plain-text-400"):
+            body, content_type = b"Bad Request - Invalid Header", b"text/plain; charset=us-ascii"
         head = (
             b"HTTP/1.1 400 Bad Request\r\n"
-            b"content-type: application/json; charset=utf-8\r\n"
+            b"content-type: " + content_type + b"\r\n"
             b"content-length: " + str(len(body)).encode() + b"\r\n"
             b"connection: close\r\n\r\n"
         )

@@ -29,7 +29,10 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def render(value: Any) -> bytes:
-    return json.dumps(_finite(value), ensure_ascii=False, default=_default, separators=(",", ":")).encode(
-        "utf-8"
+def render(value: Any, sort_keys: bool = False) -> bytes:
+    """`sort_keys`: members in ordinal alphabetical order at every level (the json-members-alphabetical
+    variant)."""
+    text = json.dumps(
+        _finite(value), ensure_ascii=False, default=_default, separators=(",", ":"), sort_keys=sort_keys
     )
+    return text.encode("utf-8")
