@@ -16,6 +16,7 @@ import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import ignored_auth
 
+from contracts.schemathesis_ext.auth_probes import probes_through
 from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.schemathesis_ext.checks import CHECKS
 from contracts.transport.auth import AuthSession
@@ -113,13 +114,14 @@ def call_and_validate(
         return None
     label = case.operation.label
     excluded = [ignored_auth] if label in _AUTH_ENFORCEMENT_CONFIRMED else []
-    response = case.call_and_validate(
-        base_url=base_url,
-        session=session,
-        headers=headers,
-        additional_checks=NORCE_CHECKS,
-        excluded_checks=excluded,
-    )
+    with probes_through(session):
+        response = case.call_and_validate(
+            base_url=base_url,
+            session=session,
+            headers=headers,
+            additional_checks=NORCE_CHECKS,
+            excluded_checks=excluded,
+        )
     if 200 <= response.status_code < 300:
         _AUTH_ENFORCEMENT_CONFIRMED.add(label)
     return response

@@ -1,6 +1,6 @@
-"""The tenant gate of `make selfcheck`: the suite, pointed at the emulator served as a tenant, must pass at the
-tenant default strictness (documented) against the plain emulator (read-only and with writes), against each
-conforming variant alone (emulator/variants.py), and against all of them at once.
+"""The tenant gate of `make selfcheck`: the suite, pointed at the emulator served as a tenant, must pass at
+the tenant default strictness (documented) against the plain emulator (read-only and with writes), against
+each conforming variant alone (emulator/variants.py), and against all of them at once.
 
 A variant changes only what Norce's docs leave open, so a failure here is a false alarm of the suite: the
 report names the first failing test of each run, and how many deviations (findings above the strictness) the
@@ -28,7 +28,9 @@ def tenant_cases(selection: str) -> list[tuple[Tenant, TenantPlan]]:
     if selection == "each":
         names = sorted(variant_catalogue.CATALOGUE)
     else:
-        names = sorted(variant_catalogue.validate(name.strip() for name in selection.split(",") if name.strip()))
+        names = sorted(
+            variant_catalogue.validate(name.strip() for name in selection.split(",") if name.strip())
+        )
     cases = [(Tenant(), READ_ONLY), (Tenant(), WRITES)]
     cases += [(Tenant(variants=(name,)), WRITES) for name in names]
     if selection == "each":
@@ -85,9 +87,9 @@ def render_section(results: Sequence[TenantRun], cases: Sequence[tuple[Tenant, T
         "",
         "## Tenant gate",
         "",
-        "The emulator served as a tenant (`norce-emulator serve --variant ...`), the suite run against it with "
-        "`norce-contracts run --target http://127.0.0.1:PORT`, at the tenant default strictness. Deviations are "
-        "findings above that strictness: listed in the run's summary, never failures.",
+        "The emulator served as a tenant (`norce-emulator serve --variant ...`), the suite run against it "
+        "with `norce-contracts run --target http://127.0.0.1:PORT`, at the tenant default strictness. "
+        "Deviations are findings above that strictness: listed in the run's summary, never failures.",
         "",
         "| tenant | writes | result | tests | deviations | time | first failure |",
         "|---|---|---|---:|---:|---:|---|",

@@ -126,3 +126,42 @@ def test_operation_at_names_the_operation_of_either_api() -> None:
     assert norce.operation_at(f"{CONNECT}/Customer/ImportCompanies") == "ImportCompanies"
     assert norce.operation_at(f"{CONNECT}/Job/GetLog?id=2") == "JobGetLog"
     assert norce.operation_at("https://elsewhere.example/commerce/customer/1.1/GetCustomer") is None
+
+
+def test_ignored_auth_probes_go_through_the_client_and_are_judged() -> None:
+    """Schemathesis' ignored_auth probes (sent without and with invalid credentials) take the run's session:
+    they are paced, throttling is waited out, they are recorded, and a tenant that serves them is caught."""
+    from schemathesis.core.failures import FailureGroup
+
+    from contracts.oracle.spec import CONNECT_SPEC
+    from contracts.schemathesis_ext.case_gate import CaseGate
+    from contracts.schemathesis_ext.schemas import call_and_validate, load_schema
+
+    throttled_once: list[bool] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/token"):
+            return httpx.Response(200, json={"access_token": "tok-1", "expires_in": 3600})
+        if not throttled_once and "Authorization" not in request.headers:
+            throttled_once.append(True)  # a probe meets a throttle first: it is waited out, not judged
+            return httpx.Response(429, headers={"Retry-After": "2"})
+        return httpx.Response(200, json=[], request=request)  # serves anyone: auth is not enforced
+
+    clock = FakeClock()
+    norce, auth = make(httpx.MockTransport(handler), clock)
+    schema = load_schema(CONNECT_SPEC, seed=1, max_examples=1)
+    case = schema["/Job/Get"]["GET"].Case(query={"id": 1})
+    headers = {**auth.headers("oauth"), "application-id": "1", "Accept": "application/json"}
+    with client_session(norce) as session, pytest.raises(FailureGroup) as failures:
+        call_and_validate(
+            case,
+            base_url=CONNECT,
+            headers=headers,
+            session=session,
+            gate=CaseGate(WriteGuard(tenant_target(), allow_writes=False), None),
+        )
+    kinds = {type(failure).__name__ for failure in failures.value.exceptions}
+    assert "IgnoredAuth" in kinds, kinds
+    probes = [record for record in norce.records if "Job/Get" in record.url][1:]
+    assert len(probes) >= 2 and [record.status for record in probes][:2] == [429, 200]
+    assert 2.0 in clock.sleeps and norce.stats.throttled == 1
