@@ -143,8 +143,11 @@ def schemathesis_throughput(examples: int) -> list[str]:
 
 def detection() -> list[str]:
     if SELFCHECK_REPORT.is_file():
-        summary = [line for line in SELFCHECK_REPORT.read_text().splitlines() if line.startswith("- ")]
-        return [f"From `{SELFCHECK_REPORT.relative_to(REPO)}`:", "", *summary[:4]]
+        return [
+            f"From `{SELFCHECK_REPORT.relative_to(REPO)}`:",
+            "",
+            *selfcheck_summary(SELFCHECK_REPORT.read_text()),
+        ]
     names = [case.fault for case in FAST_CASES.values()]
     runs = runner.fault_runs(names, seed=0, workers=2)
     times = sorted(run.seconds for run in runs if run.verdict == "caught")
@@ -152,6 +155,55 @@ def detection() -> list[str]:
     if not times:
         return [head + "."]
     return [head + f", median {statistics.median(times):.1f}s, worst {times[-1]:.1f}s to first failure."]
+
+
+def selfcheck_summary(report: str) -> list[str]:
+    """The Summary section's bullets of a selfcheck report: score, detection times, the false-positive gate,
+    the tenant gate, faults caught per level; plus the shared-tenant proof's bullets when it ran."""
+    bullets, section = [], ""
+    for line in report.splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
+        elif line.startswith("- ") and section in ("Summary", "Shared-tenant proof"):
+            bullets.append(line)
+    return bullets
+
+
+# ---- tenant mode ----
+
+
+def tenant_mode() -> list[str]:
+    """The suite against the emulator served as a tenant (`--allow-writes`, documented strictness, 2 workers):
+    plain, with every job taking 5 s, and with jobs of 5-20 s finishing in submission order."""
+    from tests.selfcheck.tenant import Tenant, TenantPlan, run_tenant
+
+    tenants = (
+        ("plain (`--job-timing background`)", Tenant()),
+        ("5-second jobs (`--job-timing 5`)", Tenant(job_timing="5")),
+        ("jobs of 5-20 s in submission order (`--variant slow-jobs`)", Tenant(variants=("slow-jobs",))),
+    )
+    lines = [
+        "`norce-contracts run --target http://127.0.0.1:PORT --allow-writes --workers 2` against "
+        "`norce-emulator serve`; the suite submits imports and polls their jobs concurrently, so the run's "
+        "wall time grows with the slowest job rather than with the sum of them.",
+        "",
+        "| tenant | result | tests | deviations | wall time |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for label, tenant in tenants:
+        result = run_tenant(tenant, TenantPlan(workers=2))
+        run = result.run
+        lines.append(
+            f"| {label} | {run.verdict} | {run.tests_run} | {result.deviations} | {run.seconds:.0f}s |"
+        )
+    return lines
+
+
+def shared_tenant_proof() -> list[str]:
+    from tests.selfcheck import shared_tenant
+
+    clean, throttled = shared_tenant.prove_both(shared_tenant.WHOLE_SUITE)
+    return shared_tenant.figures(clean, throttled)
 
 
 # ---- import throughput ----
@@ -375,6 +427,12 @@ SECTIONS = (
     ("suite", "Contract suite", "contracts/suite wall time over HTTP"),
     ("throughput", "Schemathesis throughput", "cases/s in-process and over HTTP"),
     ("detection", "Time to detect a fault", "score and detection times from reports/selfcheck.md"),
+    (
+        "tenant",
+        "Tenant mode and queued jobs",
+        "the suite against the served emulator: plain, 5 s jobs, 5-20 s",
+    ),
+    ("shared-tenant", "Shared-tenant proof", "whole suite on a prepopulated tenant, plain and throttled"),
     ("import", "Emulator import throughput", "10,000-item imports against the parse-and-validate floor"),
     ("latency", "Read latency under concurrency", "GetCustomerByCode p50/p99 with 8 clients"),
     ("side-by-side", "Our suite vs plain `schemathesis run`", "fault sample through schemathesis run"),
@@ -424,6 +482,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "suite": contract_suite,
         "throughput": lambda: schemathesis_throughput(args.examples),
         "detection": detection,
+        "tenant": tenant_mode,
+        "shared-tenant": shared_tenant_proof,
         "import": lambda: import_throughput(args.items),
         "latency": lambda: read_latency(8, 200),
         "side-by-side": lambda: side_by_side(names, args.budget),

@@ -7,6 +7,9 @@
 3. The tenant gate: the emulator served over HTTP as a tenant (tests/selfcheck/tenant.py), once plain and
    read-only, once plain with --allow-writes, once per conforming variant and once with all of them, the suite
    at the tenant default strictness (documented) with --allow-writes; every run must pass.
+4. The shared-tenant proof (tests/selfcheck/shared_tenant.py) with the whole suite: a write run on a tenant
+   holding other teams' data changes none of it and leaves nothing of its own active, also when the tenant
+   throttles and the run has a --rate (`make test` proves the same with the tests marked `writes`).
 Exit 0 when every fault is caught and every other run passes, 1 otherwise, 2 on a usage error.
 """
 
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from emulator import faults as catalogue
 from emulator import variants as variant_catalogue
-from tests.selfcheck import tenant_gate
+from tests.selfcheck import shared_tenant, tenant_gate
 from tests.selfcheck.runner import (
     CONTRACT_SUITE,
     DEFAULT_TIMEOUT_SECONDS,
@@ -38,13 +41,21 @@ DEFAULT_REPORT = Path("reports/selfcheck.md")
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.selfcheck.run", description=__doc__)
-    parser.add_argument("--faults", help="comma-separated fault names (default: the whole catalogue)")
+    parser.add_argument(
+        "--faults", help="comma-separated fault names, or 'none' (default: the whole catalogue)"
+    )
     parser.add_argument("--category", choices=catalogue.CATEGORIES, help="only the faults of one category")
     parser.add_argument("--seeds", type=int, default=100, help="false-positive runs (0 skips the gate)")
     parser.add_argument(
         "--variants",
         default="each",
         help="tenant gate: 'each' (plain, every variant, all), 'none', or comma-separated variant names",
+    )
+    parser.add_argument(
+        "--shared-tenant",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the shared-tenant proof with the whole suite (default: on)",
     )
     parser.add_argument("--workers", type=int, default=2, help="runs in parallel (one process each)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the fault runs")
@@ -56,6 +67,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def selected_faults(names: str | None, category: str | None) -> list[str]:
+    if names == "none":
+        return []
     chosen = sorted(catalogue.parse(names)) if names else sorted(catalogue.CATALOGUE)
     if category:
         chosen = [name for name in chosen if catalogue.CATALOGUE[name].category == category]
@@ -192,16 +205,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = RunPlan(paths=tuple(args.suite or CONTRACT_SUITE), timeout=args.timeout, app_factory=args.app)
     workers = max(1, args.workers)
     print(f"selfcheck: {len(names)} fault run(s), {args.seeds} fault-free run(s), {workers} worker(s)")
-    total = 1 + len(names) + args.seeds
+    total = (1 + len(names) if names else 0) + args.seeds
     progress = Progress(total)
     # The baseline shares the fault runs' seed: a fault is only caught if the same run passes without it.
-    baseline, *faulted = run_many(
-        [(), *((name,) for name in names)],
-        lambda faults: progress.done(
-            run_suite(faults, seed=args.seed, plan=at_fault_level(plan, faults[0]) if faults else plan)
-        ),
-        workers,
-    )
+    baseline: SuiteRun | None = None
+    faulted: list[SuiteRun] = []
+    if names:
+        baseline, *faulted = run_many(
+            [(), *((name,) for name in names)],
+            lambda faults: progress.done(
+                run_suite(faults, seed=args.seed, plan=at_fault_level(plan, faults[0]) if faults else plan)
+            ),
+            workers,
+        )
     fault_free = run_many(
         list(range(1, args.seeds + 1)),
         lambda seed: progress.done(run_suite((), seed=seed, plan=plan)),
@@ -210,12 +226,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = tenant_gate.tenant_cases(args.variants)
     tenant_runs = tenant_gate.run_gate(cases, seed=args.seed, workers=workers)
     tenant_lines = [tenant_gate.summary_line(tenant_runs), *tenant_gate.render_section(tenant_runs, cases)]
+    shared_holds = True
+    if args.shared_tenant:
+        print("selfcheck: shared-tenant proof (whole suite, plain then throttled)", flush=True)
+        clean, throttled = shared_tenant.prove_both(shared_tenant.WHOLE_SUITE)
+        shared_holds = shared_tenant.holds(clean, rate=False) and shared_tenant.holds(throttled, rate=True)
+        proof_lines = shared_tenant.figures(clean, throttled)
+        print("\n".join(f"selfcheck: {line[2:]}" for line in proof_lines[1:3]), flush=True)
+        tenant_lines += ["", "## Shared-tenant proof", "", *proof_lines]
     report = render_report(faulted, fault_free, seed=args.seed, baseline=baseline, tenant_lines=tenant_lines)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report, encoding="utf-8")
-    if baseline.verdict != "pass":
+    baseline_passed = baseline is None or baseline.verdict == "pass"
+    if not baseline_passed:
         print(f"selfcheck: the fault-free baseline fails ({_first_problem(baseline)}); no fault counts")
-    missed = [run.faults[0] for run in faulted if run.verdict != "caught" or baseline.verdict != "pass"]
+    missed = [run.faults[0] for run in faulted if run.verdict != "caught" or not baseline_passed]
     false_alarms = [run.seed for run in fault_free if run.verdict != "pass"]
     print(f"selfcheck: {len(faulted) - len(missed)}/{len(faulted)} caught; report in {args.report}")
     if missed:
@@ -225,7 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     tenant_failures = [run.tenant.label for run in tenant_runs if not tenant_gate.passed(run)]
     if tenant_failures:
         print(f"selfcheck: tenant runs failed: {', '.join(tenant_failures)}")
-    return 1 if missed or false_alarms or tenant_failures else 0
+    if not shared_holds:
+        print("selfcheck: the shared-tenant proof does not hold (see the report)")
+    return 1 if missed or false_alarms or tenant_failures or not shared_holds else 0
 
 
 if __name__ == "__main__":

@@ -167,9 +167,9 @@ def run_against(base: str, plan: TenantPlan, *, seed: int, report_dir: Path, ten
             check=False,
         )
     except subprocess.TimeoutExpired:
-        error = f"timed out after {plan.timeout:.0f}s"
+        timed_out = f"timed out after {plan.timeout:.0f}s"
         return TenantRun(
-            tenant, SuiteRun(tenant.faults, seed, -1, time.monotonic() - started, 0, error=error)
+            tenant, SuiteRun(tenant.faults, seed, -1, time.monotonic() - started, 0, error=timed_out)
         )
     seconds = time.monotonic() - started
     tests_run, failures = read_junit(report_dir / "junit.xml")

@@ -22,20 +22,16 @@ WRITES = TenantPlan()
 
 def tenant_cases(selection: str) -> list[tuple[Tenant, TenantPlan]]:
     """'each': plain (read-only, then with writes), every variant alone, and all at once; 'none'; or the
-    comma-separated variants named (each alone)."""
+    comma-separated variants named (`name` or `name=value`), each alone."""
     if selection == "none":
         return []
-    if selection == "each":
-        names = sorted(variant_catalogue.CATALOGUE)
-    else:
-        names = sorted(
-            variant_catalogue.validate(name.strip() for name in selection.split(",") if name.strip())
-        )
+    if selection != "each":
+        items = [item.strip() for item in selection.split(",") if item.strip()]
+        variant_catalogue.split(items)  # an unknown name or a bad parameter is refused before anything runs
+        return [(Tenant(variants=(item,)), WRITES) for item in items]
     cases = [(Tenant(), READ_ONLY), (Tenant(), WRITES)]
-    cases += [(Tenant(variants=(name,)), WRITES) for name in names]
-    if selection == "each":
-        cases.append((Tenant(variants=("all",)), WRITES))
-    return cases
+    cases += [(Tenant(variants=(name,)), WRITES) for name in sorted(variant_catalogue.CATALOGUE)]
+    return [*cases, (Tenant(variants=("all",)), WRITES)]
 
 
 def run_gate(cases: Sequence[tuple[Tenant, TenantPlan]], *, seed: int, workers: int) -> list[TenantRun]:

@@ -49,3 +49,28 @@ def test_section_keys_are_unique_and_name_every_written_section() -> None:
     titles = [title for _, title, _ in SECTIONS]
     assert len(set(keys)) == len(keys) and len(set(titles)) == len(titles)
     assert "detection" in keys and "Time to detect a fault" in titles
+
+
+def test_the_detection_section_takes_every_summary_bullet_and_the_shared_tenant_proof() -> None:
+    from tests.selfcheck.bench import selfcheck_summary
+
+    report = "\n".join(
+        [
+            "# Self-check",
+            "- not a summary bullet",
+            "## Summary",
+            "- Score: **91/91 faults caught**",
+            "- Tenant gate: **PASS**, 45/45",
+            "- documented faults (run at `--strictness documented`): 68/68 caught",
+            "## Faults",
+            "- a fault row that is not a bullet of the summary",
+            "## Shared-tenant proof",
+            "- plain: **holds**",
+        ]
+    )
+    assert selfcheck_summary(report) == [
+        "- Score: **91/91 faults caught**",
+        "- Tenant gate: **PASS**, 45/45",
+        "- documented faults (run at `--strictness documented`): 68/68 caught",
+        "- plain: **holds**",
+    ]
