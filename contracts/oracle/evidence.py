@@ -135,6 +135,13 @@ JUDGEMENTS = _table(
         "ours: a gateway in front of Norce may answer these in text or HTML",
     ),
     Judgement(
+        "content_type_empty_body",
+        E,
+        "an answer without a body still names a declared media type",
+        "ours: a message without content need not have a Content-Type (RFC 9110 §8.3), and no Connect error "
+        "body is documented (Q7)",
+    ),
+    Judgement(
         "response_schema_conformance",
         R,
         "the body validates against the vendored description (strict, Schemathesis' validator)",

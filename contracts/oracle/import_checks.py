@@ -135,6 +135,10 @@ def header_rule_problems(
         return "HDR-VALID", [f"rejected a conformant header with {key}"]
     if not positive_body:
         return "HDR-VALID", []
+    sent = count_items(request_content_type, request_body)
+    if sent == 0 and status != 200:
+        # Whether an empty import is a job of no items or a refusal is not documented (ours).
+        return "IMP-EMPTY-BODY", [f"an empty array was refused ({status}, key {key!r})"]
     if status != 200:
         return "HDR-VALID", [f"answered {status} (key {key!r}) to a conformant header and body; expected 200"]
     summary = data.get("ValidationSummary") if isinstance(data, dict) else None
@@ -144,7 +148,6 @@ def header_rule_problems(
         or not isinstance(summary, dict)
     ):
         return "HDR-VALID", ["200 without a JobResponse (JobId, ValidationSummary)"]
-    sent = count_items(request_content_type, request_body)
     total = summary.get("NrOfItemsInTotal")
     if sent is not None and total != sent:
         return "IMP-COUNTS", [f"ValidationSummary.NrOfItemsInTotal is {total!r}, {sent} items were sent"]

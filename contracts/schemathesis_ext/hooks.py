@@ -141,6 +141,8 @@ def judgement_of(failure: Any, response: Any) -> str | None:
         return "status_code_undeclared"  # a refusal status the docs do not fix (404, 405, 406, 413, 415, ...)
     if check == "content_type_conformance" and not answered_for_the_operation:
         return "content_type_gateway"
+    if check == "content_type_conformance" and not (getattr(response, "content", b"") or b"").strip():
+        return "content_type_empty_body"
     return check if check in JUDGEMENTS else None
 
 

@@ -193,6 +193,16 @@ def test_conformant_request_gets_a_job_counting_the_items() -> None:
     assert _oracle(VALID, 400, _error("HDR-SYNTAX"))[1]
 
 
+def test_an_empty_import_refused_is_judged_as_such_not_as_a_rejected_header() -> None:
+    """Whether an empty array is a job of no items or a refusal is not documented: IMP-EMPTY-BODY (ours)."""
+    empty = {"request_body": b"[]"}
+    empty_job = {**JOB_JSON, "ValidationSummary": {"NrOfItemsInTotal": 0, "NrOfValidationFailures": 0}}
+    assert _oracle(VALID, 200, empty_job, **empty) == ("HDR-VALID", [])
+    rule, problems = _oracle(VALID, 400, _error("NoItems"), **empty)
+    assert rule == "IMP-EMPTY-BODY" and "empty array was refused" in problems[0]
+    assert _oracle(VALID, 400, _error("NoItems"))[0] == "HDR-VALID"  # with items, a refusal is a finding
+
+
 def test_rule_breaking_header_must_get_400_with_the_rule_id() -> None:
     """The form of a refusal (Q7: a synchronous 400 keyed by the rule id) is HDR-FORM, an emulator-level
     judgement; that nothing was imported is judged by the header-rule tests after the job."""
