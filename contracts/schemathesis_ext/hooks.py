@@ -137,11 +137,18 @@ def judgement_of(failure: Any, response: Any) -> str | None:
     check = str(checks[0])
     status = int(getattr(response, "status_code", 0) or 0)
     answered_for_the_operation = 200 <= status < 300 or status == 400
+    body_less = not (getattr(response, "content", b"") or b"").strip()
     if check == "status_code_conformance" and not 200 <= status < 300:
         return "status_code_undeclared"  # a refusal status the docs do not fix (404, 405, 406, 413, 415, ...)
+    if (
+        check == "status_code_conformance"
+        and status == 204
+        and not (getattr(response, "content", b"") or b"")
+    ):
+        return "CS-NOT-FOUND-FORM"  # no entity as 204 No Content: one of the not-found forms (Q5)
     if check == "content_type_conformance" and not answered_for_the_operation:
         return "content_type_gateway"
-    if check == "content_type_conformance" and not (getattr(response, "content", b"") or b"").strip():
+    if check == "content_type_conformance" and body_less:
         return "content_type_empty_body"
     return check if check in JUDGEMENTS else None
 

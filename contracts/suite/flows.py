@@ -330,8 +330,11 @@ def read_conforming(client: NorceClient, operation: str, *, seed: int, accept: s
 
 
 def read(client: NorceClient, operation: str, *, seed: int, accept: str = JSON, **params: Any) -> Any:
-    """A Customer Service 1.1 read that must answer 200; returns the JSON body (None for `null`)."""
+    """A Customer Service 1.1 read that must answer; returns the JSON body, None for no entity in any of the
+    forms a tenant may use (`null`, an empty body, 204: Q5, judged on its own in the not-found tests)."""
     response = client.call(operation, params=params, accept=accept)
+    if answers_no_entity(response):
+        return None
     assert response.status_code == 200, (
         f"{operation} failed{explain(client, response, operation=operation, seed=seed)}"
     )
