@@ -378,3 +378,18 @@ def test_empty_collections_check_raises_the_rule_through_schemathesis() -> None:
     assert empty_collections(None, _json_response(request, _customer()), case) is None
     with pytest.raises(AssertionError, match=r"\[GetCustomer\] CS-EMPTY-COLLECTION: Companies"):
         empty_collections(None, _json_response(request, _customer(Companies=None)), case)
+
+
+def test_a_long_list_answer_is_judged_on_its_first_items() -> None:
+    """A tenant's broad search can return thousands of entities: the schema views validate the first
+    SAMPLED_LIST_ITEMS of a list (every item has the same schema)."""
+    from contracts.oracle.schema_views import SAMPLED_LIST_ITEMS, schema_problems
+
+    roles = [{"Id": index, "Name": f"role {index}"} for index in range(5000)]
+    assert schema_problems("ListAccountRoles", 200, "application/json", roles) == []
+    broken_early = [*roles[:10], {"Id": "x", "Name": "bad"}, *roles[10:]]
+    assert schema_problems("ListAccountRoles", 200, "application/json", broken_early) == [
+        "10/Id: 'x' is not of type 'integer'"
+    ]
+    broken_late = [*roles[:SAMPLED_LIST_ITEMS], {"Id": "x", "Name": "bad"}]
+    assert schema_problems("ListAccountRoles", 200, "application/json", broken_late) == []
