@@ -71,7 +71,22 @@ class Spec:
 
         A `oneOf`/`anyOf` with exactly one non-null branch stands for that branch; its sibling keys (such as
         `xml`) are kept. The one place the suite sees through nullability.
+
+        Memoized per schema object (XML decoding asks once per element: a tenant's list of thousands of
+        customers made it the hot spot). The cache holds the schema itself, so its id is never reused.
         """
+        cached = self._concrete_cache.get(id(schema))
+        if cached is not None and cached[0] is schema:
+            return cached[1]
+        result = self._concrete(schema)
+        self._concrete_cache[id(schema)] = (schema, result)
+        return result
+
+    @cached_property
+    def _concrete_cache(self) -> dict[int, tuple[Any, tuple[str | None, Schema]]]:
+        return {}
+
+    def _concrete(self, schema: Any) -> tuple[str | None, Schema]:
         name = None
         for _ in range(MAX_REF_DEPTH):
             if not isinstance(schema, dict):
