@@ -21,7 +21,7 @@ import requests
 from schemathesis.specs.openapi import checks as openapi_checks
 from schemathesis.specs.openapi._auth_retry import build_retry_transport_kwargs, get_security_parameters
 
-_ORIGINAL_SEND_PROBE = openapi_checks.send_probe
+_ORIGINAL_SEND_PROBE = getattr(openapi_checks, "send_probe")  # noqa: B009 (imported there, not exported)
 _session = threading.local()
 
 
@@ -42,7 +42,8 @@ def _send_probe(ctx: Any, parent: Any, probe: Any) -> Any:
 @contextmanager
 def probes_through(session: requests.Session) -> Iterator[None]:
     """While inside, ignored_auth's probes are sent on `session` (this thread only)."""
-    openapi_checks.send_probe = _send_probe  # the name checks.ignored_auth calls; same for every thread
+    # The name checks.ignored_auth calls (imported there, not exported); the same for every thread.
+    setattr(openapi_checks, "send_probe", _send_probe)  # noqa: B010
     previous = getattr(_session, "current", None)
     _session.current = session
     try:
