@@ -140,11 +140,7 @@ def judgement_of(failure: Any, response: Any) -> str | None:
     body_less = not (getattr(response, "content", b"") or b"").strip()
     if check == "status_code_conformance" and not 200 <= status < 300:
         return "status_code_undeclared"  # a refusal status the docs do not fix (404, 405, 406, 413, 415, ...)
-    if (
-        check == "status_code_conformance"
-        and status == 204
-        and not (getattr(response, "content", b"") or b"")
-    ):
+    if check == "status_code_conformance" and status == 204 and body_less:
         return "CS-NOT-FOUND-FORM"  # no entity as 204 No Content: one of the not-found forms (Q5)
     if check == "content_type_conformance" and not answered_for_the_operation:
         return "content_type_gateway"
