@@ -18,6 +18,14 @@ from tests.selfcheck.tenant import Tenant, TenantPlan, TenantRun, run_tenant
 
 READ_ONLY = TenantPlan(allow_writes=False)
 WRITES = TenantPlan()
+# Jobs of 5-20 s that finish in submission order: each test waits for its own, so the run is bound by
+# waiting, not by the CPU. These runs take the CLI's tenant default of 4 workers and an hour's bound.
+QUEUED_JOBS = TenantPlan(workers=4, timeout=3600.0)
+SLOW_JOB_VARIANTS = ("slow-jobs", "all")
+
+
+def plan_for(item: str) -> TenantPlan:
+    return QUEUED_JOBS if item.partition("=")[0] in SLOW_JOB_VARIANTS else WRITES
 
 
 def tenant_cases(selection: str) -> list[tuple[Tenant, TenantPlan]]:
@@ -28,10 +36,10 @@ def tenant_cases(selection: str) -> list[tuple[Tenant, TenantPlan]]:
     if selection != "each":
         items = [item.strip() for item in selection.split(",") if item.strip()]
         variant_catalogue.split(items)  # an unknown name or a bad parameter is refused before anything runs
-        return [(Tenant(variants=(item,)), WRITES) for item in items]
+        return [(Tenant(variants=(item,)), plan_for(item)) for item in items]
     cases = [(Tenant(), READ_ONLY), (Tenant(), WRITES)]
-    cases += [(Tenant(variants=(name,)), WRITES) for name in sorted(variant_catalogue.CATALOGUE)]
-    return [*cases, (Tenant(variants=("all",)), WRITES)]
+    cases += [(Tenant(variants=(name,)), plan_for(name)) for name in sorted(variant_catalogue.CATALOGUE)]
+    return [*cases, (Tenant(variants=("all",)), QUEUED_JOBS)]
 
 
 def run_gate(cases: Sequence[tuple[Tenant, TenantPlan]], *, seed: int, workers: int) -> list[TenantRun]:

@@ -7,7 +7,14 @@ import pytest
 from emulator import variants
 from tests.selfcheck.runner import FailedCase, SuiteRun
 from tests.selfcheck.tenant import Tenant, TenantRun
-from tests.selfcheck.tenant_gate import READ_ONLY, WRITES, render_section, summary_line, tenant_cases
+from tests.selfcheck.tenant_gate import (
+    QUEUED_JOBS,
+    READ_ONLY,
+    WRITES,
+    render_section,
+    summary_line,
+    tenant_cases,
+)
 
 
 def test_each_is_plain_both_ways_then_every_variant_alone_then_all() -> None:
@@ -15,7 +22,11 @@ def test_each_is_plain_both_ways_then_every_variant_alone_then_all() -> None:
     assert cases[:2] == [(Tenant(), READ_ONLY), (Tenant(), WRITES)]
     alone = [tenant.variants for tenant, _ in cases[2:-1]]
     assert alone == [(name,) for name in sorted(variants.CATALOGUE)]
-    assert cases[-1] == (Tenant(variants=("all",)), WRITES)
+    assert cases[-1] == (Tenant(variants=("all",)), QUEUED_JOBS)
+    # Runs bound by waiting for queued jobs take the tenant default of 4 workers and a longer bound.
+    plans = {tenant.variants: plan for tenant, plan in cases}
+    assert plans[("slow-jobs",)] == QUEUED_JOBS and plans[("dates-dotnet",)] == WRITES
+    assert QUEUED_JOBS.workers == 4 and QUEUED_JOBS.timeout > WRITES.timeout
     assert all(plan.allow_writes for _, plan in cases[1:])
 
 
