@@ -184,8 +184,8 @@ def tenant_mode() -> list[str]:
     )
     lines = [
         "`norce-contracts run --target http://127.0.0.1:PORT --allow-writes --workers 2` against "
-        "`norce-emulator serve`; the suite submits imports and polls their jobs concurrently, so the run's "
-        "wall time grows with the slowest job rather than with the sum of them.",
+        "`norce-emulator serve`. Jobs overlap across workers only: within a worker each test waits for its "
+        "own job, so the wall time grows with the sum of the job times divided by the workers.",
         "",
         "| tenant | result | tests | deviations | wall time |",
         "|---|---|---:|---:|---:|",
