@@ -113,19 +113,32 @@ def _distinct_codes(entries: Iterable[Any]) -> set[str]:
     return {str(entry["Code"]) for entry in _active(entries)}
 
 
+def _members_both_kinds_have(
+    problems: _Problems,
+    item: Item,
+    entity: Mapping[str, Any],
+    listed: set[str],
+    lookups: Lookups,
+    scalars: Mapping[str, str],
+    id_lists: Mapping[str, str],
+) -> None:
+    """Scalars, addresses, info, flags and id lists: read back the same way for a customer and a company."""
+    for member, read_member in scalars.items():
+        if _sent(item, member, listed):
+            problems.same(read_member, item[member], entity.get(read_member))
+    _addresses(problems, item, entity, listed)
+    _info(problems, item, entity, listed, lookups)
+    _selected_flags(problems, item, entity, listed)
+    _id_lists(problems, item, entity, listed, id_lists)
+
+
 def customer_read_back_problems(
     item: Item, header: CustomerHeader, customer: Mapping[str, Any], lookups: Lookups
 ) -> list[str]:
     """An ImportCustomers item against the 1.1 Customer read after it (GetCustomerByCode, all companies)."""
     listed = _listed(customer_fields(), header.customer_fields)
     problems = _Problems()
-    for member, read_member in CUSTOMER_SCALARS.items():
-        if _sent(item, member, listed):
-            problems.same(read_member, item[member], customer.get(read_member))
-    _addresses(problems, item, customer, listed)
-    _info(problems, item, customer, listed, lookups)
-    _selected_flags(problems, item, customer, listed)
-    _id_lists(problems, item, customer, listed, CUSTOMER_ID_LISTS)
+    _members_both_kinds_have(problems, item, customer, listed, lookups, CUSTOMER_SCALARS, CUSTOMER_ID_LISTS)
     if _sent(item, "Accounts", listed):
         _account(problems, item["Accounts"], customer.get("Account"), header, lookups)
     if _sent(item, "Companies", listed):
@@ -139,16 +152,10 @@ def company_read_back_problems(
     """An ImportCompanies item against the 1.1 Company read after it (GetCompanyByCode)."""
     listed = _listed(company_fields(), header.company_fields)
     problems = _Problems()
-    for member, read_member in COMPANY_SCALARS.items():
-        if _sent(item, member, listed):
-            problems.same(read_member, item[member], company.get(read_member))
+    _members_both_kinds_have(problems, item, company, listed, lookups, COMPANY_SCALARS, COMPANY_ID_LISTS)
     if _sent(item, "ParentCompanyCode", listed):
         expected = lookups.company_ids[item["ParentCompanyCode"]]
         problems.same("ParentId", expected, company.get("ParentId"))
-    _addresses(problems, item, company, listed)
-    _info(problems, item, company, listed, lookups)
-    _selected_flags(problems, item, company, listed)
-    _id_lists(problems, item, company, listed, COMPANY_ID_LISTS)
     return problems
 
 
