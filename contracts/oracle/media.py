@@ -34,11 +34,22 @@ def is_json_media_type(content_type: str | None) -> bool:
     return main.endswith("/json") or main.endswith("+json")
 
 
+# The last document parsed, by identity: the checks of one Schemathesis case each read the same answer
+# (deserializer, XSD, schema views, empty collections), and a tenant's list answer takes ~1 s to parse.
+# Callers only read the tree. A tuple is replaced whole, so a reader never sees half an update.
+_last_parsed: tuple[bytes | str, Element] | None = None
+
+
 def parse_xml(content: bytes | str) -> Element:
+    global _last_parsed
+    last = _last_parsed
+    if last is not None and last[0] is content:
+        return last[1]
     try:
         root: Element = SafeElementTree.fromstring(content)
     except Exception as exc:  # ParseError, or a defusedxml refusal (DTD, entities)
         raise XmlUnreadable(str(exc) or type(exc).__name__) from exc
+    _last_parsed = (content, root)
     return root
 
 

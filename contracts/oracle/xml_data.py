@@ -12,6 +12,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from contracts.oracle.media import is_nil, is_xml_media_type, local_name, parse_xml
+from contracts.oracle.sampling import sample_list, sample_xml_list
 from contracts.oracle.spec import Spec, spec_for
 
 
@@ -62,20 +63,26 @@ def _element_to_data(spec: Spec, element: Element, schema: Any) -> Any:
     return _scalar((element.text or "").strip(), concrete)
 
 
-def xml_to_data(spec: Spec, schema: Any, content: bytes) -> Any:
+def xml_to_data(spec: Spec, schema: Any, content: bytes, *, sampled: bool = False) -> Any:
     """Python data for an XML body, shaped by the OpenAPI schema (arrays unwrapped, nil as None).
 
-    An empty body is `None` (the XML form of a null-on-not-found read).
+    An empty body is `None` (the XML form of a null-on-not-found read). `sampled`: a list answer is read
+    only as far as the shape checks judge it (contracts.oracle.sampling).
     """
     if not content.strip():
         return None
-    return _element_to_data(spec, parse_xml(content), schema)
+    root = parse_xml(content)
+    return _element_to_data(spec, sample_xml_list(root) if sampled else root, schema)
 
 
-def decode_body(operation_id: str, status: int, content_type: str, content: bytes) -> Any:
-    """JSON or XML response body as data (XML shaped by the spec's response schema)."""
+def decode_body(
+    operation_id: str, status: int, content_type: str, content: bytes, *, sampled: bool = False
+) -> Any:
+    """JSON or XML response body as data (XML shaped by the spec's response schema). `sampled`: for the
+    shape checks, a list answer cut to its first items (contracts.oracle.sampling)."""
     if is_xml_media_type(content_type):
         spec = spec_for(operation_id)
         entry = spec.media_entry(operation_id, status, content_type) or {}
-        return xml_to_data(spec, entry.get("schema", {}), content)
-    return json.loads(content) if content.strip() else None
+        return xml_to_data(spec, entry.get("schema", {}), content, sampled=sampled)
+    data = json.loads(content) if content.strip() else None
+    return sample_list(data) if sampled else data

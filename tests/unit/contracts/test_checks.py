@@ -383,7 +383,8 @@ def test_empty_collections_check_raises_the_rule_through_schemathesis() -> None:
 def test_a_long_list_answer_is_judged_on_its_first_items() -> None:
     """A tenant's broad search can return thousands of entities: the schema views validate the first
     SAMPLED_LIST_ITEMS of a list (every item has the same schema)."""
-    from contracts.oracle.schema_views import SAMPLED_LIST_ITEMS, schema_problems
+    from contracts.oracle.sampling import SAMPLED_LIST_ITEMS
+    from contracts.oracle.schema_views import schema_problems
 
     roles = [{"Id": index, "Name": f"role {index}"} for index in range(5000)]
     assert schema_problems("ListAccountRoles", 200, "application/json", roles) == []
@@ -393,3 +394,45 @@ def test_a_long_list_answer_is_judged_on_its_first_items() -> None:
     ]
     broken_late = [*roles[:SAMPLED_LIST_ITEMS], {"Id": "x", "Name": "bad"}]
     assert schema_problems("ListAccountRoles", 200, "application/json", broken_late) == []
+
+
+def test_a_long_xml_list_answer_is_judged_on_its_first_items() -> None:
+    """The XSD check and the decode for the shape checks read an XML list answer as far as SAMPLED_LIST_ITEMS;
+    the full decode (what the semantic checks search) keeps every item."""
+    from contracts.oracle.response_checks import xsd_problems
+    from contracts.oracle.sampling import SAMPLED_LIST_ITEMS
+    from contracts.oracle.spec import spec_for
+    from contracts.oracle.xml_data import decode_body
+    from contracts.oracle.xml_write import to_xml
+
+    spec = spec_for("ListAccountRoles")
+    schema = {"$ref": "#/components/schemas/IdValues"}
+    items = [{"Id": index, "Value": f"role {index}"} for index in range(SAMPLED_LIST_ITEMS + 50)]
+    body = to_xml(items, schema, spec)
+    bad_item = b"<ns0:Item><ns0:Id>x</ns0:Id></ns0:Item>"
+    early = body.replace(b"<ns0:Item>", bad_item + b"<ns0:Item>", 1)
+    late = body.replace(b"</ns0:IdValues>", bad_item + b"</ns0:IdValues>")
+
+    assert xsd_problems("ListAccountRoles", 200, "application/xml", body) == []
+    assert any(
+        "Item[1]" in problem for problem in xsd_problems("ListAccountRoles", 200, "application/xml", early)
+    )
+    assert xsd_problems("ListAccountRoles", 200, "application/xml", late) == []
+
+    sampled = decode_body("ListAccountRoles", 200, "application/xml", late, sampled=True)
+    assert sampled == items[:SAMPLED_LIST_ITEMS]
+    whole = decode_body("ListAccountRoles", 200, "application/xml", late)
+    assert len(whole) == len(items) + 1 and whole[-1] == {"Id": "x"}
+    short = to_xml(items[:3], schema, spec)
+    assert decode_body("ListAccountRoles", 200, "application/xml", short, sampled=True) == items[:3]
+
+
+def test_the_same_xml_answer_is_parsed_once() -> None:
+    """The checks of one case share the parse of an answer (by identity); other bytes are parsed anew."""
+    from contracts.oracle.media import parse_xml
+
+    content = b"<a><b>1</b></a>"
+    assert parse_xml(content) is parse_xml(content)
+    equal_but_other = bytes(bytearray(content))
+    assert parse_xml(equal_but_other) is not parse_xml(content)
+    assert parse_xml(b"<a><b>2</b></a>")[0].text == "2"
