@@ -13,7 +13,7 @@ import json as jsonlib
 import re
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -255,39 +255,60 @@ class NorceClient:
     def wait_for_job(
         self, job_id: int, timeout: float | None = None, interval: float = 0.1
     ) -> dict[str, Any]:
-        """Poll Job/Get until IsFinished, with backoff; returns the final JobDto.
+        """Poll Job/Get until IsFinished, with backoff; returns the final JobDto (see wait_for_jobs)."""
+        outcome = self.wait_for_jobs([job_id], timeout=timeout, interval=interval)[job_id]
+        if isinstance(outcome, JobTimeout):
+            raise outcome
+        return outcome
 
-        Bounded twice: by the job timeout (a queued tenant: minutes), and by the stall bound: a job whose
-        JobDto does not move for `job_stall` seconds means the job service is not processing (JobStalled).
-        Once one wait has stalled, later ones get only a short grace until some job moves again, so a run
-        against a stalled service reports within about a minute instead of sitting out every job's timeout.
+    def wait_for_jobs(
+        self, job_ids: Sequence[int], timeout: float | None = None, interval: float = 0.1
+    ) -> dict[int, dict[str, Any] | JobTimeout]:
+        """Poll several jobs together until each is finished: each job's final JobDto, or the JobTimeout that
+        ended its wait. A run submits its imports first and waits for them here, so its wall time grows with
+        the slowest job, not with their sum (a tenant queues jobs for seconds to minutes).
+
+        The wait is bounded twice: by the job timeout (a queued tenant: minutes), and by the stall bound: when
+        no job of the batch moves (changes its JobDto or finishes) for `job_stall` seconds, the job service is
+        not processing (JobStalled). A job queued behind others may stand still while they run; that is not
+        a stall. Once one wait has stalled, later ones get only a short grace until some job moves again, so a
+        run against a stalled service reports within about a minute instead of sitting out every timeout.
         """
         started = self.clock()
         deadline = started + (timeout if timeout is not None else self.job_timeout)
-        delay, last_seen, idle_since = interval, None, started
-        while True:
-            response = self.job(job_id)
-            if response.status_code != 200:
-                raise JobTimeout(f"Job/Get?id={job_id} answered {response.status_code}")
-            job = response.json()
+        last_seen: dict[int, Any] = dict.fromkeys(job_ids)
+        outcomes: dict[int, dict[str, Any] | JobTimeout] = {}
+        delay, idle_since = interval, started
+        while len(outcomes) < len(last_seen):
+            for job_id in [job_id for job_id in last_seen if job_id not in outcomes]:
+                response = self.job(job_id)
+                if response.status_code != 200:
+                    outcomes[job_id] = JobTimeout(f"Job/Get?id={job_id} answered {response.status_code}")
+                    continue
+                job = response.json()
+                if isinstance(job, dict) and job.get("IsFinished"):
+                    outcomes[job_id] = dict(job)
+                if (last_seen[job_id] is not None and job != last_seen[job_id]) or job_id in outcomes:
+                    idle_since, self._jobs_stalled = self.clock(), False  # the service moves
+                last_seen[job_id] = job
+            unfinished = [job_id for job_id in last_seen if job_id not in outcomes]
             now = self.clock()
-            if isinstance(job, dict) and job.get("IsFinished"):
-                self._jobs_stalled = False
-                return dict(job)
-            if last_seen is not None and job != last_seen:
-                idle_since, self._jobs_stalled = now, False  # the service moves
-            last_seen = job
-            if now >= deadline:
-                raise JobTimeout(f"job {job_id} not finished after {now - started:.1f}s")
             bound = min(STALLED_GRACE, self.target.job_stall) if self._jobs_stalled else self.target.job_stall
-            if now - idle_since >= bound:
+            if unfinished and now >= deadline:
+                for job_id in unfinished:
+                    outcomes[job_id] = JobTimeout(f"job {job_id} not finished after {now - started:.1f}s")
+            elif unfinished and now - idle_since >= bound:
                 self._jobs_stalled = True
-                raise JobStalled(
-                    f"job {job_id} not finished: its state did not move for {now - idle_since:.0f}s "
-                    f"(job-stall {self.target.job_stall:.0f}s; last seen {job})"
-                )
-            self.sleep(delay)
-            delay = min(delay * 1.5, 2.0)
+                for job_id in unfinished:
+                    outcomes[job_id] = JobStalled(
+                        f"job {job_id} not finished: no job of the {len(last_seen)} waited for moved for "
+                        f"{now - idle_since:.0f}s (job-stall {self.target.job_stall:.0f}s; "
+                        f"last seen {last_seen[job_id]})"
+                    )
+            elif unfinished:
+                self.sleep(delay)
+                delay = min(delay * 1.5, 2.0)
+        return {job_id: outcomes[job_id] for job_id in job_ids}
 
     def _import(self, operation: str, kind: str, body: Any, header: str, media_type: str) -> httpx.Response:
         url = f"{self.target.connect_url}/Customer/{operation}"

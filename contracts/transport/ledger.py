@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -50,9 +50,9 @@ class ImportsCompanies(Protocol):
 
     def import_companies(self, items_or_bytes: Any, header: str, media_type: str = ...) -> httpx.Response: ...
 
-    def wait_for_job(
-        self, job_id: int, timeout: float | None = ..., interval: float = ...
-    ) -> dict[str, Any]: ...
+    def wait_for_jobs(
+        self, job_ids: Sequence[int], timeout: float | None = ..., interval: float = ...
+    ) -> Mapping[int, Any]: ...
 
 
 @dataclass
@@ -217,19 +217,31 @@ class Ledger:
 
     # -- cleanup -----------------------------------------------------------------------------------
     def cleanup(self, client: CallsCustomerService) -> list[LedgerEntry]:
-        """Undo everything pending; returns the entries handled. Raises CleanupError listing leftovers."""
+        """Undo everything pending; returns the entries handled. Raises CleanupError listing leftovers.
+
+        Relations go first; the companies whose last customer Norce keeps are then released together (their
+        imports submitted at once and their jobs waited for together, see `_release_customers`); customers
+        and companies are deactivated last."""
         order = {"relation": 0, "customer": 1, "company": 2}
         handled = sorted(self.pending, key=lambda entry: order[entry.kind])
         companies = [e for e in self.entries if e.kind == "company"]
+        releases: dict[str, list[LedgerEntry]] = {}
         for done, entry in enumerate(handled, start=1):
+            if entry.kind != "relation" and releases:
+                _release_customers(client, releases)
+                releases = {}
             try:
-                _CLEANERS[entry.kind](client, entry, companies)
+                release = _CLEANERS[entry.kind](client, entry, companies)
+                if release is not None:
+                    releases.setdefault(release, []).append(entry)
             except Exception as exc:  # one failure must not stop the rest of the cleanup
                 entry.status, entry.detail = FAILED, f"{type(exc).__name__}: {exc}"
             # Progress is persisted in batches: rewriting the whole ledger per entry made cleanup quadratic,
             # and a crash mid-batch only means a later `norce-contracts cleanup` redoes some idempotent calls.
             if done % SAVE_EVERY == 0:
                 self.save()
+        if releases:
+            _release_customers(client, releases)
         self.save()
         leftovers = [entry for entry in handled if entry.status not in DONE]
         if leftovers:
@@ -268,24 +280,26 @@ def _error_keys(response: httpx.Response) -> str:
         return response.text[:120]
 
 
-def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, companies: list[LedgerEntry]) -> None:
+def _clean_relation(
+    client: CallsCustomerService, entry: LedgerEntry, companies: list[LedgerEntry]
+) -> str | None:
+    """Delete one relation; the code of a run company whose last customer it is, to be released by import."""
     entry.company_id = _lookup_id(client, "GetCompanyByCode", entry.company_code, entry.company_id)
     entry.customer_id = _lookup_id(client, "GetCustomerByCode", entry.customer_code, entry.customer_id)
     if entry.company_id is None or entry.customer_id is None:
         entry.status, entry.detail = ABSENT, "company or customer was never created"
-        return
+        return None
     response = client.call(
         "DeleteCompanyCustomer", params={"companyId": entry.company_id, "customerId": entry.customer_id}
     )
     last_customer = response.status_code == 400 and "CannotDeleteLastCustomer" in _error_keys(response)
     if last_customer and _is_run_company(client, companies, entry.company_code, entry.company_id):
         code = entry.company_code or next((c.code for c in companies if c.id == entry.company_id), None)
-        if code is not None and _release_customers(client, code):
-            entry.status, entry.detail = CLEANED, "released by importing the company with no customers"
-            return
+        if code is not None and isinstance(client, ImportsCompanies):
+            return code
         # Norce keeps a company's last customer; the company itself is deactivated next.
         entry.status, entry.detail = KEPT, "last customer of a company this run deactivates"
-        return
+        return None
     # Already gone (e.g. a list-delta import replaced it)? Verify the end state rather than trust the key.
     if (
         response.status_code == 400
@@ -293,23 +307,36 @@ def _clean_relation(client: CallsCustomerService, entry: LedgerEntry, companies:
         and not _relation_exists(client, entry.company_id, entry.customer_id)
     ):
         entry.status, entry.detail = ABSENT, "relation already removed"
-        return
+        return None
     _expect_ok(response, "DeleteCompanyCustomer")
     entry.status, entry.detail = CLEANED, ""
+    return None
 
 
-def _release_customers(client: CallsCustomerService, company_code: str) -> bool:
-    """Remove every customer relation of a company this run created, through Connect (ImportsCompanies)."""
-    if not isinstance(client, ImportsCompanies):
-        return False
+def _release_customers(client: CallsCustomerService, releases: Mapping[str, list[LedgerEntry]]) -> None:
+    """Remove every customer relation of companies this run created, through Connect (ImportsCompanies):
+    one import per company, all submitted before any job is waited for, so a tenant whose jobs queue for
+    seconds releases them all in about one job's time. A company not released keeps its last customer
+    (KEPT): the company itself is deactivated next."""
+    assert isinstance(client, ImportsCompanies)
     account_id = getattr(getattr(client, "target", None), "account_id", DEFAULT_UPDATED_BY)
     header = json.dumps({"AccountId": account_id, "CompanyFieldsThatAreSet": [2, 14]}, separators=(",", ":"))
-    item = {"Code": company_code, "Customers": [], "IsCustomerListDelta": False}
-    answer = client.import_companies([item], header)
-    if answer.status_code != 200:
-        return False
-    job = client.wait_for_job(int(answer.json()["JobId"]))
-    return bool(job.get("IsFinished")) and not job.get("Fail")
+    jobs: dict[str, int] = {}
+    for code in releases:
+        answer = client.import_companies(
+            [{"Code": code, "Customers": [], "IsCustomerListDelta": False}], header
+        )
+        if answer.status_code == 200:
+            jobs[code] = int(answer.json()["JobId"])
+    finished = client.wait_for_jobs(list(jobs.values())) if jobs else {}
+    for code, entries in releases.items():
+        job = finished.get(jobs[code]) if code in jobs else None
+        released = isinstance(job, Mapping) and bool(job.get("IsFinished")) and not job.get("Fail")
+        for entry in entries:
+            if released:
+                entry.status, entry.detail = CLEANED, "released by importing the company with no customers"
+            else:
+                entry.status, entry.detail = KEPT, "last customer of a company this run deactivates"
 
 
 def _is_run_company(
@@ -374,7 +401,7 @@ def _clean_company(client: CallsCustomerService, entry: LedgerEntry, _companies:
     _clean_entity(client, entry, "GetCompanyByCode", "InactivateCompany", "companyId")
 
 
-Cleaner = Callable[[CallsCustomerService, LedgerEntry, list[LedgerEntry]], None]
+Cleaner = Callable[[CallsCustomerService, LedgerEntry, list[LedgerEntry]], str | None]
 _CLEANERS: dict[str, Cleaner] = {
     "relation": _clean_relation,
     "customer": _clean_customer,

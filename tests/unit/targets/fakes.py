@@ -71,6 +71,7 @@ class FakeNorce:
     last_customer_of: set[int] = field(default_factory=set)  # company ids whose relation delete is refused
     jobs_finish_after: int = 1
     job_polls: int = 0
+    jobs_submitted: int = 0
 
     @property
     def transport(self) -> httpx.MockTransport:
@@ -90,10 +91,13 @@ class FakeNorce:
         if CUSTOMER_PATH in path:
             return self._customer_service(operation, params)
         if operation in ("ImportCustomers", "ImportCompanies"):
-            return httpx.Response(200, json={"JobId": 7, "StatusCode": 0, "ValidationSummary": None})
+            self.jobs_submitted += 1
+            job = {"JobId": 6 + self.jobs_submitted, "StatusCode": 0, "ValidationSummary": None}
+            return httpx.Response(200, json=job)
         if operation == "Get":
             self.job_polls += 1
-            return httpx.Response(200, json={"Id": 7, "IsFinished": self.job_polls >= self.jobs_finish_after})
+            finished = self.job_polls >= self.jobs_finish_after
+            return httpx.Response(200, json={"Id": int(params["id"]), "IsFinished": finished})
         return httpx.Response(404)
 
     def _token(self, request: httpx.Request) -> httpx.Response:

@@ -19,9 +19,9 @@ from tests.unit.targets.fakes import CREDENTIALS, FakeClock, tenant_target
 
 
 def client_with(
-    handler, *, rate: float | None = None, allow_writes: bool = True
+    handler, *, rate: float | None = None, allow_writes: bool = True, clock: FakeClock | None = None
 ) -> tuple[NorceClient, FakeClock]:  # type: ignore[no-untyped-def]
-    clock = FakeClock()
+    clock = clock or FakeClock()
     target = tenant_target(connect_auth="basic")
     return (
         NorceClient(
@@ -120,13 +120,68 @@ def test_a_stalled_job_service_is_reported_within_the_stall_bound_then_at_once()
 
     still, clock = client_with(lambda request: httpx.Response(200, json={"IsFinished": False, "StatusId": 1}))
     still.target = tenant_target(job_stall=60.0, connect_auth="basic")
-    with pytest.raises(JobStalled, match=r"did not move for 6[0-9]s"):
+    with pytest.raises(JobStalled, match=r"moved for 6[0-9]s"):
         still.wait_for_job(1, timeout=300)
     first = clock.now - 1000.0
     assert 60.0 <= first < 65.0
     with pytest.raises(JobStalled):
         still.wait_for_job(2, timeout=300)
     assert clock.now - 1000.0 - first < 8.0  # the second wait did not sit out another minute
+
+
+def queued_jobs(finish_at: dict[int, float], queued_until: dict[int, float] | None = None) -> NorceClient:
+    """A client whose Job/Get answers for jobs finishing at fixed times (seconds on its fake clock); before
+    `queued_until[id]` a job stands still (queued), after it its LastUpdated moves with the clock."""
+    clock, queued = FakeClock(), queued_until or {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        job_id, now = int(request.url.params["id"]), clock.now - 1000.0
+        if now >= finish_at[job_id]:
+            return httpx.Response(200, json={"Id": job_id, "IsFinished": True, "StatusId": 2})
+        updated = now if now >= queued.get(job_id, 0.0) else 0.0
+        return httpx.Response(200, json={"Id": job_id, "IsFinished": False, "LastUpdated": updated})
+
+    client, _ = client_with(handler, clock=clock)
+    return client
+
+
+def waited(client: NorceClient) -> float:
+    return float(client.clock() - 1000.0)
+
+
+def test_jobs_waited_for_together_take_as_long_as_the_slowest() -> None:
+    """Ten 5-20 s jobs submitted together are waited for in about 20 s, not in their sum of ~125 s."""
+    finish_at = {job_id: 5.0 + (job_id * 7) % 16 for job_id in range(1, 11)}
+    client = queued_jobs(finish_at)
+    client.target = tenant_target(job_stall=60.0, connect_auth="basic")
+    outcomes = client.wait_for_jobs(list(finish_at), timeout=300)
+    assert list(outcomes) == list(finish_at)
+    assert all(isinstance(job, dict) and job["IsFinished"] for job in outcomes.values()), outcomes
+    slowest = max(finish_at.values())
+    assert slowest <= waited(client) < slowest + 3.0
+    assert sum(finish_at.values()) > 5 * waited(client)
+
+
+def test_a_job_queued_behind_moving_ones_is_not_stalled_but_a_standing_service_is() -> None:
+    """A job that stands still while others of the batch run is queued, not stalled; when no job of the
+    batch moves for job-stall seconds, every unfinished one is JobStalled; past the timeout, JobTimeout."""
+    queued = queued_jobs({1: 30.0, 2: 45.0}, queued_until={2: 30.0})
+    queued.target = tenant_target(job_stall=10.0, connect_auth="basic")
+    outcomes = queued.wait_for_jobs([1, 2], timeout=300)
+    assert all(isinstance(job, dict) for job in outcomes.values()), outcomes  # job 2 stood still 30 s
+
+    standing = queued_jobs({1: 5.0, 2: 999.0, 3: 999.0}, queued_until={2: 999.0, 3: 999.0})
+    standing.target = tenant_target(job_stall=10.0, connect_auth="basic")
+    outcomes = standing.wait_for_jobs([1, 2, 3], timeout=300)
+    assert isinstance(outcomes[1], dict)
+    assert isinstance(outcomes[2], JobStalled) and isinstance(outcomes[3], JobStalled), outcomes
+    assert 15.0 <= waited(standing) < 20.0  # 5 s for job 1, then 10 s in which nothing moved
+
+    slow = queued_jobs({1: 5.0, 2: 999.0})
+    slow.target = tenant_target(job_stall=60.0, connect_auth="basic")
+    outcomes = slow.wait_for_jobs([1, 2], timeout=30)
+    assert isinstance(outcomes[1], dict) and type(outcomes[2]) is JobTimeout, outcomes
+    assert 30.0 <= waited(slow) < 33.0
 
 
 def test_call_picks_the_method_from_the_spec_or_verb_rule_and_builds_the_url() -> None:

@@ -96,6 +96,32 @@ def test_a_run_companys_last_customer_is_released_through_connect_or_kept(
     assert len(imports) == 1
 
 
+def test_companies_to_release_are_imported_together_before_any_job_is_waited_for(tmp_path: Path) -> None:
+    """On a tenant whose jobs queue, the release imports of several companies are all submitted first and
+    their jobs waited for together: cleanup takes about one job's time, not one per company."""
+    clock = FakeClock()
+    companies = {f"nct-abcd1234-co{n}": 10 + n for n in range(3)}
+    fake = FakeNorce(
+        clock,
+        customers={"nct-abcd1234-a": 1},
+        companies=companies,
+        last_customer_of=set(companies.values()),
+        jobs_finish_after=4,
+    )
+    ledger = Ledger(tmp_path / "l.json", namespace=NS)
+    for code in companies:
+        ledger.record_company(code=code)
+        ledger.record_relation(company_code=code, customer_code="nct-abcd1234-a")
+    ledger.cleanup(client_for(fake, clock))
+    assert [e.status for e in ledger.entries if e.kind == "relation"] == ["cleaned"] * 3
+    connect = [(op, params.get("id")) for _, op, params in fake.calls if op in ("ImportCompanies", "Get")]
+    assert connect[:3] == [("ImportCompanies", None)] * 3
+    assert {job_id for op, job_id in connect[3:]} == {"7", "8", "9"} and all(
+        op == "Get" for op, _ in connect[3:]
+    )
+    assert len(connect[3:]) <= 6  # polled together: three jobs, finished by the 4th poll
+
+
 def test_a_cleanup_failure_lists_leftovers_and_a_later_cleanup_finishes(tmp_path: Path) -> None:
     clock = FakeClock()
     fake = FakeNorce(clock, customers={"nct-abcd1234-a": 1, "nct-abcd1234-b": 2})
