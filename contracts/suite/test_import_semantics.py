@@ -17,6 +17,8 @@ from contracts.reports.recorder import register_secret
 from contracts.reports.verdicts import judge
 from contracts.suite.flows import (
     XML,
+    Import,
+    ImportOutcome,
     application_key,
     assert_job_counts,
     company_by_code,
@@ -27,6 +29,7 @@ from contracts.suite.flows import (
     explain,
     read,
     run_import,
+    run_imports,
     serialize,
 )
 from contracts.transport.client import NorceClient
@@ -48,16 +51,23 @@ def new_customer(ns: RunNamespace, **extra: Any) -> dict[str, Any]:
     }
 
 
-def create_companies(norce: NorceClient, ns: RunNamespace, seed: int, count: int) -> list[str]:
+def new_companies(ns: RunNamespace, count: int) -> tuple[Import, list[str]]:
+    """An import of `count` new companies, and their codes."""
     codes = [ns.code("co") for _ in range(count)]
     items = [
         {"ApplicationKey": application_key(), "Code": c, "Name": f"Co {c}", "OrganizationNo": ns.code("org")}
         for c in codes
     ]
-    outcome = run_import(
-        norce, "ImportCompanies", items, company_header("Code", "Name", "OrganizationNo"), seed=seed
-    )
+    return Import("ImportCompanies", items, company_header("Code", "Name", "OrganizationNo")), codes
+
+
+def inserted(outcome: ImportOutcome, count: int) -> None:
     assert_job_counts(outcome, total=count, inserts=count, updates=0, fails=0)
+
+
+def create_companies(norce: NorceClient, ns: RunNamespace, seed: int, count: int) -> list[str]:
+    companies, codes = new_companies(ns, count)
+    inserted(run_imports(norce, [companies], seed=seed)[0], count)
     return codes
 
 
@@ -96,10 +106,21 @@ def test_non_ascii_names_long_codes_and_xml_bom_are_imported(
     """Valid inputs a server must not crash on: non-ASCII names are stored as sent, a long Code is a normal
     item (the docs set no limit; it may fail, but as a counted item), an XML body may start with a BOM."""
     accented = new_customer(run_namespace, FirstName="Åsa Ödmark", LastName="Łukasz-Ñuñez")
-    outcome = run_import(
-        norce, "ImportCustomers", [accented], customer_header(*INSERT_FIELDS), seed=norce_seed
+    long_code = new_customer(run_namespace, Code=run_namespace.code("long") + "x" * 300)
+    bom_item = new_customer(run_namespace)
+    bom_body = b"\xef\xbb\xbf" + encode_body("ImportCustomers", [bom_item], XML)
+    header = customer_header(*INSERT_FIELDS)
+    accented_outcome, long_outcome, bom_outcome = run_imports(  # independent: their jobs run side by side
+        norce,
+        [
+            Import(IMPORT, [accented], header),
+            Import(IMPORT, [long_code], header),
+            Import(IMPORT, bom_body, serialize(header, "xml"), XML),
+        ],
+        seed=norce_seed,
     )
-    assert_job_counts(outcome, total=1, inserts=1, updates=0, fails=0)
+
+    assert_job_counts(accented_outcome, total=1, inserts=1, updates=0, fails=0)
     stored = customer_by_code(norce, accented["Code"], seed=norce_seed)
     assert (stored["FirstName"], stored["LastName"]) == (accented["FirstName"], accented["LastName"])
     # A query parameter the operation does not declare is a client's input too: never a server error.
@@ -108,18 +129,10 @@ def test_non_ascii_names_long_codes_and_xml_bom_are_imported(
         f"undeclared query parameter{explain(norce, extra, operation='GetCustomerByCode', seed=norce_seed)}"
     )
 
-    long_code = new_customer(run_namespace, Code=run_namespace.code("long") + "x" * 300)
-    outcome = run_import(
-        norce, "ImportCustomers", [long_code], customer_header(*INSERT_FIELDS), seed=norce_seed
-    )
-    job = outcome.job
+    job = long_outcome.job
     assert (job["Totals"], job["Inserts"] + job["Updates"] + job["Fail"]) == (1, 1), f"long Code: {job}"
 
-    bom_item = new_customer(run_namespace)
-    body = b"\xef\xbb\xbf" + encode_body("ImportCustomers", [bom_item], XML)
-    header = serialize(customer_header(*INSERT_FIELDS), "xml")
-    outcome = run_import(norce, "ImportCustomers", body, header, seed=norce_seed, media_type=XML)
-    assert_job_counts(outcome, total=1, inserts=1, updates=0, fails=0)
+    assert_job_counts(bom_outcome, total=1, inserts=1, updates=0, fails=0)
 
 
 def test_insert_counts_validation_failures_and_reads_back(
@@ -298,8 +311,12 @@ def test_customer_list_delta(
 ) -> None:
     """Company.Customers with IsCustomerListDelta false removes customers not listed; true only adds."""
     customers = [new_customer(run_namespace) for _ in range(3)]
-    run_import(norce, "ImportCustomers", customers, customer_header(*INSERT_FIELDS), seed=norce_seed)
-    (code,) = create_companies(norce, run_namespace, norce_seed, 1)
+    new_company, (code,) = new_companies(run_namespace, 1)
+    customers_outcome, company_outcome = run_imports(  # independent: their jobs run side by side
+        norce, [Import(IMPORT, customers, customer_header(*INSERT_FIELDS)), new_company], seed=norce_seed
+    )
+    inserted(customers_outcome, 3)
+    inserted(company_outcome, 1)
     header = company_header("Code", "Customers", customers=("Code",))
     first = {
         "ApplicationKey": application_key(),
@@ -323,16 +340,18 @@ def test_matching_by_email_without_search_only_by_code(
     existing = new_customer(run_namespace)
     run_import(norce, "ImportCustomers", [existing], customer_header(*INSERT_FIELDS), seed=norce_seed)
     by_email = {"EmailAddress": existing["EmailAddress"], "FirstName": "MatchedByEmail"}
-    outcome = run_import(
-        norce, "ImportCustomers", [by_email], customer_header("EmailAddress", "FirstName"), seed=norce_seed
-    )
-    assert_job_counts(outcome, total=1, inserts=0, updates=1, fails=0)
-    assert customer_by_code(norce, existing["Code"], seed=norce_seed)["FirstName"] == "MatchedByEmail"
     duplicate = new_customer(run_namespace, EmailAddress=existing["EmailAddress"])
-    outcome = run_import(
-        norce, "ImportCustomers", [duplicate], customer_header(*INSERT_FIELDS), seed=norce_seed
+    matched, refused = run_imports(  # both depend only on `existing`: their jobs run side by side
+        norce,
+        [
+            Import(IMPORT, [by_email], customer_header("EmailAddress", "FirstName")),
+            Import(IMPORT, [duplicate], customer_header(*INSERT_FIELDS)),
+        ],
+        seed=norce_seed,
     )
-    assert_job_counts(outcome, total=1, inserts=0, updates=0, fails=1)
+    assert_job_counts(matched, total=1, inserts=0, updates=1, fails=0)
+    assert customer_by_code(norce, existing["Code"], seed=norce_seed)["FirstName"] == "MatchedByEmail"
+    assert_job_counts(refused, total=1, inserts=0, updates=0, fails=1)
     assert customer_by_code(norce, duplicate["Code"], seed=norce_seed) is None
 
 
@@ -342,12 +361,13 @@ def test_search_only_by_code(norce: NorceClient, run_namespace: RunNamespace, no
     run_import(norce, "ImportCustomers", [existing], customer_header(*INSERT_FIELDS), seed=norce_seed)
     header = customer_header(*INSERT_FIELDS, "SearchOnlyByCode")
     duplicate = new_customer(run_namespace, EmailAddress=existing["EmailAddress"])
-    outcome = run_import(norce, "ImportCustomers", [duplicate], header, seed=norce_seed)
-    assert_job_counts(outcome, total=1, inserts=1, updates=0, fails=0)
-    assert customer_by_code(norce, duplicate["Code"], seed=norce_seed)["Email"] == existing["EmailAddress"]
     only_email = {"EmailAddress": existing["EmailAddress"], "FirstName": "X", "LastName": "Y"}
-    outcome = run_import(norce, "ImportCustomers", [only_email], header, seed=norce_seed)
-    assert_job_counts(outcome, total=1, inserts=0, updates=0, fails=1, validation_failures=1)
+    allowed, no_identity = run_imports(  # both depend only on `existing`: their jobs run side by side
+        norce, [Import(IMPORT, [duplicate], header), Import(IMPORT, [only_email], header)], seed=norce_seed
+    )
+    assert_job_counts(allowed, total=1, inserts=1, updates=0, fails=0)
+    assert customer_by_code(norce, duplicate["Code"], seed=norce_seed)["Email"] == existing["EmailAddress"]
+    assert_job_counts(no_identity, total=1, inserts=0, updates=0, fails=1, validation_failures=1)
 
 
 def login(norce: NorceClient, login_name: str, password: str) -> Any:
