@@ -187,7 +187,7 @@ def command_run(args: argparse.Namespace) -> int:
         arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args.pytest_args
     ):
         # Test by test, so the import tests' job waits overlap instead of queueing behind one another.
-        argv += ["-n", str(workers), "--dist", "load"]
+        argv += ["-n", str(workers), "--dist", "loadgroup"]
     argv += args.pytest_args
     return _exit_code(pytest.main(argv))
 

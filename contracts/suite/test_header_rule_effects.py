@@ -15,28 +15,32 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 
 from contracts.oracle.enums import account_fields, company_fields, customer_fields
 from contracts.oracle.header import IMPORT_COMPANIES, IMPORT_CUSTOMERS, expected_violation, to_json
 from contracts.oracle.strategies.requests import ImportRequest, encode_body
 from contracts.reports.plugin import case_param
-from contracts.reports.verdicts import judge
+from contracts.reports.verdicts import ContractViolation, judge
 from contracts.suite.flows import (
     JSON,
     XML,
+    Import,
     application_key,
     company_header,
     customer_header,
     entity_exists,
     explain,
-    run_import,
+    run_imports,
 )
 from contracts.suite.raw_import import send
-from contracts.transport.client import NorceClient
+from contracts.transport.client import JobTimeout, NorceClient
 from contracts.transport.namespace import RunNamespace
 
-pytestmark = [pytest.mark.contract, pytest.mark.writes]
+# One worker runs the module (the CLI distributes with --dist loadgroup): its experiments are run side by
+# side by one module fixture, and on several workers each would repeat them all.
+pytestmark = [pytest.mark.contract, pytest.mark.writes, pytest.mark.xdist_group("header-rule-effects")]
 
 OUT_OF_RANGE = 999  # no field enum reaches it (docs/norce-facts.md §3 field values)
 
@@ -160,44 +164,103 @@ def read_member(norce: NorceClient, kind: Kind, code: str) -> tuple[bool, Any]:
     return True, body.get(kind.changed_member) if isinstance(body, dict) else None
 
 
+@dataclass
+class Trial:
+    """One rule's experiment: the entity created first, the broken import, and what the target did."""
+
+    kind: Kind
+    existing: dict[str, Any]
+    insert: dict[str, Any]
+    before: tuple[bool, Any] = (False, None)
+    header_value: str | None = None
+    oracle: str | None = None  # the rule the oracle finds broken in header_value
+    response: httpx.Response | None = None
+    job: dict[str, Any] | JobTimeout | None = None  # the job of an import accepted for processing
+
+
+Case = tuple[str, str, str]
+
+
+def selected_cases(request: pytest.FixtureRequest) -> list[Case]:
+    """The (operation, media type, rule) cases of this module the session runs (-k may have left fewer)."""
+    cases = []
+    for item in request.session.items:
+        callspec = getattr(item, "callspec", None)
+        if getattr(item, "module", None) is request.module and callspec is not None:
+            cases.append(
+                (callspec.params["operation"], callspec.params["media_type"], callspec.params["rule"])
+            )
+    return cases
+
+
+@pytest.fixture(scope="module")
+def trials(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, request: pytest.FixtureRequest
+) -> dict[Case, Trial]:
+    """Every selected rule's experiment, run side by side: the entities to update are created by one import
+    per kind, every broken import is sent, and the jobs accepted for processing are waited for together.
+    On a tenant whose jobs queue for seconds this takes two jobs' time, not two per rule; each test then
+    reads back and judges its own rule."""
+    cases = selected_cases(request)
+    made = {case: Trial(KINDS[case[0]], new_item(KINDS[case[0]], run_namespace), {}) for case in cases}
+    creations = []
+    for kind in KINDS.values():
+        existing = [trial.existing for trial in made.values() if trial.kind is kind]
+        if existing:
+            header = customer_header(*kind.fields) if kind is CUSTOMERS else company_header(*kind.fields)
+            creations.append(Import(kind.operation, existing, header))
+    run_imports(norce, creations, seed=norce_seed)
+    accepted = {}
+    for (operation, media_type, rule), trial in made.items():
+        trial.before = read_member(norce, trial.kind, trial.existing["Code"])
+        update = {
+            **trial.existing,
+            trial.kind.changed_member: f"Changed {trial.existing[trial.kind.changed_member]}",
+        }
+        trial.insert = new_item(trial.kind, run_namespace)
+        trial.header_value = broken_header(trial.kind, rule)
+        trial.oracle = expected_violation(operation, trial.header_value, media_type)
+        if not trial.before[0] or trial.oracle != rule:
+            continue  # the test reports it; nothing is sent for a case the oracle does not agree with
+        items = [update, trial.insert]
+        body = encode_body(operation, items, media_type)
+        trial.response = send(norce, ImportRequest(operation, media_type, trial.header_value, items, body))
+        if 200 <= trial.response.status_code < 300:  # refused asynchronously, if at all
+            accepted[int(trial.response.json()["JobId"])] = trial
+    for job_id, job in norce.wait_for_jobs(list(accepted)).items() if accepted else ():
+        accepted[job_id].job = job
+    return {case: made[case] for case in cases}
+
+
 @pytest.mark.parametrize(
     ("operation", "media_type", "rule"),
     [case_param(op, media, rule, operation=op, rule=rule, media_type=media) for op, media, rule in PLAN],
 )
 def test_header_breaking_a_rule_writes_nothing(
+    trials: dict[Case, Trial],
     norce: NorceClient,
-    run_namespace: RunNamespace,
     norce_seed: int,
     operation: str,
     media_type: str,
     rule: str,
 ) -> None:
-    kind = KINDS[operation]
-    existing = new_item(kind, run_namespace)
-    header = customer_header(*kind.fields) if kind is CUSTOMERS else company_header(*kind.fields)
-    run_import(norce, operation, [existing], header, seed=norce_seed)
-    before = read_member(norce, kind, existing["Code"])
-    assert before[0], f"the valid import did not create {existing['Code']}"
-
-    update = {**existing, kind.changed_member: f"Changed {existing[kind.changed_member]}"}
-    insert = new_item(kind, run_namespace)
-    header_value = broken_header(kind, rule)
+    trial = trials[(operation, media_type, rule)]
+    existing, kind = trial.existing, trial.kind
+    assert trial.before[0], f"the valid import did not create {existing['Code']}"
     # The oracle must agree that exactly this rule is broken before the server is judged.
-    assert expected_violation(operation, header_value, media_type) == rule, header_value
-    items = [update, insert]
-    request = ImportRequest(
-        operation, media_type, header_value, items, encode_body(operation, items, media_type)
-    )
-    response = send(norce, request)
+    assert trial.oracle == rule, trial.header_value
+    response = trial.response
+    assert response is not None
     context = explain(norce, response, operation=operation, seed=norce_seed, rule=rule)
     judge("not_a_server_error", response.status_code < 500, f"a header breaking {rule}{context}")
 
     counted: dict[str, Any] = {}
-    if 200 <= response.status_code < 300:  # refused asynchronously, if at all: the job must write nothing
-        job = norce.wait_for_job(int(response.json()["JobId"]))
-        counted = {key: job.get(key) for key in ("Inserts", "Updates") if job.get(key)}
-    inserted = read_member(norce, kind, insert["Code"])[0]
-    updated = read_member(norce, kind, existing["Code"]) != before
+    if isinstance(trial.job, JobTimeout):
+        raise ContractViolation("JOB-FINISHES", f"{trial.job}{context}")
+    if trial.job is not None:  # accepted: the job must write nothing
+        counted = {key: trial.job.get(key) for key in ("Inserts", "Updates") if trial.job.get(key)}
+    inserted = read_member(norce, kind, trial.insert["Code"])[0]
+    updated = read_member(norce, kind, existing["Code"]) != trial.before
     judge(
         rule,
         not counted and not inserted and not updated,
