@@ -38,6 +38,7 @@ from contracts.reports.verdicts import judge
 from contracts.suite.flows import (
     JSON,
     XML,
+    Import,
     ImportOutcome,
     application_key,
     assert_job_counts,
@@ -46,6 +47,7 @@ from contracts.suite.flows import (
     customer_header,
     read_conforming,
     run_import,
+    run_imports,
     serialize,
 )
 from contracts.transport.client import NorceClient
@@ -139,17 +141,20 @@ def related(norce: NorceClient, run_namespace: RunNamespace, norce_seed: int) ->
         }
         for _ in range(3)
     ]
-    outcome = run_import(
-        norce, COMPANIES, companies, company_header("Code", "Name", "OrganizationNo"), seed=norce_seed
-    )
-    assert_job_counts(outcome, total=3, inserts=3, updates=0, fails=0)
     customers = [
         {"Code": ns.code("rbrel"), "FirstName": "Rel", "LastName": "Ation", "EmailAddress": ns.email("rbrel")}
         for _ in range(2)
     ]
-    header = customer_header("Code", "FirstName", "LastName", "EmailAddress")
-    outcome = run_import(norce, CUSTOMERS, customers, header, seed=norce_seed)
-    assert_job_counts(outcome, total=2, inserts=2, updates=0, fails=0)
+    made_companies, made_customers = run_imports(  # independent: their jobs run side by side
+        norce,
+        [
+            Import(COMPANIES, companies, company_header("Code", "Name", "OrganizationNo")),
+            Import(CUSTOMERS, customers, customer_header("Code", "FirstName", "LastName", "EmailAddress")),
+        ],
+        seed=norce_seed,
+    )
+    assert_job_counts(made_companies, total=3, inserts=3, updates=0, fails=0)
+    assert_job_counts(made_customers, total=2, inserts=2, updates=0, fails=0)
     parent = company_by_code(norce, companies[2]["Code"], seed=norce_seed)
     assert isinstance(parent, dict), f"company {companies[2]['Code']} was imported but reads as {parent!r}"
     return Related(
