@@ -37,6 +37,7 @@ from contracts.transport.target import ConfigError, Target, resolve_target
 from contracts.transport.tenant_policy import TenantWritePolicy
 
 WRITES_MARKER = "writes"
+JOB_CHAIN_MARKER = "job_chain"
 # (option dest, pyproject/target key) for the target-shaping options.
 TARGET_OPTIONS = (
     ("norce_target", "target"),
@@ -129,6 +130,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{WRITES_MARKER}: performs write operations on the target (guarded)")
+    config.addinivalue_line(
+        "markers", f"{JOB_CHAIN_MARKER}(N): waits for N jobs one after another; the longest run first"
+    )
     options = {key: config.getoption(dest) for dest, key in TARGET_OPTIONS}
     try:
         target = resolve_target(options)
@@ -218,7 +222,17 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+def job_chain_length(item: pytest.Item) -> int:
+    """How many jobs the test waits for one after another (`@pytest.mark.job_chain(N)`; 0 unmarked)."""
+    marker = item.get_closest_marker(JOB_CHAIN_MARKER)
+    return int(marker.args[0]) if marker is not None and marker.args else 0
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Longest first: tests that wait job after job start before the rest, each on its own worker (xdist hands
+    # out tests in collection order). Last in the order, several of them queued on one worker while the others
+    # sat idle (a tenant run with 5-20 s jobs: the three stateful parts, 6 minutes on one worker).
+    items.sort(key=job_chain_length, reverse=True)
     settings = suite_settings(config)
     guard = settings.guard()
     if guard.sends_writes:

@@ -285,6 +285,7 @@ def test_preserve_flags(
         )
 
 
+@pytest.mark.job_chain(3)  # three imports, each needing the one before
 @pytest.mark.parametrize("delta", [True, False], ids=["IsCompanyListDelta", "full-list"])
 def test_company_list_delta(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, delta: bool
@@ -305,6 +306,7 @@ def test_company_list_delta(
     assert after == ({first, second, third} if delta else {third})
 
 
+@pytest.mark.job_chain(3)  # three imports, each needing the one before
 @pytest.mark.parametrize("delta", [True, False], ids=["IsCustomerListDelta", "full-list"])
 def test_customer_list_delta(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, delta: bool

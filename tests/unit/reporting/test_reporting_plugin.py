@@ -254,3 +254,29 @@ def test_xdist_workers_are_merged_and_their_secrets_scanned(
     summary = read(pytester, "summary.md")
     assert "| Op0 | json | 3 | 3 | 0 |" in summary and "| Op1 | json | 3 | 2 | 1 |" in summary
     assert not (pytester.path / "reports" / ".norce-events").exists()
+
+
+def test_tests_that_wait_job_after_job_are_collected_first_longest_first(pytester: pytest.Pytester) -> None:
+    """xdist hands out tests in collection order: the longest job chains start first, each on its own worker;
+    the rest keep their order."""
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_order="""
+import pytest
+
+def test_a(): pass
+
+@pytest.mark.job_chain(3)
+def test_short_chain(): pass
+
+def test_b(): pass
+
+@pytest.mark.job_chain(10)
+def test_long_chain(): pass
+
+def test_c(): pass
+"""
+    )
+    result = pytester.runpytest("--collect-only", "-q", "-p", "no:cacheprovider")
+    collected = [line.split("::")[1] for line in result.outlines if "::" in line]
+    assert collected == ["test_long_chain", "test_short_chain", "test_a", "test_b", "test_c"]
