@@ -133,6 +133,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{JOB_CHAIN_MARKER}(N): waits for N jobs one after another; the longest run first"
     )
+    # pytest-xdist registers it only when loaded; a run without xdist (-p no:xdist) must still accept it.
+    config.addinivalue_line("markers", "xdist_group(name): run on one xdist worker (--dist loadgroup)")
     options = {key: config.getoption(dest) for dest, key in TARGET_OPTIONS}
     try:
         target = resolve_target(options)

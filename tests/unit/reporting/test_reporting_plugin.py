@@ -280,3 +280,20 @@ def test_c(): pass
     result = pytester.runpytest("--collect-only", "-q", "-p", "no:cacheprovider")
     collected = [line.split("::")[1] for line in result.outlines if "::" in line]
     assert collected == ["test_long_chain", "test_short_chain", "test_a", "test_b", "test_c"]
+
+
+def test_an_xdist_group_is_accepted_without_xdist(pytester: pytest.Pytester) -> None:
+    """The self-check runs the suite with `-p no:xdist`; the suite's xdist_group mark must not be an unknown
+    marker there (the project runs with --strict-markers)."""
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_grouped="""
+import pytest
+
+pytestmark = pytest.mark.xdist_group("together")
+
+def test_grouped(): pass
+"""
+    )
+    result = pytester.runpytest("-p", "no:xdist", "--strict-markers", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
