@@ -12,7 +12,7 @@ level: either a refusal, or a job that counts no insert and no update, and readi
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -170,7 +170,7 @@ class Trial:
 
     kind: Kind
     existing: dict[str, Any]
-    insert: dict[str, Any]
+    insert: dict[str, Any] = field(default_factory=dict)
     before: tuple[bool, Any] = (False, None)
     header_value: str | None = None
     oracle: str | None = None  # the rule the oracle finds broken in header_value
@@ -202,7 +202,7 @@ def trials(
     On a tenant whose jobs queue for seconds this takes two jobs' time, not two per rule; each test then
     reads back and judges its own rule."""
     cases = selected_cases(request)
-    made = {case: Trial(KINDS[case[0]], new_item(KINDS[case[0]], run_namespace), {}) for case in cases}
+    made = {case: Trial(KINDS[case[0]], existing=new_item(KINDS[case[0]], run_namespace)) for case in cases}
     creations = []
     for kind in KINDS.values():
         existing = [trial.existing for trial in made.values() if trial.kind is kind]
@@ -227,7 +227,7 @@ def trials(
         trial.response = send(norce, ImportRequest(operation, media_type, trial.header_value, items, body))
         if 200 <= trial.response.status_code < 300:  # refused asynchronously, if at all
             accepted[int(trial.response.json()["JobId"])] = trial
-    for job_id, job in norce.wait_for_jobs(list(accepted)).items() if accepted else ():
+    for job_id, job in norce.wait_for_jobs(list(accepted)).items():
         accepted[job_id].job = job
     return {case: made[case] for case in cases}
 

@@ -328,7 +328,7 @@ def _release_customers(client: CallsCustomerService, releases: Mapping[str, list
         )
         if answer.status_code == 200:
             jobs[code] = int(answer.json()["JobId"])
-    finished = client.wait_for_jobs(list(jobs.values())) if jobs else {}
+    finished = client.wait_for_jobs(list(jobs.values()))
     for code, entries in releases.items():
         job = finished.get(jobs[code]) if code in jobs else None
         released = isinstance(job, Mapping) and bool(job.get("IsFinished")) and not job.get("Fail")

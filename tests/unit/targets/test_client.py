@@ -177,6 +177,9 @@ def test_a_job_queued_behind_moving_ones_is_not_stalled_but_a_standing_service_i
     assert isinstance(outcomes[2], JobStalled) and isinstance(outcomes[3], JobStalled), outcomes
     assert 15.0 <= waited(standing) < 20.0  # 5 s for job 1, then 10 s in which nothing moved
 
+    nothing = queued_jobs({})
+    assert nothing.wait_for_jobs([]) == {} and nothing.records == []  # no job, no request
+
     slow = queued_jobs({1: 5.0, 2: 999.0})
     slow.target = tenant_target(job_stall=60.0, connect_auth="basic")
     outcomes = slow.wait_for_jobs([1, 2], timeout=30)
