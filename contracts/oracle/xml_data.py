@@ -72,7 +72,22 @@ def xml_to_data(spec: Spec, schema: Any, content: bytes, *, sampled: bool = Fals
     if not content.strip():
         return None
     root = parse_xml(content)
-    return _element_to_data(spec, sample_xml_list(root) if sampled else root, schema)
+    return _element_to_data(
+        spec, sample_xml_list(root) if sampled else root, _schema_of_root(spec, schema, root)
+    )
+
+
+def _schema_of_root(spec: Spec, schema: Any, root: Element) -> Any:
+    """The schema the root element is read with: a list's item schema when the root is one item, not the
+    list's wrapper (Job/GetLog answering one JobLogDto, as Norce's docs show it: Q6), else `schema`."""
+    concrete = spec.concrete(schema)[1]
+    if _schema_type(concrete) != "array":
+        return schema
+    items = concrete.get("items", {})
+    wrapper = (concrete.get("xml") or {}).get("name")
+    item = (spec.concrete(items)[1].get("xml") or {}).get("name")
+    name = local_name(root.tag)
+    return items if item is not None and name == item and name != wrapper else schema
 
 
 def decode_body(

@@ -436,3 +436,21 @@ def test_the_same_xml_answer_is_parsed_once() -> None:
     equal_but_other = bytes(bytearray(content))
     assert parse_xml(equal_but_other) is not parse_xml(content)
     assert parse_xml(b"<a><b>2</b></a>")[0].text == "2"
+
+
+def test_a_single_job_log_row_in_xml_reads_as_one_object_and_meets_the_documented_schema() -> None:
+    """Norce's docs show Job/GetLog as one JobLogDto (Q6). A tenant answering XML that way is read as one
+    object, not as a list of its members, so the documented view judges it as it judges the JSON form."""
+    from contracts.oracle.schema_views import DOCUMENTED, STRICT, schema_problems
+    from contracts.oracle.xml_data import decode_body
+
+    ns = 'xmlns:a="Enferno.Services.StormConnect.Contracts.Job"'
+    row = "<a:SeverityId>1</a:SeverityId><a:Message>1 inserted</a:Message>"
+    single = f"<a:JobLogDto {ns}>{row}</a:JobLogDto>".encode()
+    listed = f"<a:ArrayOfJobLogDto {ns}><a:JobLogDto>{row}</a:JobLogDto></a:ArrayOfJobLogDto>".encode()
+
+    one = decode_body("JobGetLog", 200, "application/xml", single)
+    assert one == {"SeverityId": 1, "Message": "1 inserted"}
+    assert schema_problems("JobGetLog", 200, "application/xml", one, DOCUMENTED) == []
+    assert schema_problems("JobGetLog", 200, "application/xml", one, STRICT) != []  # ours: an array (Q6)
+    assert decode_body("JobGetLog", 200, "application/xml", listed) == [one]
