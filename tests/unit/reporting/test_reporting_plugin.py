@@ -257,11 +257,15 @@ def test_xdist_workers_are_merged_and_their_secrets_scanned(
 
 
 def test_tests_that_wait_job_after_job_are_collected_first_longest_first(pytester: pytest.Pytester) -> None:
-    """xdist hands out tests in collection order: the longest job chains start first, each on its own worker;
-    the rest keep their order."""
+    """An xdist worker's collection puts the longest job chains first (xdist hands tests out in collection
+    order, so each starts at once on its own worker); the rest keep their order. One process keeps the order
+    as written."""
+    from types import SimpleNamespace
+
+    from contracts.pytest_plugin import job_chains_first
+
     pytester.makeconftest(CONFTEST)
-    pytester.makepyfile(
-        test_order="""
+    source = """
 import pytest
 
 def test_a(): pass
@@ -276,10 +280,18 @@ def test_long_chain(): pass
 
 def test_c(): pass
 """
-    )
-    result = pytester.runpytest("--collect-only", "-q", "-p", "no:cacheprovider")
-    collected = [line.split("::")[1] for line in result.outlines if "::" in line]
-    assert collected == ["test_long_chain", "test_short_chain", "test_a", "test_b", "test_c"]
+    as_written = ["test_a", "test_short_chain", "test_b", "test_long_chain", "test_c"]
+    items = pytester.getitems(source)
+    job_chains_first(SimpleNamespace(), items)
+    assert [item.name for item in items] == as_written
+    job_chains_first(SimpleNamespace(workerinput={"workerid": "gw0"}), items)
+    assert [item.name for item in items] == [
+        "test_long_chain",
+        "test_short_chain",
+        "test_a",
+        "test_b",
+        "test_c",
+    ]
 
 
 def test_an_xdist_group_is_accepted_without_xdist(pytester: pytest.Pytester) -> None:
