@@ -228,7 +228,7 @@ class Ledger:
         releases: dict[str, list[LedgerEntry]] = {}
         for done, entry in enumerate(handled, start=1):
             if entry.kind != "relation" and releases:
-                _release_customers(client, releases)
+                _release_all(client, releases)
                 releases = {}
             try:
                 release = _CLEANERS[entry.kind](client, entry, companies)
@@ -241,7 +241,7 @@ class Ledger:
             if done % SAVE_EVERY == 0:
                 self.save()
         if releases:
-            _release_customers(client, releases)
+            _release_all(client, releases)
         self.save()
         leftovers = [entry for entry in handled if entry.status not in DONE]
         if leftovers:
@@ -311,6 +311,16 @@ def _clean_relation(
     _expect_ok(response, "DeleteCompanyCustomer")
     entry.status, entry.detail = CLEANED, ""
     return None
+
+
+def _release_all(client: CallsCustomerService, releases: Mapping[str, list[LedgerEntry]]) -> None:
+    """`_release_customers`, where a failure marks its relations failed and the cleanup goes on."""
+    try:
+        _release_customers(client, releases)
+    except Exception as exc:  # one failure must not stop the rest of the cleanup
+        for entries in releases.values():
+            for entry in entries:
+                entry.status, entry.detail = FAILED, f"{type(exc).__name__}: {exc}"
 
 
 def _release_customers(client: CallsCustomerService, releases: Mapping[str, list[LedgerEntry]]) -> None:

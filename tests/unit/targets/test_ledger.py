@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from contracts.transport.auth import AuthSession, TokenProvider
-from contracts.transport.client import NorceClient
+from contracts.transport.client import NetworkError, NorceClient
 from contracts.transport.guard import WriteGuard, WriteRefused
 from contracts.transport.ledger import CleanupError, Ledger
 from contracts.transport.namespace import RunNamespace
@@ -120,6 +120,26 @@ def test_companies_to_release_are_imported_together_before_any_job_is_waited_for
         op == "Get" for op, _ in connect[3:]
     )
     assert len(connect[3:]) <= 6  # polled together: three jobs, finished by the 4th poll
+
+
+def test_a_release_that_cannot_be_sent_fails_its_relations_and_cleanup_goes_on(tmp_path: Path) -> None:
+    clock = FakeClock()
+    fake = FakeNorce(
+        clock, customers={"nct-abcd1234-a": 1}, companies={"nct-abcd1234-b": 2}, last_customer_of={2}
+    )
+    ledger = Ledger(tmp_path / "l.json", namespace=NS)
+    ledger.record_company(code="nct-abcd1234-b")
+    ledger.record_relation(company_code="nct-abcd1234-b", customer_code="nct-abcd1234-a")
+    client = client_for(fake, clock)
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise NetworkError("connect refused")
+
+    client.import_companies = unreachable  # type: ignore[method-assign]
+    with pytest.raises(CleanupError) as error:
+        ledger.cleanup(client)
+    assert [e.status for e in ledger.entries] == ["cleaned", "failed"]  # the company still deactivated
+    assert "NetworkError: connect refused" in str(error.value)
 
 
 def test_a_cleanup_failure_lists_leftovers_and_a_later_cleanup_finishes(tmp_path: Path) -> None:
