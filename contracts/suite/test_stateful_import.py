@@ -17,11 +17,8 @@ from contracts.suite.flows import assert_job_counts, customer_by_code, customer_
 from contracts.transport.client import NorceClient
 from contracts.transport.namespace import RunNamespace
 
-pytestmark = [
-    pytest.mark.contract,
-    pytest.mark.writes,
-    pytest.mark.job_chain(10),
-]  # each part: up to 2 x 5 steps
+# Each part waits for up to 2 x 5 jobs one after another.
+pytestmark = [pytest.mark.contract, pytest.mark.writes, pytest.mark.job_chain(10)]
 
 NAMES = st.sampled_from(["Alva", "Bo", "Cleo", "Dag"])
 
