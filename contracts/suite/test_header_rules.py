@@ -212,7 +212,7 @@ class Rejections:
 
     def judge_accepted(self) -> None:
         job_ids = [int(response.json()["JobId"]) for _, response, _ in self.accepted]
-        jobs = self.client.wait_for_jobs(job_ids) if job_ids else {}
+        jobs = self.client.wait_for_jobs(job_ids)
         for (request, response, rule), job_id in zip(self.accepted, job_ids, strict=True):
             self.verdict(request, response, rule, jobs[job_id])
 

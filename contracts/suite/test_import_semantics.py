@@ -18,7 +18,6 @@ from contracts.reports.verdicts import judge
 from contracts.suite.flows import (
     XML,
     Import,
-    ImportOutcome,
     application_key,
     assert_job_counts,
     company_by_code,
@@ -61,13 +60,10 @@ def new_companies(ns: RunNamespace, count: int) -> tuple[Import, list[str]]:
     return Import("ImportCompanies", items, company_header("Code", "Name", "OrganizationNo")), codes
 
 
-def inserted(outcome: ImportOutcome, count: int) -> None:
-    assert_job_counts(outcome, total=count, inserts=count, updates=0, fails=0)
-
-
 def create_companies(norce: NorceClient, ns: RunNamespace, seed: int, count: int) -> list[str]:
     companies, codes = new_companies(ns, count)
-    inserted(run_imports(norce, [companies], seed=seed)[0], count)
+    outcome = run_imports(norce, [companies], seed=seed)[0]
+    assert_job_counts(outcome, total=count, inserts=count, updates=0, fails=0)
     return codes
 
 
@@ -317,8 +313,8 @@ def test_customer_list_delta(
     customers_outcome, company_outcome = run_imports(  # independent: their jobs run side by side
         norce, [Import(IMPORT, customers, customer_header(*INSERT_FIELDS)), new_company], seed=norce_seed
     )
-    inserted(customers_outcome, 3)
-    inserted(company_outcome, 1)
+    assert_job_counts(customers_outcome, total=3, inserts=3, updates=0, fails=0)
+    assert_job_counts(company_outcome, total=1, inserts=1, updates=0, fails=0)
     header = company_header("Code", "Customers", customers=("Code",))
     first = {
         "ApplicationKey": application_key(),

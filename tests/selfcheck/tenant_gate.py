@@ -12,15 +12,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from contracts.cli import TENANT_WORKERS
 from emulator import variants as variant_catalogue
 from tests.selfcheck.runner import run_many
 from tests.selfcheck.tenant import Tenant, TenantPlan, TenantRun, run_tenant
 
 READ_ONLY = TenantPlan(allow_writes=False)
 WRITES = TenantPlan()
-# Jobs of 5-20 s that finish in submission order: each test waits for its own, so the run is bound by
-# waiting, not by the CPU. These runs take the CLI's tenant default of 4 workers and an hour's bound.
-QUEUED_JOBS = TenantPlan(workers=4, timeout=3600.0)
+# Jobs of 5-20 s that finish in submission order: tests that wait job after job bound these runs, not the
+# CPU. They take the CLI's tenant default of workers and an hour's bound.
+QUEUED_JOBS = TenantPlan(workers=TENANT_WORKERS, timeout=3600.0)
 SLOW_JOB_VARIANTS = ("slow-jobs", "all")
 
 
@@ -39,7 +40,7 @@ def tenant_cases(selection: str) -> list[tuple[Tenant, TenantPlan]]:
         return [(Tenant(variants=(item,)), plan_for(item)) for item in items]
     cases = [(Tenant(), READ_ONLY), (Tenant(), WRITES)]
     cases += [(Tenant(variants=(name,)), plan_for(name)) for name in sorted(variant_catalogue.CATALOGUE)]
-    return [*cases, (Tenant(variants=("all",)), QUEUED_JOBS)]
+    return [*cases, (Tenant(variants=("all",)), plan_for("all"))]
 
 
 def run_gate(cases: Sequence[tuple[Tenant, TenantPlan]], *, seed: int, workers: int) -> list[TenantRun]:
