@@ -50,6 +50,11 @@ class Fault:
     judgement: str  # the judgement meant to catch it (another one may fail first)
     description: str
     since: str = "0.1.0"
+    # The fact it breaks (an id of openapi/facts.yaml, named as a plain string: the emulator reads no oracle)
+    # and the operations it bends: the self-check counts a catch only when a failure of one of the fact's
+    # judgements names one of these operations.
+    fact: str = ""
+    operations: tuple[str, ...] = ()
 
 
 class UnknownFaultError(UnknownSwitchError):

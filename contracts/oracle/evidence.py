@@ -349,6 +349,63 @@ JUDGEMENTS = _table(
         "the Connect and 1.1 schema pages describe the same customers and companies (seed 002, seed 003; "
         "docs/norce-facts.md §2C)",
     ),
+    Judgement(
+        "IMP-FLAG-ENTRY",
+        D,
+        "per flag: IsActive false takes the flag off, IsCreateOnly leaves an existing flag as it was, "
+        "IsLimitedUpdate lets the same account change it",
+        f"the Flag schema page and seed 000 ({HDR})",
+    ),
+    Judgement(
+        "IMP-USE-INVOICE-AS-DELIVERY",
+        D,
+        "a company's UseInvoiceAddressAsDeliveryAddress makes its delivery address the invoice address",
+        f"the Company members ({SEED2})",
+    ),
+    Judgement(
+        "IMP-PARENT-COMPANY",
+        D,
+        "ParentCompanyCode sets the parent company when it exists (1.1 ParentId, ListCompaniesByParent)",
+        f"the Company members ({SEED2})",
+    ),
+    Judgement(
+        "IMP-RELATIONS-EXIST",
+        D,
+        "related customers and companies must already exist: a relation to one that does not creates nothing",
+        f"'The customers must already exist' ({SEED2}; the Customer schema page)",
+    ),
+    Judgement(
+        "IMP-NESTED-BY-CODE",
+        D,
+        "nested entries (info, flags, methods, price lists, roles) are identified by Code: sending one again "
+        "updates it, never adds a second",
+        "the Connect schema pages (nested entities match on Code)",
+    ),
+    Judgement(
+        "IMP-REQUIRED-MEMBERS",
+        D,
+        "a nested entry without its required members (Info Code/Value, Flag/method/price list/role Code, "
+        "Account LoginName) is not written",
+        "the Connect schema pages mark those members required",
+    ),
+    Judgement(
+        "IMP-FRAMING",
+        R,
+        "an import body may be an array, one object, or items back to back (XML: ArrayOfX or repeated roots)",
+        "Q2 (the docs show an array, the official client streams items)",
+    ),
+    Judgement(
+        "HDR-NAME-CASE",
+        R,
+        "the X-StormConnect-Header name is read whatever its case",
+        "inferred: the docs spell it two ways, and HTTP field names are case-insensitive (RFC 9110 §5.1)",
+    ),
+    Judgement(
+        "JOB-FOLLOW-UP",
+        D,
+        "the JobResponse's JobId names the job: Job/Get of it answers that job",
+        f"'use it for follow-up' (the JobResponse schema page; {JOB})",
+    ),
     Judgement("IMP-ROBUST", D, "valid input (non-ASCII, long codes, a BOM) is never a 5xx", f"{ERR}"),
     Judgement(
         "JOB-FINISHES", D, "a job finishes (IsFinished) within the job timeout", f"{JOB}; integration status"
@@ -377,6 +434,89 @@ JUDGEMENTS = _table(
         "docs.norce.io …/customerservice/nc-latest/operation/LoginPost",
     ),
     Judgement("CS-WRITES", D, "documented 1.1 writes change what the reads answer", f"{NOA}, {SEED3}"),
+    Judgement(
+        "CS-OPERATION",
+        D,
+        "an operation of the 1.1 table answers a valid request with 200 in the negotiated type",
+        f"the operation pages ({NOA}, {SEED3}, nc-latest); docs/norce-facts.md §1C",
+    ),
+    Judgement(
+        "CS-OPERATION-WSDL",
+        R,
+        "an operation known only from the Storm WSDL answers a valid request with 200",
+        "inferred: the WSDL names it and the documented URL rule maps it (Q12)",
+    ),
+    Judgement(
+        "CS-VERB",
+        D,
+        "reads are served on GET and the rest on POST only: a write is not served on GET, nothing on PUT "
+        "or DELETE",
+        f"the URL and verb rule seen on every operation page ({NOA}, {SEED3})",
+    ),
+    Judgement(
+        "CS-NO-ENTITY-ANSWER",
+        D,
+        "an operation documented with an empty answer answers 200 with no entity",
+        f"the empty 'Body' of SendPasswordReminder and DeleteCompanyCustomer ({SEED3}, nc-v1_1 pages)",
+    ),
+    Judgement(
+        "CS-WRITES-WSDL",
+        R,
+        "a write known only from the WSDL changes what the reads answer, as its name and members say",
+        "inferred from the WSDL operation and its members (Q12)",
+    ),
+    Judgement(
+        "CS-WRITES-UNTOUCHED",
+        D,
+        "a documented 1.1 write leaves what it does not name as it was (other entities, addresses, "
+        "relations, the parts not passed)",
+        f"the operation pages say what each write changes ({NOA}, nc-v1_1 DeleteCompanyCustomer: 'the "
+        "customer stays')",
+    ),
+    Judgement(
+        "CS-WRITES-UNTOUCHED-WSDL",
+        R,
+        "a WSDL-only write leaves what it does not name as it was",
+        "inferred from the WSDL operation and its members (Q12)",
+    ),
+    Judgement(
+        "CS-LOOKUPS",
+        D,
+        "a documented lookup finds the entity by its key (id, code, e-mail, key, login name, account id, "
+        "org no with non-digits stripped, parent)",
+        f"the GetCustomer family and ListCompaniesByOrgNo pages ({NOA}, nc-latest)",
+    ),
+    Judgement(
+        "CS-LOOKUPS-WSDL",
+        R,
+        "a WSDL-only lookup or filter (SSN, info type, company, search, showInactive) finds what it names",
+        "inferred from the WSDL operation and its string filters (Q12)",
+    ),
+    Judgement(
+        "CS-INVARIANTS",
+        D,
+        "every read keeps the documented invariants: Customer.Key unique, OrgNo + Name unique, Info ids from "
+        "the info types",
+        f"the Customer and Company schema pages ({NOA}, {SEED3})",
+    ),
+    Judgement(
+        "CS-DEFAULT-COMPANY",
+        R,
+        "the primary (default) company is the first of Customer.Companies",
+        "inferred: 'the first is the default company' (1.1 Customer page) read with IsPrimary (Q15)",
+    ),
+    Judgement(
+        "CS-CULTURE-CODE",
+        D,
+        "cultureCode is optional: a request with a culture code answers the same entities as without",
+        f"cultureCode changes only culture-specific texts ({SEED3})",
+    ),
+    Judgement(
+        "CS-ERROR-KEYS-INFERRED",
+        R,
+        "a write naming an unknown customer or company answers 400 CustomerMissing / CompanyMissing",
+        "inferred from the documented keys of DeleteCompanyCustomer and InsertCompanyPaymentMethod2 (Q7)",
+    ),
     Judgement("CS-UNKNOWN-OPERATION", E, "an unknown operation answers 404", "ours (RFC 9110 §15.5.5)"),
     Judgement("CS-EXTRA-PARAMETER", D, "an undeclared query parameter is never a 5xx", ERR),
     Judgement(
@@ -391,6 +531,14 @@ JUDGEMENTS = _table(
     Judgement("AUTH-APPLICATION-ID", D, "a token with someone else's application id is refused", AUTH),
     Judgement("AUTH-TOKEN-EXPIRY", D, "a token is refused once expires_in has passed", AUTH),
     Judgement("AUTH-TOKEN-RATE", D, "more than 3 token requests a minute get 429 with Retry-After", AUTH),
+    Judgement(
+        "AUTH-TOKEN-ANSWER",
+        D,
+        "the token endpoint answers a client-credentials form with JSON access_token, token_type Bearer, "
+        "expires_in and scope",
+        AUTH,
+    ),
+    Judgement("AUTH-TOKEN-LIFETIME", D, "a token's expires_in is the documented 3600 s (at most)", AUTH),
     Judgement(
         "AUTH-BASIC-CONNECT",
         D,
