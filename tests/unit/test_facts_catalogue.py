@@ -151,9 +151,9 @@ def test_each_fact_is_observable_with_judgements_or_says_why_not() -> None:
 def test_fact_operations_and_media_are_real() -> None:
     lines = (ROOT / "openapi" / "operations.txt").read_text(encoding="utf-8").splitlines()
     operations = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-    problems = [
-        f"{f.id}: {op}" for f in facts() for op in f.operations if op not in operations
-    ] + [f"{f.id}: media {m}" for f in facts() for m in f.media if m not in ("json", "xml")]
+    problems = [f"{f.id}: {op}" for f in facts() for op in f.operations if op not in operations] + [
+        f"{f.id}: media {m}" for f in facts() for m in f.media if m not in ("json", "xml")
+    ]
     assert not problems, problems
 
 
