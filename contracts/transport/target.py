@@ -68,12 +68,56 @@ SETTING_ENV_VARS: Mapping[str, str] = {
     "job-stall": "NORCE_JOB_STALL",
     "strictness": "NORCE_STRICTNESS",
     "waivers": "NORCE_WAIVERS",
+    # Tenant reference data (ReferenceCodes): codes that exist on the tenant, comma-separated.
+    "flag-codes": "NORCE_FLAG_CODES",
+    "customer-flag-codes": "NORCE_CUSTOMER_FLAG_CODES",
+    "company-flag-codes": "NORCE_COMPANY_FLAG_CODES",
+    "pricelist-codes": "NORCE_PRICELIST_CODES",
+    "delivery-method-codes": "NORCE_DELIVERY_METHOD_CODES",
+    "payment-method-codes": "NORCE_PAYMENT_METHOD_CODES",
 }
 KNOWN_SETTINGS = frozenset({*SETTING_ENV_VARS, "base-url", "environments"})
 
 
 class ConfigError(Exception):
     """A usage or configuration problem: reported as one line, exit code 2."""
+
+
+# What each kind of reference data is, for the reasons a run gives when it has none.
+REFERENCE_KINDS: Mapping[str, str] = {
+    "customer-flags": "customer-flag-codes",
+    "company-flags": "company-flag-codes",
+    "pricelists": "pricelist-codes",
+    "delivery-methods": "delivery-method-codes",
+    "payment-methods": "payment-method-codes",
+}
+
+
+@dataclass(frozen=True)
+class ReferenceCodes:
+    """Codes of the tenant's own reference data (flags, price lists, delivery and payment methods).
+
+    No documented 1.1 read lists these codes (a 1.1 Flag has no Code; 1.1 has no list of price lists or
+    methods), so a run cannot discover them: a QA engineer names them in a profile. The embedded emulator
+    needs none: it registers a code the first time an import names it (docs/import-semantics.md "Code
+    collections", ours), so there the tests use run-owned codes (`run_owned`).
+    """
+
+    customer_flags: tuple[str, ...] = ()
+    company_flags: tuple[str, ...] = ()
+    pricelists: tuple[str, ...] = ()
+    delivery_methods: tuple[str, ...] = ()
+    payment_methods: tuple[str, ...] = ()
+    run_owned: bool = False  # any code will do (the embedded emulator)
+
+    def codes(self, kind: str) -> tuple[str, ...]:
+        return tuple(getattr(self, kind.replace("-", "_")))
+
+    def missing(self, kind: str) -> str | None:
+        """Why a test cannot use `kind` on this target, or None when it can."""
+        if self.run_owned or self.codes(kind):
+            return None
+        return f"tenant reference data not configured: {REFERENCE_KINDS[kind]} (profile or NORCE_* variable)"
 
 
 @dataclass(frozen=True)
@@ -161,6 +205,7 @@ class Target:
     # Judgements above this level are reported as deviations, not failures (contracts/oracle/evidence.py).
     strictness: Level = Level.DOCUMENTED
     waivers: tuple[str, ...] = ()  # "+W-ID" / "-W-ID" adjustments of the default waivers
+    reference: ReferenceCodes = field(default_factory=ReferenceCodes)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -308,6 +353,20 @@ def _build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Target:
         connect_auth=_connect_auth(settings.get("connect-auth", "oauth")),
         strictness=_strictness(settings.get("strictness"), is_emulator),
         waivers=_patterns(settings.get("waivers"), lower=False),
+        reference=_reference(settings, is_emulator),
+    )
+
+
+def _reference(settings: Mapping[str, Any], is_emulator: bool) -> ReferenceCodes:
+    """`flag-codes` names flags of both kinds; `customer-flag-codes` / `company-flag-codes` override it."""
+    flags = _patterns(settings.get("flag-codes"), lower=False)
+    return ReferenceCodes(
+        customer_flags=_patterns(settings.get("customer-flag-codes"), lower=False) or flags,
+        company_flags=_patterns(settings.get("company-flag-codes"), lower=False) or flags,
+        pricelists=_patterns(settings.get("pricelist-codes"), lower=False),
+        delivery_methods=_patterns(settings.get("delivery-method-codes"), lower=False),
+        payment_methods=_patterns(settings.get("payment-method-codes"), lower=False),
+        run_owned=is_emulator,
     )
 
 

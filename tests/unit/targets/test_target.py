@@ -136,3 +136,27 @@ def test_pyproject_table_is_read_and_unknown_keys_rejected(tmp_path: Path) -> No
     bad.write_text('[tool.norce-contracts]\ntargte = "typo"\n')
     with pytest.raises(ConfigError, match="targte"):
         load_pyproject_settings(bad)
+
+
+def test_reference_codes_come_from_a_profile_or_the_environment() -> None:
+    pyproject = {
+        "environments": {
+            "stage": {
+                "base-url": "https://x.api-se.stage.norce.tech",
+                "flag-codes": ["VIP", "B2B"],
+                "pricelist-codes": "PL1, PL2",
+            }
+        }
+    }
+    env = {"NORCE_COMPANY_FLAG_CODES": "CO-FLAG", "NORCE_PAYMENT_METHOD_CODES": "INVOICE"}
+    target = resolve_target({"target": "stage"}, env=env, pyproject=pyproject)
+    reference = target.reference
+    assert reference.codes("customer-flags") == ("VIP", "B2B")  # flag-codes names both kinds
+    assert reference.codes("company-flags") == ("CO-FLAG",)  # the specific setting wins
+    assert reference.codes("pricelists") == ("PL1", "PL2")
+    assert reference.codes("payment-methods") == ("INVOICE",)
+    assert reference.missing("payment-methods") is None
+    reason = reference.missing("delivery-methods")
+    assert reason is not None and "delivery-method-codes" in reason
+    # The embedded emulator registers codes on first use: nothing is missing there.
+    assert resolve_target({}, env={}, pyproject={}).reference.missing("delivery-methods") is None
