@@ -16,45 +16,16 @@ Renaming a fault is a catalogue version bump.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from emulator.fact_faults import company_writes, customer_writes, families, imports, reads
+from emulator.fault_types import CATEGORIES, LEVELS, D, E, Fault, R
 from emulator.switches import Catalogue, Switches, UnknownSwitchError
+
+__all__ = ["CATEGORIES", "LEVELS", "Fault"]
 
 # Bump the minor version when faults are added, the major version when one is renamed or its meaning changes.
 CATALOGUE_VERSION = "1.1.0"
 FAULTS_ENV_VAR = "NORCE_EMULATOR_FAULTS"
-
-CATEGORIES = (
-    "response-shape",
-    "status-codes",
-    "xml",
-    "header-rules",
-    "import-semantics",
-    "job-lifecycle",
-    "customer-service",
-    "auth",
-    "robustness",
-)
-
-
-# Evidence levels, the labels of contracts.oracle.evidence.Level (a unit test keeps them equal).
-D, R, E = "documented", "recommended", "emulator"
-LEVELS = (D, R, E)
-
-
-@dataclass(frozen=True)
-class Fault:
-    name: str
-    category: str
-    level: str  # the weakest strictness at which the suite must catch it
-    judgement: str  # the judgement meant to catch it (another one may fail first)
-    description: str
-    since: str = "0.1.0"
-    # The fact it breaks (an id of openapi/facts.yaml, named as a plain string: the emulator reads no oracle)
-    # and the operations it bends: the self-check counts a catch only when a failure of one of the fact's
-    # judgements names one of these operations.
-    fact: str = ""
-    operations: tuple[str, ...] = ()
 
 
 class UnknownFaultError(UnknownSwitchError):
@@ -663,7 +634,18 @@ _ENTRIES: tuple[tuple[str, str, str, str, str], ...] = (
     ),
 )
 
+FACT_FAULTS: tuple[Fault, ...] = (
+    *customer_writes.ENTRIES,
+    *company_writes.ENTRIES,
+    *reads.ENTRIES,
+    *imports.ENTRIES,
+    *families.ENTRIES,
+)
 CATALOGUE: dict[str, Fault] = {entry[0]: Fault(*entry) for entry in _ENTRIES}
+for _fault in FACT_FAULTS:
+    if _fault.name in CATALOGUE:
+        raise ValueError(f"fault {_fault.name} is defined twice")
+    CATALOGUE[_fault.name] = _fault
 
 FAULT_CATALOGUE: Catalogue[Fault] = Catalogue(
     kind="fault",

@@ -1,0 +1,7 @@
+"""Fact faults: families (see emulator/fact_faults/__init__.py)."""
+
+from __future__ import annotations
+
+from emulator.fault_types import Fault
+
+ENTRIES: tuple[Fault, ...] = ()
