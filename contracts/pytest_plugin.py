@@ -24,7 +24,7 @@ from contracts import schemathesis_ext
 from contracts.oracle import waivers
 from contracts.oracle.evidence import Level, Strictness
 from contracts.reports import plugin as reports
-from contracts.reports.recorder import Recorder
+from contracts.reports.recorder import Recorder, current_recorder
 from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.transport.auth import AuthSession, TokenError, TokenProvider
 from contracts.transport.client import NorceClient
@@ -255,6 +255,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
         settings.deselected = [item.nodeid for item in deselected]
         settings.deselect_reason = reason
+        recorder = current_recorder()  # the fact coverage says which facts this left out, and why
+        for item in deselected:
+            if item.get_closest_marker("contract") is not None:
+                recorder.test_status(item.nodeid, "deselected", reason)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

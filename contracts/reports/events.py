@@ -109,6 +109,28 @@ class FailedTestEvent:
     kind: str = "test_failure"
 
 
+@dataclass(frozen=True)
+class JudgedEvent:
+    """A judgement was judged (kept or broken) on an operation by a test function, `count` times: what the
+    fact coverage counts as exercised."""
+
+    judgement: str
+    operation: str  # "" when the test named none and called none
+    test: str  # the test function: path::name, no parameters
+    count: int
+    kind: str = "judged"
+
+
+@dataclass(frozen=True)
+class ItemStatusEvent:
+    """What became of a test function's items: "ran", "skipped" or "deselected", with the reason."""
+
+    test: str  # path::name, no parameters
+    status: str
+    reason: str = ""
+    kind: str = "test_status"
+
+
 Event = (
     CheckEvent
     | TallyEvent
@@ -118,6 +140,8 @@ Event = (
     | HeaderRuleEvent
     | EnumValueEvent
     | FailedTestEvent
+    | JudgedEvent
+    | ItemStatusEvent
 )
 EVENT_TYPES: dict[str, type[Event]] = {
     "deviation": DeviationEvent,
@@ -128,6 +152,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "header_rule": HeaderRuleEvent,
     "enum": EnumValueEvent,
     "test_failure": FailedTestEvent,
+    "judged": JudgedEvent,
+    "test_status": ItemStatusEvent,
 }
 
 

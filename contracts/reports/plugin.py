@@ -181,6 +181,7 @@ class ReportingSession:
         report = yield
         if report.failed and report.when in ("setup", "call"):
             _record_failed_test(item, report, self.state.recorder)
+        _record_status(item, report, self.state.recorder)
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -292,6 +293,19 @@ def _add_recorded_properties(item: pytest.Item, test: TestContext) -> None:
     item.user_properties.append(("checks_failed", str(test.checks_failed)))
     if test.deviations:  # judgements above the run's strictness this test found broken
         item.user_properties.append(("deviations", ",".join(test.deviations)))
+
+
+def _record_status(item: pytest.Item, report: pytest.TestReport, recorder: Recorder) -> None:
+    """A test item ran (passed or failed) or was skipped, with the reason: what the fact coverage needs to
+    say why a fact was left out."""
+    if item.get_closest_marker(CONTRACT_MARKER) is None:
+        return  # only contract tests exercise facts (and a unit-test run leaves the reports alone)
+    if report.skipped and report.when in ("setup", "call"):
+        longrepr = report.longrepr
+        reason = str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else "skipped"
+        recorder.test_status(item.nodeid, "skipped", reason.removeprefix("Skipped: "))
+    elif report.when == "call" or (report.when == "setup" and report.failed):
+        recorder.test_status(item.nodeid, "ran")
 
 
 def _record_failed_test(item: pytest.Item, report: pytest.TestReport, recorder: Recorder) -> None:

@@ -28,7 +28,9 @@ from contracts.reports.events import (
     Event,
     EventLog,
     HeaderRuleEvent,
+    JudgedEvent,
     TallyEvent,
+    ItemStatusEvent,
     WaiverEvent,
 )
 from contracts.transport.redact import redact_text
@@ -53,6 +55,7 @@ class TestContext:
     media_types: dict[str, None] = field(default_factory=dict)
     rule_ids: dict[str, None] = field(default_factory=dict)
     deviations: dict[str, None] = field(default_factory=dict)  # judgements found above the run's level
+    called: dict[str, None] = field(default_factory=dict)  # operations the test's requests went to
     last_request: Callable[[], str] | None = None  # builds the last request's curl, on demand
 
     @property
@@ -74,6 +77,8 @@ class Recorder:
         self._cases: dict[tuple[str, str, str], int] = {}
         # (judgement, operation, media type) -> [count, first detail, first test]
         self._deviations: dict[tuple[str, str, str], list[Any]] = {}
+        self._judged: dict[tuple[str, str, str], int] = {}  # (judgement, operation, test function) -> n
+        self._statuses: set[tuple[str, str, str]] = set()  # (test function, status, reason)
         self._lock = threading.RLock()
 
     def emit(self, event: Event) -> None:
@@ -102,6 +107,12 @@ class Recorder:
             if callable(text_or_factory)
             else (lambda: self.redact(text_or_factory))
         )
+
+    def note_operation(self, operation: str) -> None:
+        """The running test sent a request to `operation` (a judgement it makes without naming an operation
+        is counted for the operations it called)."""
+        with self._lock:
+            self.test.called.setdefault(operation)
 
     # -- what tests and checks report ------------------------------------------------------------------
     def start_test(self, test_id: str, test_name: str) -> None:
@@ -150,12 +161,32 @@ class Recorder:
             entry = self._deviations.setdefault(key, [0, self.redact(detail), self.test.test_id])
             entry[0] += 1
 
+    def judged(self, judgement: str, operation: str | None = None) -> None:
+        """`judgement` was judged (kept or broken) on `operation`, or on every operation the test called."""
+        with self._lock:
+            test = node_function(self.test.test_id)
+            for op in [operation] if operation else list(self.test.called) or [""]:
+                key = (judgement, op, test)
+                self._judged[key] = self._judged.get(key, 0) + 1
+
+    def test_status(self, test_id: str, status: str, reason: str = "") -> None:
+        """What became of a test item: "ran", "skipped" or "deselected" (one event per function and reason)."""
+        key = (node_function(test_id), status, self.redact(reason))
+        with self._lock:
+            if key in self._statuses:
+                return
+            self._statuses.add(key)
+        self.emit(ItemStatusEvent(*key))
+
     def close(self) -> None:
-        """Write the pass, case, deviation and waiver counts, then close the file."""
+        """Write the pass, case, deviation, waiver and judged counts, then close the file."""
         with self._lock:
             tallies, self._tallies = self._tallies, {}
             cases, self._cases = self._cases, {}
             deviations, self._deviations = self._deviations, {}
+            judged, self._judged = self._judged, {}
+        for (judgement, operation, test), count in sorted(judged.items()):
+            self.emit(JudgedEvent(judgement, operation, test, count))
         for (operation, outcome, reason), count in sorted(cases.items()):
             self.emit(CaseTallyEvent(operation, outcome, reason, count))
         for (judgement, operation, media_type), (count, detail, test_id) in sorted(deviations.items()):
@@ -172,6 +203,17 @@ class Recorder:
                 self.emit(TallyEvent(operation, media_type, check, rule_id, unsampled))
         if self.log is not None:
             self.log.close()
+
+
+SUITE_PATH = "contracts/suite/"
+
+
+def node_function(test_id: str) -> str:
+    """`path::name` of a pytest node id, without its parameters (`path::name[JSON]` -> `path::name`); a
+    contract test's path starts at `contracts/suite/` wherever the suite is installed."""
+    function = test_id.split("[", 1)[0]
+    at = function.find(SUITE_PATH)
+    return function[at:] if at > 0 else function
 
 
 def _short_hash(value: str) -> str:
@@ -223,6 +265,11 @@ def record_check(
             curl=recorder.redact(curl or ("" if passed else test.last_curl)),
         )
     )
+
+
+def record_judged(judgement: str, operation: str | None = None) -> None:
+    """A judgement was judged on `operation` (None: on the operations the running test called)."""
+    current_recorder().judged(judgement, operation)
 
 
 def record_case(operation: str, outcome: str, reason: str = "") -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from contracts.oracle.enums import field_enum
 from contracts.oracle.evidence import JUDGEMENTS, judgement
-from contracts.reports.document import Code, Page, Paragraph, Section, Table, to_html, to_markdown
+from contracts.reports.document import Block, Code, Page, Paragraph, Section, Table, to_html, to_markdown
+from contracts.reports.fact_coverage import EXERCISED, NOT_OBSERVABLE
 from contracts.reports.summary import FailureEntry, RunSummary
 
 ENUM_FORMS = ("int", "name", "xml")
@@ -91,6 +92,30 @@ def _evidence_section(summary: RunSummary) -> Section:
     return Section("Evidence", [Paragraph("Full table: `docs/evidence.md`."), table])
 
 
+def _fact_sections(summary: RunSummary) -> list[Section]:
+    """How many catalogued facts the run exercised, and every fact it left out with the reason."""
+    statuses = summary.facts
+    if not statuses:
+        return []
+    outcomes = Counter(status.outcome for status in statuses)
+    observable = len(statuses) - outcomes[NOT_OBSERVABLE]
+    overview = (
+        f"{len(statuses)} facts in `openapi/facts.yaml`, {observable} observable: **{outcomes[EXERCISED]} "
+        f"exercised**, {observable - outcomes[EXERCISED]} left out; {outcomes[NOT_OBSERVABLE]} not observable."
+    )
+    counts = Table(
+        ("outcome", "facts"),
+        [(outcome, count) for outcome, count in sorted(outcomes.items(), key=lambda item: -item[1])],
+    )
+    left_out = [s for s in statuses if not s.exercised]
+    rows = [(s.fact.id, s.outcome, s.reason or "-", s.fact.text) for s in left_out]
+    marks = ["" if s.outcome == NOT_OBSERVABLE else "missing" for s in left_out]
+    blocks: list[Block] = [Paragraph(overview), counts]
+    if left_out:
+        blocks += [Paragraph("Left out, with the reason:"), Table(("fact", "outcome", "reason", "says"), rows, marks)]
+    return [Section(f"Fact coverage ({outcomes[EXERCISED]}/{observable} observable facts exercised)", blocks)]
+
+
 def _waiver_section(summary: RunSummary) -> list[Section]:
     if not summary.waivers:
         return []
@@ -162,10 +187,15 @@ def summary_page(summary: RunSummary) -> Page:
         f"failures: {len(summary.failures)}",
         f"strictness: `{meta.strictness}` (deviations above it: {sum(d.count for d in summary.deviations)})",
     ]
+    if summary.facts:
+        observable = [s for s in summary.facts if s.outcome != NOT_OBSERVABLE]
+        exercised = sum(s.exercised for s in observable)
+        facts.append(f"facts: {exercised}/{len(observable)} observable facts exercised")
     sections = [
         *_deviation_sections(summary),
         _checks_section(summary),
         *_cases_section(summary),
+        *_fact_sections(summary),
         _header_rules_section(summary),
         *_enum_sections(summary),
     ]

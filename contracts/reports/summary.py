@@ -21,9 +21,12 @@ from contracts.reports.events import (
     Event,
     FailedTestEvent,
     HeaderRuleEvent,
+    JudgedEvent,
     TallyEvent,
+    ItemStatusEvent,
     WaiverEvent,
 )
+from contracts.reports.fact_coverage import FactStatus, fact_coverage
 
 # Characters pytest's -k grammar accepts inside one identifier (_pytest/mark/expression.py).
 _K_IDENT = re.compile(r"[\w:+\-.\[\]\\/]+")
@@ -83,6 +86,7 @@ class RunSummary:
     cases: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     deviations: list[DeviationEntry] = field(default_factory=list)
     waivers: Counter[tuple[str, str]] = field(default_factory=Counter)  # (waiver, operation) -> uses
+    facts: list[FactStatus] = field(default_factory=list)  # every catalogued fact: exercised, or why not
 
     @property
     def totals(self) -> CheckTally:
@@ -122,6 +126,8 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
     ] = {}
     tests_with_check_failures: set[str] = set()
     deviations: dict[tuple[str, str, str], DeviationEntry] = {}
+    judged: set[tuple[str, str]] = set()
+    statuses: set[tuple[str, str, str]] = set()
     for event in events:
         if isinstance(event, CheckEvent):
             tally = summary.checks.setdefault((event.operation, event.media_type), CheckTally())
@@ -156,6 +162,10 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
         elif isinstance(event, FailedTestEvent):
             key = (event.test_id, event.operation, event.media_type, "test", event.rule_id)
             latest_failures[key] = (event, 1)
+        elif isinstance(event, JudgedEvent):
+            judged.add((event.judgement, event.operation))
+        elif isinstance(event, ItemStatusEvent):
+            statuses.add((event.test, event.status, event.reason))
     for (test_id, operation, media_type, check, rule_id), (event, count) in latest_failures.items():
         if isinstance(event, FailedTestEvent) and test_id in tests_with_check_failures:
             continue  # the failed checks of that test already explain it
@@ -174,4 +184,5 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
             )
         )
     summary.deviations = sorted(deviations.values(), key=lambda d: (d.judgement, d.operation, d.media_type))
+    summary.facts = fact_coverage(judged, statuses)
     return summary

@@ -26,7 +26,9 @@ def enforced(judgement_id: str) -> bool:
 
 def judge(judgement_id: str, ok: bool, detail: str = "", *, operation: str = "", media_type: str = "") -> bool:
     """True when `ok`. Otherwise raise ContractViolation if the run enforces the judgement; if it does not,
-    record a deviation and return False (so a test can skip what depended on it)."""
+    record a deviation and return False (so a test can skip what depended on it). Either way the judgement
+    counts as exercised on `operation` (or on the operations the test called) for the fact coverage."""
+    current_recorder().judged(judgement_id, operation or None)
     if ok:
         return True
     if enforced(judgement_id):

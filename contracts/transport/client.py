@@ -58,9 +58,16 @@ class TrafficObserver(Protocol):
 
     def register_secret(self, label: str, value: str | None) -> None: ...
 
+    def note_operation(self, operation: str) -> None:
+        """A request went to `operation` (the fact coverage counts a test's judgements for its operations)."""
+        ...
+
 
 class NullObserver:
     def note_request(self, curl: Callable[[], str]) -> None:
+        pass
+
+    def note_operation(self, operation: str) -> None:
         pass
 
     def register_secret(self, label: str, value: str | None) -> None:
@@ -568,6 +575,9 @@ class NorceClient:
             RequestRecord(request.method, url, status, elapsed, attempt, error, time.time() - elapsed)
         )
         self.observer.note_request(functools.partial(self.curl, request))
+        operation = self.operation_at(str(request.url))
+        if operation:
+            self.observer.note_operation(operation)
 
     def curl(self, request: httpx.Request) -> str:
         return as_curl(request, self.secrets)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from contracts.oracle.enums import header_rules
-from contracts.oracle.evidence import JUDGEMENTS, Level, Strictness, judgement, markdown_table
+from contracts.oracle.evidence import JUDGEMENTS, Level, Strictness, judgement
+from contracts.oracle.evidence_doc import markdown
 from contracts.reports.recorder import Recorder, pop_recorder, push_recorder
 from contracts.reports.verdicts import ContractViolation, judge
 from contracts.schemathesis_ext.checks import CHECKS
@@ -17,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_docs_evidence_md_is_the_table_in_the_code() -> None:
-    assert (ROOT / "docs" / "evidence.md").read_text(encoding="utf-8") == markdown_table(), (
-        "regenerate it: python -m contracts.oracle.evidence > docs/evidence.md"
+    assert (ROOT / "docs" / "evidence.md").read_text(encoding="utf-8") == markdown(), (
+        "regenerate it: python -m contracts.oracle.evidence_doc > docs/evidence.md"
     )
 
 
