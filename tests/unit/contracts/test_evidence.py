@@ -43,6 +43,22 @@ def test_every_header_rule_and_check_has_evidence() -> None:
     }
 
 
+def test_every_schemathesis_check_the_suite_runs_has_evidence() -> None:
+    """Every check registered with Schemathesis (its built-ins and ours) has a judgement: a check whose
+    failure had none would be enforced at any strictness, so an RFC detail of a front end (an OPTIONS
+    answer's Allow header, say) would fail a tenant run."""
+    import schemathesis.specs.openapi.checks  # noqa: F401  (registers the built-in checks)
+    from schemathesis.checks import CHECKS as REGISTERED
+
+    from contracts.schemathesis_ext import register
+
+    register()
+    ours = {check.__name__ for check in CHECKS}
+    built_in = {check.__name__ for check in REGISTERED.get_all()} - ours
+    assert built_in <= set(JUDGEMENTS), sorted(built_in - set(JUDGEMENTS))
+    assert JUDGEMENTS["allow_header_conformance"].level is Level.EMULATOR
+
+
 def test_levels_parse_and_order() -> None:
     assert Level.parse("Documented") is Level.DOCUMENTED < Level.RECOMMENDED < Level.EMULATOR
     with pytest.raises(ValueError, match="strictness must be one of documented, recommended, emulator"):
