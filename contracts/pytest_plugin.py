@@ -24,6 +24,7 @@ from contracts import schemathesis_ext
 from contracts.oracle import waivers
 from contracts.oracle.evidence import Level, Strictness
 from contracts.reports import plugin as reports
+from contracts.reports.events import TrafficEvent
 from contracts.reports.recorder import Recorder, current_recorder
 from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.transport.auth import AuthSession, TokenError, TokenProvider
@@ -423,6 +424,7 @@ def _write_request_log(config: pytest.Config, report_dir: Path, client: NorceCli
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {"stats": asdict(client.stats), "requests": [asdict(record) for record in client.records]}
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    current_recorder().emit(TrafficEvent(**asdict(client.stats)))  # the summary counts the retries
 
 
 @pytest.fixture(scope="session")

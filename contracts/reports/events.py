@@ -131,6 +131,18 @@ class ItemStatusEvent:
     kind: str = "test_status"
 
 
+@dataclass(frozen=True)
+class TrafficEvent:
+    """One client's request count and what it retried (a front end's 502/503/504, 429, network errors)."""
+
+    requests: int
+    gateway_retries: int = 0
+    throttled: int = 0
+    network_retries: int = 0
+    auth_refreshes: int = 0
+    kind: str = "traffic"
+
+
 Event = (
     CheckEvent
     | TallyEvent
@@ -142,6 +154,7 @@ Event = (
     | FailedTestEvent
     | JudgedEvent
     | ItemStatusEvent
+    | TrafficEvent
 )
 EVENT_TYPES: dict[str, type[Event]] = {
     "deviation": DeviationEvent,
@@ -154,6 +167,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "test_failure": FailedTestEvent,
     "judged": JudgedEvent,
     "test_status": ItemStatusEvent,
+    "traffic": TrafficEvent,
 }
 
 

@@ -187,6 +187,13 @@ def summary_page(summary: RunSummary) -> Page:
         f"failures: {len(summary.failures)}",
         f"strictness: `{meta.strictness}` (deviations above it: {sum(d.count for d in summary.deviations)})",
     ]
+    if summary.traffic:
+        traffic = summary.traffic
+        facts.append(
+            f"requests: {traffic['requests']} (retried: gateway 502/503/504 {traffic['gateway_retries']}, "
+            f"429 {traffic['throttled']}, network {traffic['network_retries']}; token refreshes "
+            f"{traffic['auth_refreshes']})"
+        )
     if summary.facts:
         observable = [s for s in summary.facts if s.outcome != NOT_OBSERVABLE]
         exercised = sum(s.exercised for s in observable)

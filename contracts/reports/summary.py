@@ -24,6 +24,7 @@ from contracts.reports.events import (
     JudgedEvent,
     TallyEvent,
     ItemStatusEvent,
+    TrafficEvent,
     WaiverEvent,
 )
 from contracts.reports.fact_coverage import FactStatus, fact_coverage
@@ -87,6 +88,7 @@ class RunSummary:
     deviations: list[DeviationEntry] = field(default_factory=list)
     waivers: Counter[tuple[str, str]] = field(default_factory=Counter)  # (waiver, operation) -> uses
     facts: list[FactStatus] = field(default_factory=list)  # every catalogued fact: exercised, or why not
+    traffic: Counter[str] = field(default_factory=Counter)  # requests, and what the clients retried
 
     @property
     def totals(self) -> CheckTally:
@@ -166,6 +168,9 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
             judged.add((event.judgement, event.operation))
         elif isinstance(event, ItemStatusEvent):
             statuses.add((event.test, event.status, event.reason))
+        elif isinstance(event, TrafficEvent):
+            for name in ("requests", "gateway_retries", "throttled", "network_retries", "auth_refreshes"):
+                summary.traffic[name] += getattr(event, name)
     for (test_id, operation, media_type, check, rule_id), (event, count) in latest_failures.items():
         if isinstance(event, FailedTestEvent) and test_id in tests_with_check_failures:
             continue  # the failed checks of that test already explain it

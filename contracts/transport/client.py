@@ -29,6 +29,8 @@ from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
 from contracts.transport.redact import redact_text, redact_url
 from contracts.transport.target import Target, host_of
+from contracts.transport.transient import DEFAULT_RETRIES, is_transient
+from contracts.transport.transient import wait_seconds as transient_wait_seconds
 
 STORM_HEADER = "X-StormConnect-Header"
 READ_PREFIXES = ("Get", "List", "Search")
@@ -102,6 +104,7 @@ class ClientStats:
     requests: int = 0
     network_retries: int = 0
     throttled: int = 0
+    gateway_retries: int = 0  # transient 502/503/504 answers of a front end, retried
     auth_refreshes: int = 0
 
 
@@ -210,7 +213,7 @@ class NorceClient:
         ledger: Ledger | None = None,
         rate: float | None = None,
         timeout: float = 30.0,
-        max_retries: int = 3,
+        max_retries: int = DEFAULT_RETRIES,
         job_timeout: float | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -529,6 +532,11 @@ class NorceClient:
             if response.status_code == 429 and attempt <= self.max_retries:
                 self.stats.throttled += 1
                 self.sleep(min(retry_after_seconds(response, default=1.0), MAX_RETRY_AFTER))
+                continue
+            harmless = not write or self.operation_at(url) in IMPORT_KINDS  # imports: upserts by Code
+            if attempt <= self.max_retries and is_transient(response, repeat_is_harmless=harmless):
+                self.stats.gateway_retries += 1
+                self.sleep(transient_wait_seconds(response, attempt))
                 continue
             if response.status_code == 401 and not refreshed and self._refresh_after_401(api, request):
                 refreshed = True
