@@ -64,6 +64,11 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
         "--job-stall", type=float, help="seconds a job may stand still before the run calls it stalled"
     )
     parser.add_argument(
+        "--retries",
+        type=int,
+        help="retries after a 429, a gateway's transient 502/503/504 or a network error (default 3)",
+    )
+    parser.add_argument(
         "--strictness",
         choices=[level.label for level in Level],
         help="judge by what is documented (tenant default), recommended, or the emulator's conventions",
@@ -121,6 +126,7 @@ def target_options(args: argparse.Namespace) -> dict[str, Any]:
         "rate",
         "job_timeout",
         "job_stall",
+        "retries",
         "strictness",
         "waivers",
     )

@@ -48,6 +48,7 @@ TARGET_OPTIONS = (
     ("norce_rate", "rate"),
     ("norce_job_timeout", "job-timeout"),
     ("norce_job_stall", "job-stall"),
+    ("norce_retries", "retries"),
     ("norce_strictness", "strictness"),
     ("norce_waivers", "waivers"),
 )
@@ -110,6 +111,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--job-timeout", dest="norce_job_timeout", type=float, help="seconds to wait for a job")
     group.addoption(
         "--job-stall", dest="norce_job_stall", type=float, help="seconds a job may stand still (default 60)"
+    )
+    group.addoption(
+        "--retries",
+        dest="norce_retries",
+        type=int,
+        help="retries after a 429, a gateway's transient 502/503/504 or a network error (default 3)",
     )
     group.addoption(
         "--max-examples", dest="norce_max_examples", type=int, help="Hypothesis examples per test"

@@ -29,7 +29,7 @@ from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
 from contracts.transport.redact import redact_text, redact_url
 from contracts.transport.target import Target, host_of
-from contracts.transport.transient import DEFAULT_RETRIES, is_transient
+from contracts.transport.transient import is_transient
 from contracts.transport.transient import wait_seconds as transient_wait_seconds
 
 STORM_HEADER = "X-StormConnect-Header"
@@ -213,7 +213,7 @@ class NorceClient:
         ledger: Ledger | None = None,
         rate: float | None = None,
         timeout: float = 30.0,
-        max_retries: int = DEFAULT_RETRIES,
+        max_retries: int | None = None,
         job_timeout: float | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -225,7 +225,7 @@ class NorceClient:
         self.guard = guard or WriteGuard(target)
         self.namespace = namespace
         self.ledger = ledger
-        self.max_retries = max_retries
+        self.max_retries = target.retries if max_retries is None else max_retries
         self.job_timeout = job_timeout or target.job_timeout
         self.clock, self.sleep = clock, sleep
         self.pacer = Pacer(rate if rate is not None else target.rate, clock, sleep)

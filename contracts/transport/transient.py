@@ -22,7 +22,6 @@ from contracts.transport.auth import retry_after_seconds
 GATEWAY_STATUSES = frozenset({502, 503, 504})
 SERVICE_UNAVAILABLE = 503
 MAX_WAIT = 30.0
-DEFAULT_RETRIES = 3
 
 
 def backoff_seconds(attempt: int) -> float:
