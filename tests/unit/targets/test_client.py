@@ -360,3 +360,23 @@ def test_a_write_is_retried_on_502_or_504_only_when_repeating_it_is_harmless() -
     header = json.dumps({"AccountId": 1, "CompanyFieldsThatAreSet": [2]})
     response = client.import_companies([{"Code": "x"}], header)
     assert response.status_code == 200 and len(sent) == 2 and client.stats.gateway_retries == 1
+
+
+def test_a_broken_import_refused_below_http_is_a_refusal_not_an_error() -> None:
+    """A front end may reset the connection of a malformed request instead of answering 400: for a request
+    the test broke on purpose that is a refusal (status REFUSED, judged by its effect); for any other
+    request the network error stands."""
+    from contracts.oracle.strategies.requests import ImportRequest
+    from contracts.suite.raw_import import REFUSED, is_refusal, send
+
+    def reset(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+
+    client, _ = client_with(reset)
+    header = '{"AccountId":1}'
+    request = ImportRequest("ImportCustomers", "application/json", header, [{"Code": "x"}], b'[{"Code":"x"}]')
+    refused = send(client, request, broken=True)
+    assert is_refusal(refused) and refused.status_code == REFUSED
+    assert "RemoteProtocolError" in refused.text and "ImportCustomers" in str(refused.request.url)
+    with pytest.raises(NetworkError):
+        send(client, request)
