@@ -105,7 +105,9 @@ class FailedTestEvent:
     operation: str = ""
     media_type: str = ""
     rule_id: str | None = None
-    curl: str = ""
+    curl: str = ""  # the request that broke the contract
+    chain: str = ""  # the test's requests and answers up to the failure
+    script: str = ""  # a shell script replaying the chain
     kind: str = "test_failure"
 
 

@@ -21,8 +21,9 @@ import pytest
 
 from contracts.oracle.evidence import Level, Strictness
 from contracts.reports.events import EventLog, FailedTestEvent, collect_run_events, worker_events_path
+from contracts.reports.chain import breaking_index, chain_text, curl_of, replay_script
 from contracts.reports.recorder import (
-    MAX_DETAIL,
+    MAX_MESSAGE,
     Recorder,
     TestContext,
     case_id,
@@ -180,7 +181,8 @@ class ReportingSession:
             _add_recorded_properties(item, self.state.recorder.test)
         report = yield
         if report.failed and report.when in ("setup", "call"):
-            _record_failed_test(item, report, self.state.recorder)
+            error = call.excinfo.value if call.excinfo is not None else None
+            _record_failed_test(item, report, self.state.recorder, error)
         _record_status(item, report, self.state.recorder)
         return report
 
@@ -308,18 +310,34 @@ def _record_status(item: pytest.Item, report: pytest.TestReport, recorder: Recor
         recorder.test_status(item.nodeid, "ran")
 
 
-def _record_failed_test(item: pytest.Item, report: pytest.TestReport, recorder: Recorder) -> None:
+def _record_failed_test(
+    item: pytest.Item, report: pytest.TestReport, recorder: Recorder, error: BaseException | None
+) -> None:
+    """The failure as a person needs it: the whole message, the judgement it broke, the chain of requests
+    up to it, the curl of the request that broke it and a script replaying the chain."""
     properties = dict(report.user_properties)
-    crash = getattr(report.longrepr, "reprcrash", None)
-    message = getattr(crash, "message", None) or report.longreprtext[-MAX_DETAIL:]
+    message = str(error) if error is not None and str(error) else None
+    if message is None:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        message = getattr(crash, "message", None) or report.longreprtext[-MAX_MESSAGE:]
+    judgement_id = getattr(error, "judgement_id", None)
+    operation = getattr(error, "operation", "") or str(properties.get("operation", "")).split(",")[0]
+    exchanges = list(recorder.test.exchanges)
+    breaking = breaking_index(exchanges, getattr(error, "operation", "") or None)
+    secrets = list(recorder.secrets.values())
+    curl = curl_of(exchanges[breaking], secrets) if breaking is not None else recorder.test.last_curl
+    if breaking is not None and exchanges[breaking].operation:
+        operation = exchanges[breaking].operation or operation
     recorder.emit(
         FailedTestEvent(
             test_id=item.nodeid,
             test_name=item.name,
-            message=recorder.redact(str(message)),
-            operation=str(properties.get("operation", "")),
+            message=recorder.redact_message(message),
+            operation=operation,
             media_type=str(properties.get("media_type", "")),
-            rule_id=str(properties["rule_id"]) if properties.get("rule_id") else None,
-            curl=recorder.test.last_curl,
+            rule_id=judgement_id or (str(properties["rule_id"]) if properties.get("rule_id") else None),
+            curl=recorder.redact(curl),
+            chain=recorder.redact_message(chain_text(exchanges, breaking, secrets)),
+            script=recorder.redact_message(replay_script(exchanges, secrets)) if len(exchanges) > 1 else "",
         )
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,9 +34,12 @@ from contracts.reports.events import (
     ItemStatusEvent,
     WaiverEvent,
 )
+from contracts.transport.exchange import Exchange
 from contracts.transport.redact import redact_text
 
 MAX_DETAIL = 4000
+MAX_MESSAGE = 20_000  # a failure's whole message (a job log line that explains it may be far down)
+CHAIN_LENGTH = 30  # requests of a test a failure report shows, the last ones
 PASS_SAMPLE = 1
 _MEDIA_SHORT = {"application/json": "json", "application/xml": "xml", "text/xml": "text-xml"}
 _ID_UNSAFE = re.compile(r"[^\w.+\-/:]+")
@@ -56,6 +60,8 @@ class TestContext:
     rule_ids: dict[str, None] = field(default_factory=dict)
     deviations: dict[str, None] = field(default_factory=dict)  # judgements found above the run's level
     called: dict[str, None] = field(default_factory=dict)  # operations the test's requests went to
+    # The test's last requests and answers: the chain its failure report shows.
+    exchanges: deque[Exchange] = field(default_factory=lambda: deque(maxlen=CHAIN_LENGTH))
     last_request: Callable[[], str] | None = None  # builds the last request's curl, on demand
 
     @property
@@ -91,6 +97,10 @@ class Recorder:
     def redact(self, text: str) -> str:
         return redact_text(text, self.secrets.values())[:MAX_DETAIL]
 
+    def redact_message(self, text: str) -> str:
+        """A failure's whole message or chain: redacted, kept up to MAX_MESSAGE characters."""
+        return redact_text(text, self.secrets.values())[:MAX_MESSAGE]
+
     # -- the observer the transport reports to (contracts.transport.client.TrafficObserver) -------------
     def register_secret(self, label: str, value: str | None) -> None:
         """A value that must not appear in any report; the final scan looks for it."""
@@ -107,6 +117,9 @@ class Recorder:
             if callable(text_or_factory)
             else (lambda: self.redact(text_or_factory))
         )
+
+    def note_exchange(self, exchange: Exchange) -> None:
+        self.test.exchanges.append(exchange)
 
     def note_operation(self, operation: str) -> None:
         """The running test sent a request to `operation` (a judgement it makes without naming an operation

@@ -62,6 +62,18 @@ class FailureEntry:
     replay: str
     test_id: str
     occurrences: int = 1
+    chain: str = ""  # the test's requests and answers up to the failure
+    script: str = ""  # a shell script replaying them
+
+    @property
+    def judgement(self) -> str:
+        """The judgement the failure broke (a check's own name when it rests on no other; `assertion` for a
+        test's own assertion that names none)."""
+        return self.rule_id or ("assertion" if self.check == "test" else self.check)
+
+    @property
+    def test_name(self) -> str:
+        return self.test_id.rsplit("::", 1)[-1]
 
 
 @dataclass
@@ -186,6 +198,8 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
                 replay=replay_command(meta, event.test_name or test_id.rsplit("::", 1)[-1]),
                 test_id=test_id,
                 occurrences=count,
+                chain=event.chain if isinstance(event, FailedTestEvent) else "",
+                script=event.script if isinstance(event, FailedTestEvent) else "",
             )
         )
     summary.deviations = sorted(deviations.values(), key=lambda d: (d.judgement, d.operation, d.media_type))

@@ -14,9 +14,10 @@ from contracts.reports.recorder import current_recorder
 class ContractViolation(AssertionError):
     """A judgement the run enforces was broken; the message starts with its id and level."""
 
-    def __init__(self, judgement_id: str, detail: str) -> None:
+    def __init__(self, judgement_id: str, detail: str, operation: str = "") -> None:
         entry = judgement(judgement_id)
         self.judgement_id = judgement_id
+        self.operation = operation  # where it broke, when the test said (the failure report marks it)
         super().__init__(f"{judgement_id} ({entry.level.label}: {entry.judges}): {detail}")
 
 
@@ -32,6 +33,6 @@ def judge(judgement_id: str, ok: bool, detail: str = "", *, operation: str = "",
     if ok:
         return True
     if enforced(judgement_id):
-        raise ContractViolation(judgement_id, detail)
+        raise ContractViolation(judgement_id, detail, operation)
     current_recorder().deviation(judgement_id, operation, media_type, detail)
     return False

@@ -24,6 +24,7 @@ from contracts.oracle.import_checks import read_import_items
 from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
 from contracts.transport.auth import AuthSession, retry_after_seconds
 from contracts.transport.curl import as_curl
+from contracts.transport.exchange import Exchange
 from contracts.transport.guard import WriteGuard, WriteRefused, check_raw_host, is_write, is_write_method
 from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
@@ -64,12 +65,19 @@ class TrafficObserver(Protocol):
         """A request went to `operation` (the fact coverage counts a test's judgements for its operations)."""
         ...
 
+    def note_exchange(self, exchange: Exchange) -> None:
+        """A request and its final answer (or its network error): the chain a failure report shows."""
+        ...
+
 
 class NullObserver:
     def note_request(self, curl: Callable[[], str]) -> None:
         pass
 
     def note_operation(self, operation: str) -> None:
+        pass
+
+    def note_exchange(self, exchange: Exchange) -> None:
         pass
 
     def register_secret(self, label: str, value: str | None) -> None:
@@ -421,11 +429,14 @@ class NorceClient:
             body = answer.read()
         except OSError as exc:
             self._record(shown, None, started, 1, type(exc).__name__)
+            self._note_exchange(shown, None, type(exc).__name__)
             raise NetworkError(f"POST {redact_url(url)} failed: {type(exc).__name__}") from None
         finally:
             connection.close()
         self._record(shown, answer.status, started, 1, None)
-        return httpx.Response(answer.status, headers=answer.getheaders(), content=body, request=shown)
+        response = httpx.Response(answer.status, headers=answer.getheaders(), content=body, request=shown)
+        self._note_exchange(shown, response)
+        return response
 
     # -- a request built elsewhere (a Schemathesis case) -----------------------------------------------
     def send_as_is(
@@ -521,6 +532,7 @@ class NorceClient:
                 # A write that may have reached the server is not repeated (it could import twice).
                 safe_to_retry = not write or isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 if not safe_to_retry or attempt > self.max_retries:
+                    self._note_exchange(request, None, type(exc).__name__)
                     raise NetworkError(
                         f"{method} {redact_url(url)} failed after {attempt} attempt(s): {type(exc).__name__}"
                     ) from None
@@ -545,7 +557,15 @@ class NorceClient:
                     fresh = self.auth.headers("oauth")["Authorization"]
                     headers = _replaced(headers or {}, {"Authorization": fresh})
                 continue
+            self._note_exchange(request, response)
             return response
+
+    def _note_exchange(
+        self, request: httpx.Request, response: httpx.Response | None, error: str | None = None
+    ) -> None:
+        self.observer.note_exchange(
+            Exchange.of(request, response, self.operation_at(str(request.url)), error)
+        )
 
     def _refresh_after_401(self, api: str | None, request: httpx.Request) -> bool:
         if api is not None:
