@@ -145,6 +145,14 @@ class TrafficEvent:
     kind: str = "traffic"
 
 
+@dataclass(frozen=True)
+class ObservationEvent:
+    """One process's observations (contracts/reports/observations.py `ObservationLog.as_data`)."""
+
+    data: dict[str, Any]
+    kind: str = "observation"
+
+
 Event = (
     CheckEvent
     | TallyEvent
@@ -157,6 +165,7 @@ Event = (
     | JudgedEvent
     | ItemStatusEvent
     | TrafficEvent
+    | ObservationEvent
 )
 EVENT_TYPES: dict[str, type[Event]] = {
     "deviation": DeviationEvent,
@@ -170,6 +179,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "judged": JudgedEvent,
     "test_status": ItemStatusEvent,
     "traffic": TrafficEvent,
+    "observation": ObservationEvent,
 }
 
 

@@ -20,7 +20,14 @@ from typing import Any
 import pytest
 
 from contracts.oracle.evidence import Level, Strictness
-from contracts.reports.events import EventLog, FailedTestEvent, collect_run_events, worker_events_path
+from contracts.reports.events import (
+    EventLog,
+    FailedTestEvent,
+    ObservationEvent,
+    collect_run_events,
+    worker_events_path,
+)
+from contracts.reports.observations import document, merged_marks, write_document
 from contracts.reports.chain import breaking_index, chain_text, curl_of, replay_script
 from contracts.reports.recorder import (
     MAX_MESSAGE,
@@ -32,11 +39,13 @@ from contracts.reports.recorder import (
     short_media_type,
 )
 from contracts.reports.render import write_reports
-from contracts.reports.summary import RunMeta, summarize
+from contracts.reports.summary import RunMeta, RunSummary, summarize
+from contracts.reports.verdicts import ContractViolation
 from contracts.transport.redact import is_sensitive_name, redact_url, scan_for_secrets
 
 CASE_MARKER = "norce_case"
 CONTRACT_MARKER = "contract"
+GENERATED_MARKER = "generated"  # a test whose cases are drawn from the seed (observations flag them)
 DEFAULT_REPORT_DIR = "reports"
 
 
@@ -125,6 +134,9 @@ def install(config: pytest.Config, run: RunInfo) -> Recorder:
     observer the suite hands to its HTTP client)."""
     config.addinivalue_line("markers", f"{CASE_MARKER}(operation, rule, media_type): report ids of a case")
     config.addinivalue_line("markers", f"{CONTRACT_MARKER}: runs against the configured target")
+    config.addinivalue_line(
+        "markers", f"{GENERATED_MARKER}: its cases are drawn from the seed (Schemathesis, Hypothesis)"
+    )
     worker_input: dict[str, Any] = getattr(config, "workerinput", {})
     worker = str(worker_input.get("workerid", "main"))
     run_token = str(worker_input.get("norce_report_token") or secrets_module.token_hex(6))
@@ -160,7 +172,9 @@ class ReportingSession:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         state = self.state
-        state.recorder.start_test(item.nodeid, item.name)
+        state.recorder.start_test(
+            item.nodeid, item.name, generated=item.get_closest_marker(GENERATED_MARKER) is not None
+        )
         item.user_properties.append(("seed", "unknown" if state.seed is None else str(state.seed)))
         item.user_properties.append(("target", state.target))
         marker = item.get_closest_marker(CASE_MARKER)
@@ -217,6 +231,7 @@ class ReportingSession:
 
     @pytest.hookimpl(trylast=True)  # after the terminal reporter has written the test's letter
     def pytest_runtest_logfinish(self) -> None:
+        self.state.recorder.end_test()
         if self.state.progress_pending is not None:
             self._write_progress(self.state.progress_pending)
             self.state.progress_pending = None
@@ -256,7 +271,9 @@ class ReportingSession:
             tests_failed=state.tests_failed,
             strictness=state.recorder.strictness.level.label,
         )
-        state.written = write_reports(summarize(events, meta), state.report_dir)
+        summary = summarize(events, meta)
+        state.written = write_reports(summary, state.report_dir)
+        state.written.append(write_observations(events, summary, state.report_dir))
         known = {**state.recorder.secrets, **state.worker_secrets}
         state.findings = [str(finding) for finding in scan_for_secrets([state.report_dir], known)]
         if state.findings and session.exitstatus == pytest.ExitCode.OK:
@@ -310,6 +327,19 @@ def _record_status(item: pytest.Item, report: pytest.TestReport, recorder: Recor
         recorder.test_status(item.nodeid, "ran")
 
 
+def write_observations(events: list[Any], summary: RunSummary, report_dir: Path) -> Path:
+    """reports/observations.json: what this run saw, for the next release's `norce-contracts compare`."""
+    marks, jobs = merged_marks(e.data for e in events if isinstance(e, ObservationEvent))
+    exercised = [status.fact.id for status in summary.facts if status.exercised]
+    meta = {
+        "seed": summary.meta.seed,
+        "target": summary.meta.target,
+        "strictness": summary.meta.strictness,
+        "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    return write_document(document(marks, jobs, exercised, meta), report_dir)
+
+
 def _record_failed_test(
     item: pytest.Item, report: pytest.TestReport, recorder: Recorder, error: BaseException | None
 ) -> None:
@@ -328,6 +358,8 @@ def _record_failed_test(
     curl = curl_of(exchanges[breaking], secrets) if breaking is not None else recorder.test.last_curl
     if breaking is not None and exchanges[breaking].operation:
         operation = exchanges[breaking].operation or operation
+    if not isinstance(error, ContractViolation):  # a violation marked its outcome where it was judged
+        recorder.mark_outcome(judgement_id or "assertion", operation, "failure")
     recorder.emit(
         FailedTestEvent(
             test_id=item.nodeid,

@@ -30,10 +30,12 @@ from contracts.reports.events import (
     EventLog,
     HeaderRuleEvent,
     JudgedEvent,
+    ObservationEvent,
     TallyEvent,
     ItemStatusEvent,
     WaiverEvent,
 )
+from contracts.reports.observations import ObservationLog
 from contracts.transport.exchange import Exchange
 from contracts.transport.redact import redact_text
 
@@ -62,6 +64,7 @@ class TestContext:
     called: dict[str, None] = field(default_factory=dict)  # operations the test's requests went to
     # The test's last requests and answers: the chain its failure report shows.
     exchanges: deque[Exchange] = field(default_factory=lambda: deque(maxlen=CHAIN_LENGTH))
+    generated: bool = False  # its cases are drawn from the seed (Schemathesis, Hypothesis): see observations
     last_request: Callable[[], str] | None = None  # builds the last request's curl, on demand
 
     @property
@@ -85,6 +88,7 @@ class Recorder:
         self._deviations: dict[tuple[str, str, str], list[Any]] = {}
         self._judged: dict[tuple[str, str, str], int] = {}  # (judgement, operation, test function) -> n
         self._statuses: set[tuple[str, str, str]] = set()  # (test function, status, reason)
+        self.observations = ObservationLog()  # what the run saw, for the next release's comparison
         self._lock = threading.RLock()
 
     def emit(self, event: Event) -> None:
@@ -118,8 +122,19 @@ class Recorder:
             else (lambda: self.redact(text_or_factory))
         )
 
-    def note_exchange(self, exchange: Exchange) -> None:
-        self.test.exchanges.append(exchange)
+    def note_exchange(self, exchange: Exchange, answer: bytes = b"") -> None:
+        test = self.test
+        test.exchanges.append(exchange)
+        if exchange.operation and SUITE_PATH in test.test_id:
+            media = short_media_type(exchange.answer_type)
+            content = answer or exchange.answer
+            self.observations.answer(
+                exchange.operation, media, exchange.status, content, exchange.answer_type, test.generated
+            )
+
+    def note_job_time(self, seconds: float) -> None:
+        """An import's job took `seconds` from its answer to the poll that found it finished."""
+        self.observations.job_time(seconds)
 
     def note_operation(self, operation: str) -> None:
         """The running test sent a request to `operation` (a judgement it makes without naming an operation
@@ -128,9 +143,19 @@ class Recorder:
             self.test.called.setdefault(operation)
 
     # -- what tests and checks report ------------------------------------------------------------------
-    def start_test(self, test_id: str, test_name: str) -> None:
+    def start_test(self, test_id: str, test_name: str, *, generated: bool = False) -> None:
         with self._lock:
-            self.test = TestContext(test_id=test_id, test_name=test_name)
+            self.test = TestContext(test_id=test_id, test_name=test_name, generated=generated)
+
+    def end_test(self) -> None:
+        """Between tests (and in the session's teardown: cleanup) nothing is a test's doing."""
+        with self._lock:
+            self.test = TestContext()
+
+    def mark_outcome(self, judgement: str, operation: str, outcome: str) -> None:
+        """A judgement's outcome on an operation ("pass", "deviation", "failure"), for the comparison."""
+        if SUITE_PATH in self.test.test_id:
+            self.observations.mark(("outcome", operation, judgement, outcome), self.test.generated)
 
     def check(self, event: CheckEvent) -> None:
         with self._lock:
@@ -140,6 +165,8 @@ class Recorder:
             self.test.media_types.setdefault(event.media_type)
             if event.rule_id:
                 self.test.rule_ids.setdefault(event.rule_id)
+            if not event.passed:
+                self.mark_outcome(event.rule_id or event.check, event.operation, "failure")
             if event.passed:
                 key = (event.operation, event.media_type, event.check, event.rule_id)
                 seen = self._tallies.get(key, 0)
@@ -168,21 +195,27 @@ class Recorder:
 
     def deviation(self, judgement: str, operation: str, media_type: str, detail: str) -> None:
         """A finding above the run's strictness: counted, with its first detail; never a failure."""
+        self.mark_outcome(judgement, operation, "deviation")
         with self._lock:
             self.test.deviations.setdefault(judgement)
             key = (judgement, operation, short_media_type(media_type))
             entry = self._deviations.setdefault(key, [0, self.redact(detail), self.test.test_id])
             entry[0] += 1
 
-    def judged(self, judgement: str, operation: str | None = None) -> None:
-        """`judgement` was judged (kept or broken) on `operation`, or on every operation the test called."""
+    def judged(self, judgement: str, operation: str | None = None, *, held: bool = True) -> None:
+        """`judgement` was judged on `operation`, or on every operation the test called; `held`: kept (a
+        broken one's outcome is marked where it becomes a failure or a deviation)."""
         if SUITE_PATH not in self.test.test_id:
             return  # only contract tests exercise facts (and a unit-test run leaves the reports alone)
+        operations = [operation] if operation else list(self.test.called) or [""]
         with self._lock:
             test = node_function(self.test.test_id)
-            for op in [operation] if operation else list(self.test.called) or [""]:
+            for op in operations:
                 key = (judgement, op, test)
                 self._judged[key] = self._judged.get(key, 0) + 1
+        if held:
+            for op in operations:
+                self.mark_outcome(judgement, op, "pass")
 
     def test_status(self, test_id: str, status: str, reason: str = "") -> None:
         """What became of a test item: "ran", "skipped" or "deselected" (one event per function and reason)."""
@@ -202,6 +235,9 @@ class Recorder:
             judged, self._judged = self._judged, {}
         for (judgement, operation, test), count in sorted(judged.items()):
             self.emit(JudgedEvent(judgement, operation, test, count))
+        observed, self.observations = self.observations, ObservationLog()
+        if observed.marks or observed.job_seconds:
+            self.emit(ObservationEvent(observed.as_data()))
         for (operation, outcome, reason), count in sorted(cases.items()):
             self.emit(CaseTallyEvent(operation, outcome, reason, count))
         for (judgement, operation, media_type), (count, detail, test_id) in sorted(deviations.items()):
@@ -282,9 +318,9 @@ def record_check(
     )
 
 
-def record_judged(judgement: str, operation: str | None = None) -> None:
+def record_judged(judgement: str, operation: str | None = None, *, held: bool = True) -> None:
     """A judgement was judged on `operation` (None: on the operations the running test called)."""
-    current_recorder().judged(judgement, operation)
+    current_recorder().judged(judgement, operation, held=held)
 
 
 def record_case(operation: str, outcome: str, reason: str = "") -> None:

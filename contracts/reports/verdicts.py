@@ -29,10 +29,12 @@ def judge(judgement_id: str, ok: bool, detail: str = "", *, operation: str = "",
     """True when `ok`. Otherwise raise ContractViolation if the run enforces the judgement; if it does not,
     record a deviation and return False (so a test can skip what depended on it). Either way the judgement
     counts as exercised on `operation` (or on the operations the test called) for the fact coverage."""
-    current_recorder().judged(judgement_id, operation or None)
+    current_recorder().judged(judgement_id, operation or None, held=ok)
     if ok:
         return True
     if enforced(judgement_id):
+        for called in [operation] if operation else list(current_recorder().test.called) or [""]:
+            current_recorder().mark_outcome(judgement_id, called, "failure")
         raise ContractViolation(judgement_id, detail, operation)
     current_recorder().deviation(judgement_id, operation, media_type, detail)
     return False

@@ -50,7 +50,7 @@ from contracts.suite.raw_import import is_refusal, send
 from contracts.transport.client import JobTimeout, NorceClient
 from contracts.transport.namespace import RunNamespace
 
-pytestmark = [pytest.mark.contract, pytest.mark.writes]
+pytestmark = [pytest.mark.contract, pytest.mark.writes, pytest.mark.generated]
 
 OPERATIONS = (IMPORT_COMPANIES, IMPORT_CUSTOMERS)
 MEDIA_TYPES = (JSON, XML)

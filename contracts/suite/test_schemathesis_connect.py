@@ -21,7 +21,7 @@ from contracts.suite.conftest import collection_settings
 from contracts.transport.auth import AuthSession
 from contracts.transport.target import Target
 
-pytestmark = pytest.mark.contract
+pytestmark = [pytest.mark.contract, pytest.mark.generated]  # cases drawn from the seed
 
 SETTINGS = collection_settings()
 schema = load_schema(CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.rate)

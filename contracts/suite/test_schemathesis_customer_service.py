@@ -23,7 +23,7 @@ from contracts.suite.conftest import collection_settings
 from contracts.transport.auth import AuthSession
 from contracts.transport.target import Target
 
-pytestmark = pytest.mark.contract
+pytestmark = [pytest.mark.contract, pytest.mark.generated]  # cases drawn from the seed
 
 # The coverage phase (every boundary and mutation the schema defines, not bounded by max-examples) stays on
 # for the reads, whose inputs are a few query parameters. On the writes it yields ~1000 cases per

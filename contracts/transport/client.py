@@ -7,6 +7,7 @@ Every request is recorded (method, redacted URL, status, elapsed) for reports.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
 import json as jsonlib
@@ -65,8 +66,13 @@ class TrafficObserver(Protocol):
         """A request went to `operation` (the fact coverage counts a test's judgements for its operations)."""
         ...
 
-    def note_exchange(self, exchange: Exchange) -> None:
-        """A request and its final answer (or its network error): the chain a failure report shows."""
+    def note_exchange(self, exchange: Exchange, answer: bytes = b"") -> None:
+        """A request and its final answer (or its network error): the chain a failure report shows; `answer`
+        is the whole body (the exchange keeps only its start), for the run's observations."""
+        ...
+
+    def note_job_time(self, seconds: float) -> None:
+        """An import's job took `seconds` from its answer to the poll that found it finished."""
         ...
 
 
@@ -77,7 +83,10 @@ class NullObserver:
     def note_operation(self, operation: str) -> None:
         pass
 
-    def note_exchange(self, exchange: Exchange) -> None:
+    def note_exchange(self, exchange: Exchange, answer: bytes = b"") -> None:
+        pass
+
+    def note_job_time(self, seconds: float) -> None:
         pass
 
     def register_secret(self, label: str, value: str | None) -> None:
@@ -247,6 +256,7 @@ class NorceClient:
         self.secrets = tuple(target.credentials.secrets().values())
         self.observer: TrafficObserver = observer or NullObserver()
         self._jobs_stalled = False  # an earlier wait found the job service standing still
+        self._submitted: dict[int, float] = {}  # job id -> when its import was answered
 
     def close(self) -> None:
         self.http.close()
@@ -306,6 +316,7 @@ class NorceClient:
                 job = response.json()
                 if isinstance(job, dict) and job.get("IsFinished"):
                     outcomes[job_id] = dict(job)
+                    self.observer.note_job_time(self.clock() - self._submitted.pop(job_id, started))
                 if (last_seen[job_id] is not None and job != last_seen[job_id]) or job_id in outcomes:
                     idle_since, self._jobs_stalled = self.clock(), False  # the service moves
                 last_seen[job_id] = job
@@ -343,7 +354,15 @@ class NorceClient:
         if self.ledger is not None and self.guard.sends_writes:
             self.ledger.record_import(kind, items or [])
         headers = {STORM_HEADER: header, "Content-Type": media_type, "Accept": "application/json"}
-        return self._send("POST", url, api="connect", content=content, headers=headers)
+        response = self._send("POST", url, api="connect", content=content, headers=headers)
+        self._note_submitted(response)
+        return response
+
+    def _note_submitted(self, response: httpx.Response) -> None:
+        """When an import's job was handed out: its timing runs from here (the run's observations)."""
+        if response.status_code == 200:
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                self._submitted[int(response.json()["JobId"])] = self.clock()
 
     def _check_namespaced(self, operation: str, items: list[Any] | None) -> None:
         """On a real tenant every identity an import carries must be this run's: nothing else is touched.
