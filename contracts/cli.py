@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--dry-run", action="store_true", help="deselect and list write tests, send no writes")
     run.add_argument("--max-examples", type=int, help="Hypothesis examples per test")
+    run.add_argument(
+        "--profile",
+        choices=["full", "smoke"],
+        default="full",
+        help="smoke: every test and operation once, one example each, in both media types: a quick answer",
+    )
     run.add_argument("--report-dir", default="reports", help="directory for junit.xml and other reports")
     run.add_argument("-k", dest="keyword", help="only tests matching this pytest -k expression")
     run.add_argument(
@@ -208,6 +214,7 @@ def command_run(args: argparse.Namespace) -> int:
         argv.append("--dry-run")
     if args.max_examples is not None:
         argv += ["--max-examples", str(args.max_examples)]
+    argv += ["--profile", args.profile]
     if args.keyword:
         argv += ["-k", args.keyword]
     workers = args.workers if args.workers is not None else (1 if target.is_emulator else TENANT_WORKERS)

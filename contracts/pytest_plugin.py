@@ -54,6 +54,7 @@ TARGET_OPTIONS = (
 )
 
 DEFAULT_SEED = 20261125
+FULL, SMOKE = "full", "smoke"
 
 
 @dataclass
@@ -71,6 +72,11 @@ class SuiteSettings:
     deselected: list[str] = field(default_factory=list)
     deselect_reason: str | None = None
     workers: int = 1  # pytest-xdist processes sharing the run
+    profile: str = FULL  # SMOKE: one example per property, no Schemathesis coverage phase
+
+    @property
+    def smoke(self) -> bool:
+        return self.profile == SMOKE
 
     @property
     def rate(self) -> float | None:
@@ -121,6 +127,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--max-examples", dest="norce_max_examples", type=int, help="Hypothesis examples per test"
     )
+    group.addoption(
+        "--profile",
+        dest="norce_profile",
+        choices=[FULL, SMOKE],
+        default=FULL,
+        help="smoke: every test and operation with one example and no Schemathesis coverage phase (minutes "
+        "become seconds; the full profile finds more)",
+    )
     group.addoption("--report-dir", dest="norce_report_dir", default="reports", help="where reports go")
     group.addoption(
         "--strictness",
@@ -161,10 +175,12 @@ def pytest_configure(config: pytest.Config) -> None:
         seed_derived=derived,
         allow_writes=bool(config.getoption("norce_allow_writes")),
         dry_run=bool(config.getoption("norce_dry_run")),
-        max_examples=config.getoption("norce_max_examples"),
+        max_examples=config.getoption("norce_max_examples")
+        or (1 if config.getoption("norce_profile") == SMOKE else None),
         report_dir=Path(config.getoption("norce_report_dir")),
         run_id=run_id,
         workers=max(1, int(worker_input.get("workercount", 1))),
+        profile=config.getoption("norce_profile"),
     )
     try:
         waivers.set_active(waivers.resolve(target.waivers))

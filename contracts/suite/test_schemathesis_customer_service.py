@@ -31,7 +31,11 @@ pytestmark = [pytest.mark.contract, pytest.mark.generated]  # cases drawn from t
 # (`phases.coverage.enabled = false`).
 SETTINGS = collection_settings()
 read_schema = load_schema(
-    CUSTOMER_SERVICE_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.rate
+    CUSTOMER_SERVICE_SPEC,
+    seed=SETTINGS.seed,
+    max_examples=SETTINGS.max_examples,
+    rate=SETTINGS.rate,
+    smoke=SETTINGS.smoke,
 )
 write_schema = load_schema(
     CUSTOMER_SERVICE_SPEC,
@@ -39,6 +43,7 @@ write_schema = load_schema(
     max_examples=SETTINGS.max_examples,
     rate=SETTINGS.rate,
     coverage={"enabled": False},
+    smoke=SETTINGS.smoke,
 )
 
 
