@@ -188,7 +188,12 @@ def customer_flag_view(item: ReferenceItem) -> Plain:
     }
 
 
+# "Default PriceRule id 7" ("use standard price, percentage discount"; docs/norce-facts.md §1C).
+DEFAULT_PRICE_RULE = 7
+
+
 def pricelist_view(item: ReferenceItem, is_exclusive: bool = False) -> Plain:
+    rule_id = DEFAULT_PRICE_RULE if item.price_rule_id is None else item.price_rule_id
     return {
         "Id": item.id,
         "ParentId": None,
@@ -197,7 +202,7 @@ def pricelist_view(item: ReferenceItem, is_exclusive: bool = False) -> Plain:
         "Agreement": item.code,
         "Type": 0,
         "IsActive": True,
-        "PriceRule": {"RuleId": 7, "Value": None},
+        "PriceRule": {"RuleId": rule_id, "Value": item.price_rule_value},
         "PopulationRules": [],
         "CurrencyId": 1,
         "IsExclusive": is_exclusive,
