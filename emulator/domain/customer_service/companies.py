@@ -132,10 +132,7 @@ class Companies(Group):
             ):
                 for other in state.customers_of_company(company_id):
                     state.remove_relation(other.id, company_id)
-            if operation != "InsertCompanyCustomer" or not self.faults.is_on(
-                "cs-insert-company-customer-unrelated"
-            ):
-                state.add_relation(customer_id, company_id)
+            state.add_relation(customer_id, company_id)
         return self.shared.customers_result(lambda s: s.customers_of_company(company_id), include_companies)
 
     def InsertCompanyCustomer(
@@ -278,8 +275,6 @@ class Companies(Group):
 
     def UpsertCompanyDiscounts(self, company_id: int, body: Any = None, **_unused: Any) -> None:
         entries = [e for e in body if isinstance(e, dict)] if isinstance(body, list) else []
-        if self.faults.is_on("cs-upsert-company-discounts-drops-percentage"):
-            entries = [{**entry, "Discount": 0} for entry in entries]
         with self.store.transaction() as state:
             company = self.shared.editable_company(state, company_id)
             if self.faults.is_on("cs-upsert-company-discounts-replaces-all"):
@@ -297,5 +292,3 @@ class Companies(Group):
             company.discounts = [
                 d for d in company.discounts if (d.type, d.value_code) != (entry.type, entry.value_code)
             ]
-            if self.faults.is_on("cs-delete-company-discount-deletes-all"):
-                company.discounts = []

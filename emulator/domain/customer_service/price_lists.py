@@ -11,8 +11,6 @@ from ..model import PricelistItem, ReferenceItem
 from ..state import State
 from .shared import Group, Plain
 
-UPDATES = ("UpdateCompanyPricelist", "UpdateCompanyPricelist2")
-
 
 def _decimal(value: Any) -> float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
@@ -92,15 +90,19 @@ class PriceLists(Group):
         with self.store.transaction() as state:
             company = self.shared.editable_company(state, company_id)
             item = self._existing(operation, state, data) or self._create(state, data)
-            removed = data.get("IsActive") is False and not (
-                operation == "UpdateCompanyPricelist2"
-                and self.faults.is_on("cs-update-company-pricelist2-inactive-kept")
-            )
+            removed = data.get("IsActive") is False and not self._inactive_kept(operation)
             if removed:
                 company.price_lists = [c for c in company.price_lists if c != item.code]
             elif item.code not in company.price_lists:
                 company.price_lists.append(item.code)
         return self._company_pricelists(company_id)
+
+    def _inactive_kept(self, operation: str) -> bool:
+        fault = {
+            "UpdateCompanyPricelist2": "cs-update-company-pricelist2-inactive-kept",
+            "UpdateCompanyPricelist": "cs-update-company-pricelist-inactive-kept",
+        }.get(operation)
+        return fault is not None and self.faults.is_on(fault)
 
     def InsertCompanyPricelist2(self, company_id: int, body: Any = None, **_unused: Any) -> list[Plain]:
         return self._write("InsertCompanyPricelist2", company_id, body)
@@ -120,8 +122,6 @@ class PriceLists(Group):
             item = state.reference_by_id("price_lists", pricelist_id)
             if item is None or item.code not in company.price_lists:
                 raise NotFound("PricelistMissing", f"Company {company_id} has no price list {pricelist_id}.")
-            if self.faults.is_on("cs-delete-company-pricelist-removes-all"):
-                company.price_lists = []
             company.price_lists = [c for c in company.price_lists if c != item.code]
         return self._company_pricelists(company_id)
 
@@ -160,11 +160,8 @@ class PriceLists(Group):
         with self.store.transaction() as state:
             if state.reference_by_id("price_lists", pricelist_id or -1) is None:
                 raise NotFound("PricelistMissing", f"Price list {pricelist_id!r} does not exist.")
-            ignored = (
-                operation == "InsertPricelistItem"
-                and self.faults.is_on("cs-insert-pricelist-item-not-stored")
-            ) or (
-                operation == "UpdatePricelistItem" and self.faults.is_on("cs-update-pricelist-item-ignored")
+            ignored = operation == "InsertPricelistItem" and self.faults.is_on(
+                "cs-insert-pricelist-item-not-stored"
             )
             if not ignored:
                 catalogues = state.own_catalogues()
