@@ -242,6 +242,23 @@ def new_address(state: State, address_id: int, body: Plain) -> Address:
     return address
 
 
+def kept_addresses(
+    state: State, existing: list[Address], sent: list[Plain], next_address_id: Any
+) -> list[Address]:
+    """The addresses a body's list sends: one whose Id names an existing address updates it and keeps its Id
+    (a client holds that Id, e.g. for UpdateCompanyDeliveryAddress); one without is new."""
+    by_id = {address.id: address for address in existing}
+    kept = []
+    for body in sent:
+        known = by_id.pop(integer(body, "Id") or -1, None)
+        if known is None:
+            kept.append(new_address(state, next_address_id(), body))
+        else:
+            apply_address(state, known, body)  # the entity is the writer's copy (State.edit_*)
+            kept.append(known)
+    return kept
+
+
 def flag_codes(state: State, table: str, flags: list[Plain]) -> list[str]:
     codes = []
     for flag in flags:
@@ -344,9 +361,9 @@ def apply_company(state: State, company: Company, body: Plain, next_address_id: 
         else:
             company.invoice_address = None
     if isinstance(body.get("DeliveryAddresses"), list):
-        company.delivery_addresses = [
-            new_address(state, next_address_id(), a) for a in objects(body, "DeliveryAddresses")
-        ]
+        company.delivery_addresses = kept_addresses(
+            state, company.delivery_addresses, objects(body, "DeliveryAddresses"), next_address_id
+        )
     if isinstance(body.get("Flags"), list):
         company.flags = flag_codes(state, "company_flags", objects(body, "Flags"))
     if isinstance(body.get("Info"), list):
