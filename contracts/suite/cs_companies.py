@@ -466,7 +466,9 @@ def actor() -> int:
 
 
 def as_json(norce: NorceClient, operation: str, seed: int, **params: Any) -> dict[str, Any]:
-    """An entity read in JSON, to send back as a request body (1.1 bodies are JSON)."""
+    """An entity read in JSON, to send back as a request body (1.1 bodies are JSON), without the timestamps
+    the server stamps (a client has no reason to send them, and their written form is the server's: .NET
+    dates without an offset, docs/norce-facts.md §4.5)."""
     found = read(norce, operation, seed=seed, accept=JSON, **params)
     assert isinstance(found, dict), f"{operation} {params}: nothing to send back ({found!r})"
-    return found
+    return {key: value for key, value in found.items() if key not in VOLATILE}
