@@ -398,6 +398,9 @@ def import_update_subject(
     return code, email, company_code
 
 
+SERVER_SET = ("Created", "Updated")
+
+
 @pytest.mark.parametrize("accept", ACCEPTS)
 @pytest.mark.parametrize("operation_id", ["UpdateCustomer", "UpdateCustomer2", "UpdateCustomer3"])
 def test_update_customer_changes_what_it_names(
@@ -425,7 +428,8 @@ def test_update_customer_changes_what_it_names(
     ledger.record_company(code=new_code)
     ledger.record_relation(company_code=new_code, customer_code=code)
     body = {
-        **current,
+        # the customer as it reads, but the timestamps Norce sets (a client does not send them back)
+        **{member: value for member, value in current.items() if member not in SERVER_SET},
         "FirstName": "After",
         "Phone": "+46 8 999 88 77",
         "Account": {"LoginName": email},
