@@ -113,35 +113,32 @@ def state_of(base: str) -> dict[str, Any]:
     return state
 
 
-# The tenant's reference data, as a QA engineer names it in a profile (contracts/transport/target.py
-# ReferenceCodes): codes the served emulator holds from its start (emulator/domain/catalogues.py).
-REFERENCE_CODES = {
-    "NORCE_CUSTOMER_FLAG_CODES": "customer_flags",
-    "NORCE_COMPANY_FLAG_CODES": "company_flags",
-    "NORCE_PRICELIST_CODES": "price_lists",
-    "NORCE_DELIVERY_METHOD_CODES": "delivery_methods",
-    "NORCE_PAYMENT_METHOD_CODES": "payment_methods",
-}
-
-
-def reference_environment() -> dict[str, str]:
-    catalogues = seeded_catalogues()
-    return {
-        variable: ",".join(item.code for item in getattr(catalogues, table))
-        for variable, table in REFERENCE_CODES.items()
-    }
-
-
 def tenant_environment() -> dict[str, str]:
-    """What a user sets for a tenant: the emulator's documented credentials, its application key, the
-    write allow-list naming the local host (a tenant is never written to unless its host is listed), and the
-    codes of its reference data."""
+    """What a user sets for a tenant: the emulator's documented credentials, its application key, the write
+    allow-list naming the local host (a tenant is never written to unless its host is listed), and its
+    reference data."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("NORCE_")}
     env.update(EMULATOR_CREDENTIALS)
     env["NORCE_APPLICATION_KEY"] = EMULATOR_APPLICATION_KEY
     env["NORCE_WRITE_HOSTS"] = "127.0.0.1"
     env.update(reference_environment())
     return env
+
+
+def reference_environment() -> dict[str, str]:
+    """The served emulator's reference data, named as a QA engineer names a tenant's (NORCE_*_CODES, see
+    contracts/transport/target.py ReferenceCodes): the codes of the catalogues every emulator starts with. A
+    tenant's codes cannot be discovered through 1.1, and without them the tests that need them leave that
+    part out, so a served emulator must be told its codes as a tenant is."""
+    catalogues = seeded_catalogues()
+    tables = {
+        "NORCE_CUSTOMER_FLAG_CODES": catalogues.customer_flags,
+        "NORCE_COMPANY_FLAG_CODES": catalogues.company_flags,
+        "NORCE_PRICELIST_CODES": catalogues.price_lists,
+        "NORCE_DELIVERY_METHOD_CODES": catalogues.delivery_methods,
+        "NORCE_PAYMENT_METHOD_CODES": catalogues.payment_methods,
+    }
+    return {variable: ",".join(item.code for item in items) for variable, items in tables.items()}
 
 
 def suite_command(base: str, plan: TenantPlan, seed: int, report_dir: Path) -> list[str]:

@@ -35,6 +35,8 @@ class Address(Group):
     ) -> Plain | None:
         with self.store.transaction() as state:
             customer = self.shared.editable_customer(state, customer_id)
+            if self.faults.is_on("cs-insert-delivery-address-replaces"):  # the others are dropped
+                customer.delivery_addresses = []
             customer.delivery_addresses.append(
                 views.new_address(
                     state, self.shared.next_address_id(), body if isinstance(body, dict) else {}
@@ -52,6 +54,8 @@ class Address(Group):
             address = next(
                 (a for a in customer.delivery_addresses if a.id == views.integer(data, "Id")), None
             )
+            if address is not None and self.faults.is_on("cs-update-delivery-address-wrong-one"):
+                address = customer.delivery_addresses[0]  # the first, not the one the body names
             if address is None:
                 raise NotFound("AddressMissing", f"Customer {customer_id} has no address {data.get('Id')!r}.")
             views.apply_address(state, address, data)
@@ -66,6 +70,8 @@ class Address(Group):
             kept = [a for a in customer.delivery_addresses if a.id != address_id]
             if len(kept) == len(customer.delivery_addresses):
                 raise NotFound("AddressMissing", f"Customer {customer_id} has no address {address_id}.")
+            if self.faults.is_on("cs-delete-delivery-address-deletes-all"):
+                kept = []
             customer.delivery_addresses = kept
             self.shared.touch(customer)
         return self.shared.customer_result(customer_id, include_companies)

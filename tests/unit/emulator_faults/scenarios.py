@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.unit.emulator_faults.company_write_scenarios import SCENARIOS as COMPANY_WRITE_SCENARIOS
+from tests.unit.emulator_faults.customer_write_scenarios import SCENARIOS as CUSTOMER_WRITE_SCENARIOS
 from tests.unit.emulator_faults.served import raw_exchange, served_over_http
 from tests.unit.emulator_http.support import CONNECT, CUSTOMER, GOOD_FORM, PASSWORD, TOKEN
 
@@ -490,6 +491,8 @@ SCENARIOS: dict[str, Scenario] = {
     "robust-500-on-unknown-query-param": lambda c, h: (
         c.get(f"{CUSTOMER}/GetCustomer", params={**MISSING_ID, "noSuchParameter": "1"}, headers=h).status_code
     ),
+    # fact faults (emulator/fact_faults/), one module of scenarios per area
+    **CUSTOMER_WRITE_SCENARIOS,
 }
 
 # Emulator settings a scenario needs (a small body limit, so "too large" needs no 10 MiB request).
