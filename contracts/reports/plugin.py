@@ -32,9 +32,13 @@ from contracts.reports.recorder import (
 )
 from contracts.reports.render import write_reports
 from contracts.reports.summary import RunMeta, summarize
+from contracts.reports.verdicts import ContractViolation
 from contracts.transport.redact import is_sensitive_name, redact_url, scan_for_secrets
 
 CASE_MARKER = "norce_case"
+# A junit property per judgement a failing test broke: "JUDGEMENT|Operation[,Operation]|media" (operation
+# and media empty where the test did not say). The self-check attributes each failure by it.
+FAILED_JUDGEMENT = "failed_judgement"
 CONTRACT_MARKER = "contract"
 DEFAULT_REPORT_DIR = "reports"
 
@@ -181,6 +185,9 @@ class ReportingSession:
         report = yield
         if report.failed and report.when in ("setup", "call"):
             _record_failed_test(item, report, self.state.recorder)
+            # After the call report, before the teardown report that junit reads the properties from.
+            for entry in failed_judgements(self.state.recorder.test, call.excinfo):
+                item.user_properties.append((FAILED_JUDGEMENT, entry))
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -292,6 +299,26 @@ def _add_recorded_properties(item: pytest.Item, test: TestContext) -> None:
     item.user_properties.append(("checks_failed", str(test.checks_failed)))
     if test.deviations:  # judgements above the run's strictness this test found broken
         item.user_properties.append(("deviations", ",".join(test.deviations)))
+
+
+def failed_judgements(test: TestContext, excinfo: pytest.ExceptionInfo[BaseException] | None) -> list[str]:
+    """The judgements a failing test broke, each once: those recorded while it ran (judge, Schemathesis
+    checks) and any ContractViolation it raised (also one raised outside `judge`, or by a shared fixture
+    whose failure pytest replays for every test that uses it)."""
+    found: dict[tuple[str, str, str], None] = dict(test.failures)
+    for violation in _violations(excinfo.value if excinfo is not None else None):
+        media = short_media_type(violation.media_type) if violation.media_type else ""
+        if not any(key[0] == violation.judgement_id for key in found) or violation.operation:
+            found.setdefault((violation.judgement_id, violation.operation, media))
+    return [f"{judgement}|{operation}|{media}" for judgement, operation, media in found]
+
+
+def _violations(error: BaseException | None) -> Iterable[ContractViolation]:
+    if isinstance(error, ContractViolation):
+        yield error
+    elif isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            yield from _violations(inner)
 
 
 def _record_failed_test(item: pytest.Item, report: pytest.TestReport, recorder: Recorder) -> None:

@@ -14,9 +14,11 @@ from contracts.reports.recorder import current_recorder
 class ContractViolation(AssertionError):
     """A judgement the run enforces was broken; the message starts with its id and level."""
 
-    def __init__(self, judgement_id: str, detail: str) -> None:
+    def __init__(self, judgement_id: str, detail: str, *, operation: str = "", media_type: str = "") -> None:
         entry = judgement(judgement_id)
         self.judgement_id = judgement_id
+        self.operation = operation  # what the self-check attributes the failure to (tests/selfcheck)
+        self.media_type = media_type
         super().__init__(f"{judgement_id} ({entry.level.label}: {entry.judges}): {detail}")
 
 
@@ -30,6 +32,7 @@ def judge(judgement_id: str, ok: bool, detail: str = "", *, operation: str = "",
     if ok:
         return True
     if enforced(judgement_id):
-        raise ContractViolation(judgement_id, detail)
+        current_recorder().failure(judgement_id, operation, media_type)
+        raise ContractViolation(judgement_id, detail, operation=operation, media_type=media_type)
     current_recorder().deviation(judgement_id, operation, media_type, detail)
     return False

@@ -23,6 +23,7 @@ from typing import TypeVar
 import defusedxml.ElementTree as SafeElementTree
 
 from contracts.oracle.evidence import JUDGEMENTS
+from contracts.reports.plugin import FAILED_JUDGEMENT
 from emulator import faults as catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +66,9 @@ CHECK_NAMES = frozenset(SCHEMATHESIS_TITLES.values())
 class FailedCase:
     test: str
     message: str
+    crash: str = ""  # the failure's own message (junit `message`), without the traceback
+    operations: tuple[str, ...] = ()  # the test case's `operation` property
+    judged: tuple[str, ...] = ()  # its `failed_judgement` properties: "JUDGEMENT|Op1,Op2|media"
 
 
 @dataclass(frozen=True)
@@ -158,10 +162,21 @@ def read_junit(path: Path) -> tuple[int, tuple[FailedCase, ...]]:
         if any(child.tag == "skipped" for child in outcomes):
             continue
         run += 1
+        properties = [(p.get("name", ""), p.get("value", "")) for p in case.iter("property")]
+        operations = tuple(
+            name for key, value in properties if key == "operation" for name in value.split(",") if name
+        )
+        judged = tuple(value for key, value in properties if key == FAILED_JUDGEMENT)
         for child in outcomes:
-            text = f"{child.get('message') or ''}\n{child.text or ''}"
+            crash = child.get("message") or ""
             failed.append(
-                FailedCase(test=f"{case.get('classname', '')}::{case.get('name', '')}", message=text)
+                FailedCase(
+                    test=f"{case.get('classname', '')}::{case.get('name', '')}",
+                    message=f"{crash}\n{child.text or ''}",
+                    crash=crash,
+                    operations=operations,
+                    judged=judged,
+                )
             )
     return run, tuple(failed)
 
