@@ -39,6 +39,7 @@ CASE_MARKER = "norce_case"
 # A junit property per judgement a failing test broke: "JUDGEMENT|Operation[,Operation]|media" (operation
 # and media empty where the test did not say). The self-check attributes each failure by it.
 FAILED_JUDGEMENT = "failed_judgement"
+OPERATIONS_CALLED = "operations_called"  # the operationIds a test sent requests to
 CONTRACT_MARKER = "contract"
 DEFAULT_REPORT_DIR = "reports"
 
@@ -295,6 +296,8 @@ def _add_recorded_properties(item: pytest.Item, test: TestContext) -> None:
     for name, value in recorded.items():
         if value and name not in have:
             item.user_properties.append((name, value))
+    if test.called:  # what the self-check narrows a run to: the tests that reach a fault's operations
+        item.user_properties.append((OPERATIONS_CALLED, ",".join(test.called)))
     item.user_properties.append(("checks_run", str(test.checks_run)))
     item.user_properties.append(("checks_failed", str(test.checks_failed)))
     if test.deviations:  # judgements above the run's strictness this test found broken

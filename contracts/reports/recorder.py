@@ -56,6 +56,7 @@ class TestContext:
     # Judgements this test found broken at the run's level, with the operation and media type they were
     # judged on ("" where the test did not say): its junit properties, so a failure is attributed exactly.
     failures: dict[tuple[str, str, str], None] = field(default_factory=dict)
+    called: dict[str, None] = field(default_factory=dict)  # operationIds it sent requests to, in order
     last_request: Callable[[], str] | None = None  # builds the last request's curl, on demand
 
     @property
@@ -96,9 +97,11 @@ class Recorder:
             with self._lock:
                 self.secrets.setdefault(f"{label}#{_short_hash(value)}", value)
 
-    def note_request(self, curl: Callable[[], str] | str) -> None:
+    def note_request(self, curl: Callable[[], str] | str, operation: str | None = None) -> None:
         """The last request the running test sent, for its failure entry (a curl, or a function making one:
-        building a curl for each of a run's requests costs more than sending them)."""
+        building a curl for each of a run's requests costs more than sending them), and its operation."""
+        if operation:
+            self.test.called.setdefault(operation)
         text_or_factory = curl
         self.test.last_request = (
             (lambda: self.redact(text_or_factory()))

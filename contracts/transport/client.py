@@ -52,15 +52,16 @@ DRY_RUN_HEADER = "x-norce-contracts-dry-run"
 class TrafficObserver(Protocol):
     """Who hears about the traffic: the run's recorder (the client never imports the reports)."""
 
-    def note_request(self, curl: Callable[[], str]) -> None:
-        """The last request sent, as a function building its redacted curl (built when a failure needs it)."""
+    def note_request(self, curl: Callable[[], str], operation: str | None = None) -> None:
+        """The last request sent, as a function building its redacted curl (built when a failure needs it),
+        and the operationId it addressed (None: not an API operation, e.g. the token endpoint)."""
         ...
 
     def register_secret(self, label: str, value: str | None) -> None: ...
 
 
 class NullObserver:
-    def note_request(self, curl: Callable[[], str]) -> None:
+    def note_request(self, curl: Callable[[], str], operation: str | None = None) -> None:
         pass
 
     def register_secret(self, label: str, value: str | None) -> None:
@@ -567,7 +568,7 @@ class NorceClient:
         self.records.append(
             RequestRecord(request.method, url, status, elapsed, attempt, error, time.time() - elapsed)
         )
-        self.observer.note_request(functools.partial(self.curl, request))
+        self.observer.note_request(functools.partial(self.curl, request), self.operation_at(str(request.url)))
 
     def curl(self, request: httpx.Request) -> str:
         return as_curl(request, self.secrets)

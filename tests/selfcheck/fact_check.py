@@ -3,6 +3,10 @@ faults of emulator/faults.py given a `fact`) is run at its level, in tenant mode
 HTTP, `norce-contracts run --target http://127.0.0.1:PORT --allow-writes --strictness LEVEL`), and must be
 caught by its own fact's judgement on the operations it bends.
 
+Each run is narrowed to the tests that reach the batch's operations: the fault-free baseline run records
+which operations every test sends requests to (junit `operations_called`), and a test that reaches none of a
+batch's operations can neither catch its faults by their own judgements (a catch must be made on one of the
+fault's operations) nor be disturbed by them. A batch with a fault that names no operation runs every test.
 Faults with disjoint operations share a run (tests/selfcheck/batches.py), without `-x` so each can fail;
 every fault a batch did not cleanly catch (missed, accidental, or a run with no verdict) is run again alone,
 because one fault's breakage can hide another's, and only that solo verdict counts. Faults that bend an
@@ -60,13 +64,16 @@ class FactRunPlan:
     timeout: float = TENANT_RUN_TIMEOUT
     paths: Sequence[str] = CONTRACT_SUITE  # the embedded runs' suite (machinery tests narrow it)
     keyword: str | None = None  # a -k expression for every run (machinery tests only)
+    scoped: bool = True  # narrow each run to the tests that reach its batch's operations
 
 
-RunBatch = Callable[[Batch, FactRunPlan], SuiteRun]
+# A batch, the plan, and the pytest node ids to leave out of its run.
+RunBatch = Callable[[Batch, FactRunPlan, Sequence[str]], SuiteRun]
 
 
-def run_batch(batch: Batch, plan: FactRunPlan) -> SuiteRun:
-    """One suite run with the batch's faults on, at the batch's level, without -x."""
+def run_batch(batch: Batch, plan: FactRunPlan, skip: Sequence[str] = ()) -> SuiteRun:
+    """One suite run with the batch's faults on, at the batch's level, without -x, less the tests `skip`."""
+    deselect = tuple(arg for node in skip for arg in ("--deselect", node))
     if batch.where == EMBEDDED:
         suite = RunPlan(
             paths=tuple(plan.paths),
@@ -74,6 +81,7 @@ def run_batch(batch: Batch, plan: FactRunPlan) -> SuiteRun:
             stop_first=False,
             timeout=plan.timeout,
             strictness=batch.level,
+            extra_args=deselect,
         )
         return run_suite(batch.faults, seed=plan.seed, plan=suite)
     tenant = Tenant(faults=batch.faults)
@@ -83,6 +91,7 @@ def run_batch(batch: Batch, plan: FactRunPlan) -> SuiteRun:
         workers=plan.tenant_workers,
         keyword=plan.keyword,
         timeout=plan.timeout,
+        extra_args=("--", *deselect) if deselect else (),  # after --: pytest's, not norce-contracts'
     )
     with tempfile.TemporaryDirectory(prefix="fact-faults-") as scratch, served(tenant) as base:
         return run_against(base, tenant_plan, seed=plan.seed, report_dir=Path(scratch), tenant=tenant).run
@@ -98,6 +107,7 @@ class FactVerdict:
     seconds: float  # wall time of the run that decided the verdict
     batch: str  # that run's batch id ("B004", or "B004/solo" for a re-run alone)
     error: str | None = None  # that run produced no verdict (timeout, crash, no tests)
+    tests: int = 0  # test cases that run ran (narrowed to those reaching the batch's operations)
 
     @property
     def verdict(self) -> str:
@@ -132,16 +142,37 @@ class FactPhase:
         return all(v.verdict == CAUGHT and self.valid(v) for v in self.verdicts)
 
 
+def out_of_reach(batch: Batch, baseline: SuiteRun | None) -> list[str]:
+    """The tests of the fault-free run that sent no request to any of the batch's operations (none when a
+    fault of the batch names no operation, or without a passing baseline to tell)."""
+    if baseline is None or baseline.verdict != "pass" or any(not aim.operations for aim in batch.aims):
+        return []
+    operations = frozenset(op for aim in batch.aims for op in aim.operations)
+    return [node for node, called in baseline.reach if not operations.intersection(called)]
+
+
 def _verdicts(batch: Batch, run: SuiteRun, label: str) -> list[FactVerdict]:
     out = []
     for aim in batch.aims:
         attribution = Attribution(MISSED) if run.error else attribute(aim, run.failures, batch.aims)
         out.append(
             FactVerdict(
-                aim.fault, aim.fact, batch.level, batch.where, attribution, run.seconds, label, run.error
+                aim.fault,
+                aim.fact,
+                batch.level,
+                batch.where,
+                attribution,
+                run.seconds,
+                label,
+                run.error,
+                run.tests_run,
             )
         )
     return out
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # a long phase shows where it is, also when the output is a file
 
 
 def check_facts(
@@ -149,7 +180,7 @@ def check_facts(
     plan: FactRunPlan,
     *,
     run: RunBatch = run_batch,
-    progress: Callable[[str], None] = print,
+    progress: Callable[[str], None] | None = None,
 ) -> FactPhase:
     """Plan the batches, run the baselines and the batches, then each not cleanly caught fault alone."""
     batches = plan_batches(
@@ -158,25 +189,31 @@ def check_facts(
     places = sorted({(batch.where, batch.level) for batch in batches})
     baselines = [Batch(f"baseline-{where}-{level}", where, level, ()) for where, level in places]
     lock, done = threading.Lock(), [0]
+    say = progress or _say
 
-    def one(batch: Batch, total: int) -> SuiteRun:
-        result = run(batch, plan)
+    def one(batch: Batch, total: int, stage: str) -> SuiteRun:
+        baseline = baseline_runs.get((batch.where, batch.level)) if plan.scoped else None
+        skip = out_of_reach(batch, baseline) if batch.faults else []
+        result = run(batch, plan, skip)
         with lock:
             done[0] += 1
             what = ", ".join(batch.faults) or "no fault"
-            progress(
-                f"selfcheck: facts [{done[0]}/{total}] {batch.id} ({batch.where}, {batch.level}; {what}): "
-                f"{len(result.failures)} failure(s) in {result.seconds:.0f}s"
-                + (f" ({result.error})" if result.error else "")
+            say(
+                f"selfcheck: facts {stage} [{done[0]}/{total}] {batch.id} ({batch.where}, {batch.level}; "
+                f"{what}): {len(result.failures)} failure(s) of {result.tests_run} test(s) in "
+                f"{result.seconds:.0f}s" + (f" ({result.error})" if result.error else "")
             )
         return result
 
-    first = [*baselines, *batches]
-    results = run_many(first, lambda batch: one(batch, len(first)), plan.workers)
-    baseline_runs = tuple(zip(baselines, results[: len(baselines)], strict=True))
+    baseline_runs: dict[tuple[str, str], SuiteRun] = {}
+    first = run_many(baselines, lambda b: one(b, len(baselines), "baseline"), plan.workers)
+    for batch, result in zip(baselines, first, strict=True):
+        baseline_runs[(batch.where, batch.level)] = result
+    done[0] = 0
+    results = run_many(batches, lambda batch: one(batch, len(batches), "batch"), plan.workers)
     verdicts = {
         v.fault: v
-        for batch, result in zip(batches, results[len(baselines) :], strict=True)
+        for batch, result in zip(batches, results, strict=True)
         for v in _verdicts(batch, result, batch.id)
     }
     solo = [
@@ -187,8 +224,11 @@ def check_facts(
         if verdicts[aim.fault].verdict != CAUGHT
     ]
     done[0] = 0
-    for batch, result in zip(solo, run_many(solo, lambda b: one(b, len(solo)), plan.workers), strict=True):
+    for batch, result in zip(
+        solo, run_many(solo, lambda b: one(b, len(solo), "solo"), plan.workers), strict=True
+    ):
         for v in _verdicts(batch, result, batch.id):
             verdicts[v.fault] = v
+    baseline_pairs = tuple((batch, baseline_runs[(batch.where, batch.level)]) for batch in baselines)
     ordered = tuple(verdicts[name] for name in names if name in verdicts)
-    return FactPhase(ordered, baseline_runs, len(batches), len(solo))
+    return FactPhase(ordered, baseline_pairs, len(batches), len(solo))

@@ -72,10 +72,11 @@ def section_lines(phase: FactPhase | None) -> list[str]:
         "(no `-x`); a fault a batch did not cleanly catch is re-run alone (`/solo`), and that verdict "
         "counts. "
         "An accidental catch names the judgement that caught it instead: a catch to fix (the fact's own "
-        "judgement should catch it). Time is the wall time of the deciding run.",
+        "judgement should catch it). Each run has only the tests that reach its batch's operations (what the "
+        "fault-free baseline run sent to them); tests and time are those of the deciding run.",
         "",
-        "| fault | fact | level | where | verdict | caught by | on | test | time | batch |",
-        "|---|---|---|---|---|---|---|---|---:|---|",
+        "| fault | fact | level | where | verdict | caught by | on | test | tests | time | batch |",
+        "|---|---|---|---|---|---|---|---|---:|---:|---|",
     ]
     for v in _ordered(phase.verdicts):
         a = v.attribution
@@ -84,7 +85,7 @@ def section_lines(phase: FactPhase | None) -> list[str]:
         lines.append(
             f"| `{v.fault}` | `{v.fact}` | {v.level} | {v.where} | {_bold(verdict, v.verdict)} "
             f"| {f'`{a.judgement}`' if a.judgement else '-'} | {a.where or '-'} | {_cell(test)} "
-            f"| {v.seconds:.0f}s | {v.batch} |"
+            f"| {v.tests} | {v.seconds:.0f}s | {v.batch} |"
         )
     return lines
 

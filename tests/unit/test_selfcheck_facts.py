@@ -236,7 +236,7 @@ def fake_catalogue(monkeypatch: pytest.MonkeyPatch) -> dict[str, catalogue.Fault
     return entries
 
 
-def fake_run(batch: Batch, plan: fact_check.FactRunPlan) -> SuiteRun:
+def fake_run(batch: Batch, plan: fact_check.FactRunPlan, skip: Sequence[str] = ()) -> SuiteRun:
     """What the suite would find: each fault fails its own test; f-hidden only when alone (in a batch
     another fault's breakage hides it); f-wrong fails a judgement its fact does not own."""
     failed = []
@@ -256,7 +256,7 @@ def test_a_batch_then_solo_reruns_of_what_it_did_not_cleanly_catch(
 ) -> None:
     seen: list[str] = []
 
-    def recording_run(batch: Batch, plan: fact_check.FactRunPlan) -> SuiteRun:
+    def recording_run(batch: Batch, plan: fact_check.FactRunPlan, skip: Sequence[str]) -> SuiteRun:
         seen.append(f"{batch.id}:{','.join(batch.faults)}")
         return fake_run(batch, plan)
 
@@ -283,7 +283,7 @@ def test_a_batch_then_solo_reruns_of_what_it_did_not_cleanly_catch(
 def test_a_failing_baseline_voids_the_verdicts_of_its_place_and_level(
     fake_catalogue: dict[str, catalogue.Fault],
 ) -> None:
-    def broken_baseline(batch: Batch, plan: fact_check.FactRunPlan) -> SuiteRun:
+    def broken_baseline(batch: Batch, plan: fact_check.FactRunPlan, skip: Sequence[str]) -> SuiteRun:
         if not batch.faults:
             return suite_run(batch, failure("t::flaky", "CS-LOGIN|LoginPost|"))
         return fake_run(batch, plan)
@@ -300,7 +300,7 @@ def test_a_failing_baseline_voids_the_verdicts_of_its_place_and_level(
 def test_a_batch_without_a_verdict_reruns_every_fault_alone(
     fake_catalogue: dict[str, catalogue.Fault],
 ) -> None:
-    def crashing_batch(batch: Batch, plan: fact_check.FactRunPlan) -> SuiteRun:
+    def crashing_batch(batch: Batch, plan: fact_check.FactRunPlan, skip: Sequence[str]) -> SuiteRun:
         if len(batch.faults) > 1:
             return SuiteRun(batch.faults, 0, -1, 900.0, 0, error="timed out after 900s")
         return fake_run(batch, plan)
@@ -336,10 +336,10 @@ def test_the_report_has_fact_figures_and_a_row_per_fault(fake_catalogue: dict[st
     # problems first: the accidental catch leads, naming the judgement that did catch it
     assert rows[0] == (
         "| `f-wrong` | `F-CS-LOGIN-GET` | documented | tenant | **accidental: CS-WRITES** | `CS-WRITES` "
-        "| InactivateCustomer | inactivate | 10s | B001/solo |"
+        "| InactivateCustomer | inactivate | 5 | 10s | B001/solo |"
     )
     login = "| `f-login` | `F-2C-LOGIN` | documented | tenant | caught | `CS-LOGIN` | LoginPost | login |"
-    assert f"{login} 10s | B001 |" in rows
+    assert f"{login} 5 | 10s | B001 |" in rows
     from tests.selfcheck.bench import selfcheck_summary
 
     bullets = selfcheck_summary(report)
@@ -406,3 +406,76 @@ def test_read_junit_keeps_each_failures_operation_and_judgement_properties(tmp_p
         ("CS-LOGIN", ["LoginPost"]),
         ("CS-ERROR-KEYS", ["Login", "LoginPost"]),
     ]
+
+
+# ---- narrowing a run to the tests that reach its batch's operations ----
+
+
+def test_a_batch_runs_only_the_tests_that_reached_its_operations_fault_free() -> None:
+    reach = (
+        ("contracts/suite/test_a.py::test_login", ("CreateCustomer3", "LoginPost")),
+        ("contracts/suite/test_a.py::test_status", ("UpdateAccountStatus",)),
+        ("contracts/suite/test_b.py::test_offline", ()),
+    )
+    baseline = SuiteRun((), 0, 0, 1.0, 3, reach=reach)
+    batch = Batch("B001", TENANT, "documented", (LOGIN,))
+    assert fact_check.out_of_reach(batch, baseline) == [
+        "contracts/suite/test_a.py::test_status",
+        "contracts/suite/test_b.py::test_offline",
+    ]
+    # every test runs for a fault that names no operation, and without a passing baseline to tell
+    anywhere = Batch("B002", TENANT, "documented", (Aim("auth", "F-AUTH", frozenset({"AUTH-401"})),))
+    assert fact_check.out_of_reach(anywhere, baseline) == []
+    failed = SuiteRun((), 0, 1, 1.0, 3, (failure("t::x"),), reach=reach)
+    assert fact_check.out_of_reach(batch, failed) == []
+
+
+def test_the_baseline_reach_narrows_every_batch_and_solo_run(
+    fake_catalogue: dict[str, catalogue.Fault],
+) -> None:
+    reach = tuple(
+        (f"contracts/suite/test_x.py::{op}", (op,))
+        for op in (
+            "LoginPost",
+            "UpdateAccountStatus",
+            "DeleteCompanyCustomer",
+            "InactivateCustomer",
+            "JobGet",
+        )
+    )
+    skipped: dict[str, list[str]] = {}
+
+    def narrowed(batch: Batch, plan: fact_check.FactRunPlan, skip: Sequence[str]) -> SuiteRun:
+        skipped[batch.id] = [node.rsplit("::", 1)[1] for node in skip]
+        if not batch.faults:
+            return SuiteRun((), 0, 0, 1.0, len(reach), reach=reach)
+        return fake_run(batch, plan)
+
+    fact_check.check_facts(
+        sorted(fake_catalogue), fact_check.FactRunPlan(workers=1), run=narrowed, progress=lambda _: None
+    )
+    assert skipped["baseline-tenant-documented"] == []
+    assert skipped["B001"] == ["JobGet"]
+    assert skipped["B001/solo"] == ["LoginPost", "UpdateAccountStatus", "DeleteCompanyCustomer", "JobGet"]
+    unscoped = fact_check.FactRunPlan(workers=1, scoped=False)
+    skipped.clear()
+    fact_check.check_facts(["f-login"], unscoped, run=narrowed, progress=lambda _: None)
+    assert skipped["B001"] == []
+
+
+def test_read_reach_gives_node_ids_and_the_operations_each_test_called(tmp_path: Path) -> None:
+    from tests.selfcheck.runner import read_reach
+
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<testsuites><testsuite><testcase classname="contracts.suite.test_a" name="test_x[GET /GetCustomer]">'
+        '<properties><property name="operations_called" value="ImportCustomers,JobGet"/></properties>'
+        '</testcase><testcase classname="contracts.suite.test_a" name="test_y"/>'
+        '<testcase classname="contracts.suite.test_a" name="test_z"><skipped message="no"/></testcase>'
+        "</testsuite></testsuites>",
+        encoding="utf-8",
+    )
+    assert read_reach(junit) == (
+        ("contracts/suite/test_a.py::test_x[GET /GetCustomer]", ("ImportCustomers", "JobGet")),
+        ("contracts/suite/test_a.py::test_y", ()),
+    )

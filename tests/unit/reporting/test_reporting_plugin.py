@@ -361,3 +361,33 @@ def test_plain_assert():
         "test_passes": [],
         "test_plain_assert": [],
     }
+
+
+def test_every_test_names_the_operations_it_sent_requests_to_in_junit(pytester: pytest.Pytester) -> None:
+    """`operations_called`: what the self-check narrows a fact-fault run by (the client tells the recorder
+    each request's operation; the token endpoint is none)."""
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_called="""
+import pytest
+from contracts.reports.recorder import current_recorder
+
+pytestmark = pytest.mark.contract
+
+def test_two_operations():
+    for operation in ("ImportCustomers", "JobGet", None, "ImportCustomers"):
+        current_recorder().note_request("curl x", operation)
+
+def test_nothing_sent():
+    pass
+"""
+    )
+    run(pytester).assert_outcomes(passed=2)
+    root = ET.fromstring(read(pytester, "junit.xml"))
+    found = {
+        case.get("name"): [
+            p.get("value") for p in case.iter("property") if p.get("name") == "operations_called"
+        ]
+        for case in root.iter("testcase")
+    }
+    assert found == {"test_two_operations": ["ImportCustomers,JobGet"], "test_nothing_sent": []}
