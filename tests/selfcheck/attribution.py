@@ -32,6 +32,7 @@ from importlib.resources import files
 from tests.selfcheck.runner import FailedCase, catcher_of
 
 CAUGHT, ACCIDENTAL, MISSED = "caught", "accidental", "missed"
+NO_JUDGEMENT = "no judgement (a bare assert)"  # a failure that names no judgement, Schemathesis check or rule
 
 
 @cache
@@ -77,7 +78,10 @@ def findings_of(case: FailedCase) -> list[Finding]:
         operations, _, media = rest.partition("|")
         named = frozenset(name for name in operations.split(",") if name)
         found.append(Finding(judgement, named or fallback, case.test, media))
-    return found or [Finding(catcher_of(case), fallback, case.test)]
+    if found:
+        return found
+    catcher = catcher_of(case)
+    return [Finding(NO_JUDGEMENT if catcher.startswith("test:") else catcher, fallback, case.test)]
 
 
 @dataclass(frozen=True)

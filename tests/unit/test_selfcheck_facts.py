@@ -64,6 +64,15 @@ def test_a_failure_without_judgement_properties_is_read_from_its_message() -> No
     assert found.judgement == "CS-WRITES" and found.operations == {"UpdateAccountStatus"}
 
 
+def test_a_bare_assert_names_no_judgement() -> None:
+    (found,) = findings_of(
+        failure("m::test_x", crash="AssertionError: expected 400 LoginFailed on LoginPost")
+    )
+    assert (found.judgement, found.operations) == ("no judgement (a bare assert)", {"LoginPost"})
+    result = attribute(LOGIN, [failure("m::test_x", crash="AssertionError: LoginPost answered 200")])
+    assert result.label == "accidental: no judgement (a bare assert)" and result.test == "m::test_x"
+
+
 def test_operation_names_are_read_as_whole_words() -> None:
     text = "GET /commerce/customer/1.1/GetCustomerByCode?code=x after POST Customer/ImportCustomers"
     assert operations_named(text) == {"GetCustomerByCode", "ImportCustomers"}
@@ -444,9 +453,11 @@ def test_the_baseline_reach_narrows_every_batch_and_solo_run(
         )
     )
     skipped: dict[str, list[str]] = {}
+    workers: dict[str, int] = {}
 
     def narrowed(batch: Batch, plan: fact_check.FactRunPlan, skip: Sequence[str]) -> SuiteRun:
         skipped[batch.id] = [node.rsplit("::", 1)[1] for node in skip]
+        workers[batch.id] = plan.tenant_workers
         if not batch.faults:
             return SuiteRun((), 0, 0, 1.0, len(reach), reach=reach)
         return fake_run(batch, plan)
@@ -457,6 +468,8 @@ def test_the_baseline_reach_narrows_every_batch_and_solo_run(
     assert skipped["baseline-tenant-documented"] == []
     assert skipped["B001"] == ["JobGet"]
     assert skipped["B001/solo"] == ["LoginPost", "UpdateAccountStatus", "DeleteCompanyCustomer", "JobGet"]
+    # a run narrowed to a few tests takes one worker: a worker's start-up outweighs them
+    assert workers == {"baseline-tenant-documented": 4, "B001": 1, "B001/solo": 1}
     unscoped = fact_check.FactRunPlan(workers=1, scoped=False)
     skipped.clear()
     fact_check.check_facts(["f-login"], unscoped, run=narrowed, progress=lambda _: None)
