@@ -84,7 +84,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="runs in parallel (one process each)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the fault runs")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds per run")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help=f"seconds per run (default {DEFAULT_TIMEOUT_SECONDS:.0f}; a fact-fault run in tenant mode "
+        f"{fact_check.TENANT_RUN_TIMEOUT:.0f})",
+    )
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     parser.add_argument("--suite", action="append", help=argparse.SUPPRESS)  # machinery tests only
     parser.add_argument("--app", help=argparse.SUPPRESS)  # NORCE_EMULATOR_APP override, machinery tests only
@@ -245,13 +250,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         fact_names = fact_faults(chosen)
         for name in fact_names:  # an unknown fact id is a usage error too
             fact_check.aim_of(catalogue.CATALOGUE[name])
+        if args.fact and not fact_names:
+            raise ValueError(f"no fault names a fact matching {args.fact!r}")
         if args.batch_size < 1:
             raise ValueError(f"--batch-size must be at least 1, not {args.batch_size}")
     except (catalogue.UnknownFaultError, variant_catalogue.UnknownVariantError, KeyError, ValueError) as exc:
         print(f"selfcheck: error: {exc}", file=sys.stderr)
         return 2
     names = [name for name in chosen if name not in set(fact_names)]
-    plan = RunPlan(paths=tuple(args.suite or CONTRACT_SUITE), timeout=args.timeout, app_factory=args.app)
+    timeout = args.timeout or DEFAULT_TIMEOUT_SECONDS
+    plan = RunPlan(paths=tuple(args.suite or CONTRACT_SUITE), timeout=timeout, app_factory=args.app)
     workers = max(1, args.workers)
     print(
         f"selfcheck: {len(names)} fault run(s), {len(fact_names)} fact fault(s), {args.seeds} fault-free "
@@ -282,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             batch_size=args.batch_size,
             workers=workers,
             tenant_workers=max(1, args.tenant_workers),
-            timeout=args.timeout,
+            timeout=args.timeout or fact_check.TENANT_RUN_TIMEOUT,
             paths=tuple(args.suite or CONTRACT_SUITE),
         )
         fact_phase = fact_check.check_facts(fact_names, fact_plan)

@@ -394,6 +394,9 @@ def test_an_unknown_fact_or_batch_size_is_a_usage_error(
         "0",
     ]
     assert run.main([*args, "--report", str(tmp_path / "r.md")]) == 2
+    assert (
+        run.main(["--fact", "F-NO-SUCH-*", "--seeds", "0", "--variants", "none", "--no-shared-tenant"]) == 2
+    )
 
 
 def test_read_junit_keeps_each_failures_operation_and_judgement_properties(tmp_path: Path) -> None:
