@@ -33,9 +33,11 @@ from tests.selfcheck.batches import EMBEDDED, Batch, Planned, plan_batches, wher
 from tests.selfcheck.runner import CONTRACT_SUITE, RunPlan, SuiteRun, run_many, run_suite
 from tests.selfcheck.tenant import Tenant, TenantPlan, run_against, served
 
-# A full tenant-mode run with writes takes 70-90 s with 4 workers on the 2-core machine. With one fault per
-# observable fact, ~60% of the faults bend ImportCustomers or ImportCompanies, so no batch size gets the plan
-# below ~200 runs; 6 reaches that floor (4: 200 runs, 6 and up: 199) and keeps a batch's failures readable.
+# A full tenant-mode run with writes takes 70-90 s with 4 workers on the 2-core machine (519 tests, 174 s of
+# test time, half of it the 1.1 Schemathesis tests). With one fault per observable fact, ~60% of the faults
+# bend ImportCustomers or ImportCompanies, which no two faults of a batch may share, so no batch size gets
+# the plan below ~200 runs: 1 gives 431 runs, 2: 246, 4: 200, 6 and more: 199. 6 reaches that floor and
+# keeps a batch's failures readable; a larger size would only make solo re-runs likelier.
 DEFAULT_BATCH_SIZE = 6
 TENANT_RUN_TIMEOUT = 1800.0
 FEW_TESTS = 40  # a run narrowed to this many tests or fewer uses one worker
