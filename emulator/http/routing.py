@@ -8,6 +8,7 @@ status, media type and body.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -186,6 +187,7 @@ def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, a
         faults, status, dict(error.headers) if isinstance(error, HttpProblem) else {}
     )
     headers = variant_effects.error_headers(variants, status, headers)
+    headers = variant_effects.allow_header(variants, headers)
     header_rule = isinstance(error, HeaderRuleViolation)
     if fault_effects.drops_error_body(faults, status) or (
         header_rule and variants.is_on("header-rules-empty-400")
@@ -227,7 +229,14 @@ class Dispatcher:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        response = await self.dispatch(request)
+        runtime, config = self.runtime, self.runtime.config
+        delay = variant_effects.latency_seconds(runtime.variants, config.latency_ms)
+        if delay:
+            await asyncio.sleep(delay)  # the network's round trip; other requests go on meanwhile
+        gateway = runtime.gateway.answer(
+            runtime.variants, config.gateway_503_every, config.gateway_503_retry_after
+        )
+        response = gateway if gateway is not None else await self.dispatch(request)
         accept_encoding = request.headers.get("accept-encoding")
         response = variant_effects.compressed(self.runtime.variants, accept_encoding, response)
         await response(scope, receive, send)

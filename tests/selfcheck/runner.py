@@ -54,6 +54,7 @@ SCHEMATHESIS_TITLES: dict[str, str] = {
     "API rejected schema-compliant request": "positive_data_acceptance",
     "Missing required header accepted": "missing_required_header",
     "Wrong response to undeclared method": "unsupported_method",
+    "Allow header mismatch": "allow_header_conformance",
     "Authentication not enforced": "ignored_auth",
     "API accepts requests without authentication": "ignored_auth",
     "Deleted resource still available": "use_after_free",

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from contracts.transport.target import EMULATOR_APPLICATION_KEY, EMULATOR_CREDENTIALS, TOKEN_PATH
+from emulator.domain.catalogues import seeded_catalogues
 from tests.selfcheck.runner import REPO_ROOT, SuiteRun, catcher_of, no_verdict, read_junit, read_reach
 
 STARTUP_SECONDS = 60.0  # a prepopulated tenant builds its store before it listens
@@ -112,13 +113,34 @@ def state_of(base: str) -> dict[str, Any]:
     return state
 
 
+# The tenant's reference data, as a QA engineer names it in a profile (contracts/transport/target.py
+# ReferenceCodes): codes the served emulator holds from its start (emulator/domain/catalogues.py).
+REFERENCE_CODES = {
+    "NORCE_CUSTOMER_FLAG_CODES": "customer_flags",
+    "NORCE_COMPANY_FLAG_CODES": "company_flags",
+    "NORCE_PRICELIST_CODES": "price_lists",
+    "NORCE_DELIVERY_METHOD_CODES": "delivery_methods",
+    "NORCE_PAYMENT_METHOD_CODES": "payment_methods",
+}
+
+
+def reference_environment() -> dict[str, str]:
+    catalogues = seeded_catalogues()
+    return {
+        variable: ",".join(item.code for item in getattr(catalogues, table))
+        for variable, table in REFERENCE_CODES.items()
+    }
+
+
 def tenant_environment() -> dict[str, str]:
-    """What a user sets for a tenant: the emulator's documented credentials, its application key, and the
-    write allow-list naming the local host (a tenant is never written to unless its host is listed)."""
+    """What a user sets for a tenant: the emulator's documented credentials, its application key, the
+    write allow-list naming the local host (a tenant is never written to unless its host is listed), and the
+    codes of its reference data."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("NORCE_")}
     env.update(EMULATOR_CREDENTIALS)
     env["NORCE_APPLICATION_KEY"] = EMULATOR_APPLICATION_KEY
     env["NORCE_WRITE_HOSTS"] = "127.0.0.1"
+    env.update(reference_environment())
     return env
 
 

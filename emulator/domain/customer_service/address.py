@@ -79,7 +79,12 @@ class Address(Group):
         **_unused: Any,
     ) -> Plain | None:
         with self.store.transaction() as state:
-            company = _company_of_customer(state, customer_id, company_id)
+            named = (
+                None
+                if self.faults.is_on("cs-insert-company-delivery-address-to-default-company")
+                else company_id
+            )
+            company = _company_of_customer(state, customer_id, named)
             company.delivery_addresses.append(
                 views.new_address(
                     state, self.shared.next_address_id(), body if isinstance(body, dict) else {}
@@ -94,8 +99,11 @@ class Address(Group):
         data = body if isinstance(body, dict) else {}
         with self.store.transaction() as state:
             company = _company_address_owner(state, customer_id, views.integer(data, "Id"))
-            address = next(a for a in company.delivery_addresses if a.id == views.integer(data, "Id"))
-            views.apply_address(state, address, data)
+            addresses = [a for a in company.delivery_addresses if a.id == views.integer(data, "Id")]
+            if self.faults.is_on("cs-update-company-delivery-address-updates-all"):
+                addresses = company.delivery_addresses
+            for address in addresses:
+                views.apply_address(state, address, data)
             self.shared.touch(company)
         return self.shared.customer_result(customer_id, include_companies)
 
@@ -105,5 +113,7 @@ class Address(Group):
         with self.store.transaction() as state:
             company = _company_address_owner(state, customer_id, address_id)
             company.delivery_addresses = [a for a in company.delivery_addresses if a.id != address_id]
+            if self.faults.is_on("cs-delete-company-delivery-address-deletes-all"):
+                company.delivery_addresses = []
             self.shared.touch(company)
         return self.shared.customer_result(customer_id, include_companies)

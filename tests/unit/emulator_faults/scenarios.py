@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from tests.unit.emulator_faults.company_write_scenarios import SCENARIOS as COMPANY_WRITE_SCENARIOS
 from tests.unit.emulator_faults.served import raw_exchange, served_over_http
 from tests.unit.emulator_http.support import CONNECT, CUSTOMER, GOOD_FORM, PASSWORD, TOKEN
 
@@ -467,6 +468,7 @@ SCENARIOS: dict[str, Scenario] = {
         post_import(c, h, [person("C1")]) and by_code(c, h, "C1")["Email"]
     ),
     "cs-delete-last-company-customer-allowed": delete_last_customer,
+    **COMPANY_WRITE_SCENARIOS,
     # auth
     "auth-missing-token-accepted": lambda c, h: c.get(f"{CUSTOMER}/ListAccountRoles").status_code,
     "auth-expired-token-accepted": expired_token,
