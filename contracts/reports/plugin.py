@@ -44,6 +44,10 @@ from contracts.reports.verdicts import ContractViolation
 from contracts.transport.redact import is_sensitive_name, redact_url, scan_for_secrets
 
 CASE_MARKER = "norce_case"
+# A junit property per judgement a failing test broke: "JUDGEMENT|Operation[,Operation]|media" (operation
+# and media empty where the test did not say). The self-check attributes each failure by it.
+FAILED_JUDGEMENT = "failed_judgement"
+OPERATIONS_CALLED = "operations_called"  # the operationIds a test sent requests to
 CONTRACT_MARKER = "contract"
 GENERATED_MARKER = "generated"  # a test whose cases are drawn from the seed (observations flag them)
 DEFAULT_REPORT_DIR = "reports"
@@ -197,6 +201,9 @@ class ReportingSession:
         if report.failed and report.when in ("setup", "call"):
             error = call.excinfo.value if call.excinfo is not None else None
             _record_failed_test(item, report, self.state.recorder, error)
+            # After the call report, before the teardown report that junit reads the properties from.
+            for entry in failed_judgements(self.state.recorder.test, call.excinfo):
+                item.user_properties.append((FAILED_JUDGEMENT, entry))
         _record_status(item, report, self.state.recorder)
         return report
 
@@ -308,10 +315,32 @@ def _add_recorded_properties(item: pytest.Item, test: TestContext) -> None:
     for name, value in recorded.items():
         if value and name not in have:
             item.user_properties.append((name, value))
+    if test.called:  # what the self-check narrows a run to: the tests that reach a fault's operations
+        item.user_properties.append((OPERATIONS_CALLED, ",".join(test.called)))
     item.user_properties.append(("checks_run", str(test.checks_run)))
     item.user_properties.append(("checks_failed", str(test.checks_failed)))
     if test.deviations:  # judgements above the run's strictness this test found broken
         item.user_properties.append(("deviations", ",".join(test.deviations)))
+
+
+def failed_judgements(test: TestContext, excinfo: pytest.ExceptionInfo[BaseException] | None) -> list[str]:
+    """The judgements a failing test broke, each once: those recorded while it ran (judge, Schemathesis
+    checks) and any ContractViolation it raised (also one raised outside `judge`, or by a shared fixture
+    whose failure pytest replays for every test that uses it)."""
+    found: dict[tuple[str, str, str], None] = dict(test.failures)
+    for violation in _violations(excinfo.value if excinfo is not None else None):
+        media = short_media_type(violation.media_type) if violation.media_type else ""
+        if not any(key[0] == violation.judgement_id for key in found) or violation.operation:
+            found.setdefault((violation.judgement_id, violation.operation, media))
+    return [f"{judgement}|{operation}|{media}" for judgement, operation, media in found]
+
+
+def _violations(error: BaseException | None) -> Iterable[ContractViolation]:
+    if isinstance(error, ContractViolation):
+        yield error
+    elif isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            yield from _violations(inner)
 
 
 def _record_status(item: pytest.Item, report: pytest.TestReport, recorder: Recorder) -> None:

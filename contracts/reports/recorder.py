@@ -61,6 +61,9 @@ class TestContext:
     media_types: dict[str, None] = field(default_factory=dict)
     rule_ids: dict[str, None] = field(default_factory=dict)
     deviations: dict[str, None] = field(default_factory=dict)  # judgements found above the run's level
+    # Judgements this test found broken at the run's level, with the operation and media type they were
+    # judged on ("" where the test did not say): its junit properties, so a failure is attributed exactly.
+    failures: dict[tuple[str, str, str], None] = field(default_factory=dict)
     called: dict[str, None] = field(default_factory=dict)  # operations the test's requests went to
     # The test's last requests and answers: the chain its failure report shows.
     exchanges: deque[Exchange] = field(default_factory=lambda: deque(maxlen=CHAIN_LENGTH))
@@ -201,6 +204,12 @@ class Recorder:
             key = (judgement, operation, short_media_type(media_type))
             entry = self._deviations.setdefault(key, [0, self.redact(detail), self.test.test_id])
             entry[0] += 1
+
+    def failure(self, judgement: str, operation: str, media_type: str) -> None:
+        """A judgement the run enforces was broken by the running test (it is about to fail)."""
+        media = short_media_type(media_type) if media_type else ""
+        with self._lock:
+            self.test.failures.setdefault((judgement, operation, media))
 
     def judged(self, judgement: str, operation: str | None = None, *, held: bool = True) -> None:
         """`judgement` was judged on `operation`, or on every operation the test called; `held`: kept (a

@@ -14,10 +14,11 @@ from contracts.reports.recorder import current_recorder
 class ContractViolation(AssertionError):
     """A judgement the run enforces was broken; the message starts with its id and level."""
 
-    def __init__(self, judgement_id: str, detail: str, operation: str = "") -> None:
+    def __init__(self, judgement_id: str, detail: str, operation: str = "", *, media_type: str = "") -> None:
         entry = judgement(judgement_id)
         self.judgement_id = judgement_id
         self.operation = operation  # where it broke, when the test said (the failure report marks it)
+        self.media_type = media_type  # and in which media type (the self-check attributes by both)
         super().__init__(f"{judgement_id} ({entry.level.label}: {entry.judges}): {detail}")
 
 
@@ -35,6 +36,7 @@ def judge(judgement_id: str, ok: bool, detail: str = "", *, operation: str = "",
     if enforced(judgement_id):
         for called in [operation] if operation else list(current_recorder().test.called) or [""]:
             current_recorder().mark_outcome(judgement_id, called, "failure")
-        raise ContractViolation(judgement_id, detail, operation)
+        current_recorder().failure(judgement_id, operation, media_type)
+        raise ContractViolation(judgement_id, detail, operation, media_type=media_type)
     current_recorder().deviation(judgement_id, operation, media_type, detail)
     return False

@@ -25,7 +25,7 @@ import httpx
 
 from contracts.transport.target import EMULATOR_APPLICATION_KEY, EMULATOR_CREDENTIALS, TOKEN_PATH
 from emulator.domain.catalogues import seeded_catalogues
-from tests.selfcheck.runner import REPO_ROOT, SuiteRun, catcher_of, no_verdict, read_junit
+from tests.selfcheck.runner import REPO_ROOT, SuiteRun, catcher_of, no_verdict, read_junit, read_reach
 
 STARTUP_SECONDS = 60.0  # a prepopulated tenant builds its store before it listens
 CLI = Path(sys.executable).with_name("norce-contracts")
@@ -195,7 +195,10 @@ def run_against(base: str, plan: TenantPlan, *, seed: int, report_dir: Path, ten
     output = completed.stdout + completed.stderr
     error = no_verdict(completed.returncode, tests_run, output)
     catcher = catcher_of(failures[0]) if failures and error is None else None
-    run = SuiteRun(tenant.faults, seed, completed.returncode, seconds, tests_run, failures, error, catcher)
+    reach = read_reach(report_dir / "junit.xml")
+    run = SuiteRun(
+        tenant.faults, seed, completed.returncode, seconds, tests_run, failures, error, catcher, reach
+    )
     return TenantRun(tenant, run, deviations_in(report_dir), output)
 
 

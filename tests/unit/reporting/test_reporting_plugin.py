@@ -366,3 +366,85 @@ def test_grouped(): pass
     )
     result = pytester.runpytest("-p", "no:xdist", "--strict-markers", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_a_failing_test_names_the_judgements_it_broke_in_junit(pytester: pytest.Pytester) -> None:
+    """Each failure carries `failed_judgement` properties (judgement|operations|media), so the self-check
+    attributes it to a fact: from `judge` (with or without an operation), a ContractViolation raised directly
+    or inside an exception group, and a Schemathesis check the recorder saw fail."""
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_judged="""
+import pytest
+from contracts.reports.recorder import current_recorder
+from contracts.reports.verdicts import ContractViolation, judge
+
+pytestmark = pytest.mark.contract
+
+def test_judged_on_an_operation():
+    judge("CS-WRITES", True, "fine", operation="GetCustomer")
+    judge("CS-WRITES", False, "differs", operation="GetCustomer", media_type="application/xml")
+
+def test_judged_without_an_operation():
+    judge("JOB-FINISHES", False, "stuck")
+
+def test_raised_in_a_group():
+    raise ExceptionGroup("two", [ValueError("x"), ContractViolation("JOB-FINISHES", "j", operation="JobGet")])
+
+def test_schemathesis_check():
+    current_recorder().failure("not_a_server_error", "GetCompany", "application/json")
+    assert False, "Server error"
+
+def test_passes():
+    judge("CS-WRITES", True, "fine")
+
+def test_plain_assert():
+    assert False, "set-up problem"
+"""
+    )
+    run(pytester).assert_outcomes(passed=1, failed=5)
+    root = ET.fromstring(read(pytester, "junit.xml"))
+    found = {
+        case.get("name"): [
+            p.get("value") for p in case.iter("property") if p.get("name") == "failed_judgement"
+        ]
+        for case in root.iter("testcase")
+    }
+    assert found == {
+        "test_judged_on_an_operation": ["CS-WRITES|GetCustomer|xml"],
+        "test_judged_without_an_operation": ["JOB-FINISHES||"],
+        "test_raised_in_a_group": ["JOB-FINISHES|JobGet|"],
+        "test_schemathesis_check": ["not_a_server_error|GetCompany|json"],
+        "test_passes": [],
+        "test_plain_assert": [],
+    }
+
+
+def test_every_test_names_the_operations_it_sent_requests_to_in_junit(pytester: pytest.Pytester) -> None:
+    """`operations_called`: what the self-check narrows a fact-fault run by (the client tells the recorder
+    each request's operation)."""
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_called="""
+import pytest
+from contracts.reports.recorder import current_recorder
+
+pytestmark = pytest.mark.contract
+
+def test_two_operations():
+    for operation in ("ImportCustomers", "JobGet", "ImportCustomers"):
+        current_recorder().note_operation(operation)
+
+def test_nothing_sent():
+    pass
+"""
+    )
+    run(pytester).assert_outcomes(passed=2)
+    root = ET.fromstring(read(pytester, "junit.xml"))
+    found = {
+        case.get("name"): [
+            p.get("value") for p in case.iter("property") if p.get("name") == "operations_called"
+        ]
+        for case in root.iter("testcase")
+    }
+    assert found == {"test_two_operations": ["ImportCustomers,JobGet"], "test_nothing_sent": []}
