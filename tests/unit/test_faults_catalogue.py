@@ -58,7 +58,7 @@ def test_every_fault_names_a_judgement_of_its_own_level() -> None:
 def test_most_faults_break_documented_behaviour() -> None:
     """The catalogue is about regressions a tenant run catches, not about our conventions: most faults break
     a documented rule, few break only our own. The rest break a recommendation (a §5 choice, an operation
-    known only from the WSDL): one fault per fact follows the facts, and a quarter of those are recommended."""
+    known only from the WSDL): one fault per fact follows the facts, a quarter of which are recommended."""
     levels = [fault.level for fault in faults.CATALOGUE.values()]
     assert levels.count(faults.D) >= 0.6 * len(levels)
     assert levels.count(faults.E) <= 0.1 * len(levels)
