@@ -40,6 +40,9 @@ IN_PROCESS_ARGS = (
     "no:cacheprovider",  # an installed suite lives in site-packages: nothing is written next to it
     "-W",
     "ignore::pytest.PytestAssertRewriteWarning",
+    # A long traceback prints every frame's arguments: a request's headers (a bearer token) would reach
+    # junit.xml, and the secret scan would fail the run. The failure files carry what a person needs.
+    "--tb=short",
 )
 
 
