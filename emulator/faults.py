@@ -3,7 +3,8 @@
 Each fault is data: name, category, the evidence level of the rule it breaks and the judgement that should
 catch it (contracts/oracle/evidence.py, named here as plain strings so the emulator imports nothing of the
 suite), a one-line description, the fact it breaks (an id of openapi/facts.yaml; empty, with a comment saying
-why, where it breaks only one of our own conventions) and the operations it bends. Each emulator holds a `Faults` (built from
+why, where it breaks only one of our own conventions) and the operations it bends. Each emulator holds a
+`Faults` (built from
 `EmulatorConfig.faults`) and passes it to the code it bends, which asks `faults.is_on(name)` at the point
 where the regression would live; `tests/selfcheck` runs the contract suite once per fault at the fault's
 level (`--strictness`), expecting a failure: a documented fault must be caught by documented rules alone,
@@ -30,7 +31,7 @@ CATALOGUE_VERSION = "1.1.0"
 FAULTS_ENV_VAR = "NORCE_EMULATOR_FAULTS"
 
 
-# The operations a fault bends (`Fault.operations`), from the operation inventory and the vendored descriptions.
+# The operations a fault bends (`Fault.operations`): the operation inventory and the vendored descriptions.
 ALL_OPERATIONS = families.all_operations()
 CUSTOMER_SERVICE = families.customer_service_operations()
 NULL_ON_NOT_FOUND = families.null_on_not_found()
@@ -57,7 +58,9 @@ _ENTRIES: tuple[Fault, ...] = (
         category="response-shape",
         level=D,
         judgement="SCHEMA-DOCUMENTED",
-        description="JobResponse.JobId is serialized as a JSON number instead of the documented decimal string",
+        description=(
+            "JobResponse.JobId is serialized as a JSON number instead of the documented decimal string"
+        ),
         fact="F-2B-JOBRESPONSE",
         operations=CONNECT_IMPORTS,
     ),
@@ -70,7 +73,8 @@ _ENTRIES: tuple[Fault, ...] = (
         fact="F-2B-VALIDATIONSUMMARY",
         operations=CONNECT_IMPORTS,
     ),
-    # no fact: the docs list Messages, and a null list is allowed by the documented view; [] is our convention (SCHEMA-STRICT)
+    # no fact: the docs list Messages, and the documented view allows a null list; [] is our convention
+    # (SCHEMA-STRICT)
     Fault(
         name="validation-summary-messages-null",
         category="response-shape",
@@ -374,7 +378,9 @@ _ENTRIES: tuple[Fault, ...] = (
         category="header-rules",
         level=D,
         judgement="HDR-COMPANY-FIELDS-REQUIRED",
-        description="HDR-COMPANY-FIELDS-REQUIRED: ImportCompanies without CompanyFieldsThatAreSet is accepted",
+        description=(
+            "HDR-COMPANY-FIELDS-REQUIRED: ImportCompanies without CompanyFieldsThatAreSet is accepted"
+        ),
         fact="F-HDR-COMPANYFIELDS",
         operations=("ImportCompanies",),
     ),
@@ -383,7 +389,9 @@ _ENTRIES: tuple[Fault, ...] = (
         category="header-rules",
         level=D,
         judgement="HDR-CUSTOMER-FIELDS-REQUIRED",
-        description="HDR-CUSTOMER-FIELDS-REQUIRED: ImportCustomers without CustomerFieldsThatAreSet is accepted",
+        description=(
+            "HDR-CUSTOMER-FIELDS-REQUIRED: ImportCustomers without CustomerFieldsThatAreSet is accepted"
+        ),
         fact="F-HDR-CUSTOMERFIELDS",
         operations=("ImportCustomers",),
     ),
@@ -464,7 +472,9 @@ _ENTRIES: tuple[Fault, ...] = (
         category="header-rules",
         level=R,
         judgement="HDR-SUPPLIER-NEEDS-STORAGE",
-        description="HDR-SUPPLIER-NEEDS-STORAGE: SupplierId without StorageName is rejected instead of ignored",
+        description=(
+            "HDR-SUPPLIER-NEEDS-STORAGE: SupplierId without StorageName is rejected instead of ignored"
+        ),
         fact="F-HDR-SUPPLIERID",
         operations=CONNECT_IMPORTS,
     ),
@@ -742,7 +752,8 @@ _ENTRIES: tuple[Fault, ...] = (
         fact="F-CS-LOGINPOST-KEYS",
         operations=("LoginPost", "Login"),
     ),
-    # no fact names InactivateCustomer's effect (the sheet confirms only its parameters: F-CS-OP-InactivateCustomer)
+    # no fact names InactivateCustomer's effect (the sheet confirms only its parameters:
+    # F-CS-OP-InactivateCustomer)
     Fault(
         name="cs-deactivation-does-not-stick",
         category="customer-service",
@@ -775,7 +786,9 @@ _ENTRIES: tuple[Fault, ...] = (
         category="customer-service",
         level=D,
         judgement="CS-ERROR-KEYS",
-        description="DeleteCompanyCustomer removes a company's last customer instead of CannotDeleteLastCustomer",
+        description=(
+            "DeleteCompanyCustomer removes a company's last customer instead of CannotDeleteLastCustomer"
+        ),
         fact="F-KEY-CANNOTDELETELASTCUSTOMER",
         operations=("DeleteCompanyCustomer",),
     ),

@@ -2,7 +2,8 @@
 header field value that is not processed, and a Connect member stored wrongly or not at all.
 
 `imports.run_import` matches and validates an item as sent, then writes what `stored_item` leaves of it, for
-the field values `written_fields` leaves listed. Each costs one set intersection when none of these faults is on.
+the field values `written_fields` leaves listed. Each costs one set intersection when none of these faults
+is on.
 """
 
 from __future__ import annotations

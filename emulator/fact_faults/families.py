@@ -1,16 +1,18 @@
 """Fact faults: generated families (see emulator/fact_faults/__init__.py).
 
 Each family breaks one kind of fact, one fault per fact, generated from data: the operation inventory
-(`openapi/operations.txt`), the vendored descriptions (`x-norce-evidence`, response schemas, `maxLength`) and the
-field enums (`openapi/enums.yaml`). The fact ids are named as plain strings (the emulator reads no oracle);
-`tests/unit/test_fact_faults.py` checks every one against `openapi/facts.yaml`.
+(`openapi/operations.txt`), the vendored descriptions (`x-norce-evidence`, response schemas, `maxLength`)
+and the field enums (`openapi/enums.yaml`). The fact ids are named as plain strings (the emulator reads no
+oracle); `tests/unit/test_fact_faults.py` checks every one against `openapi/facts.yaml`.
 
 - operations: `operation-missing-<op>` answers a 1.1 operation with 404, as if a release dropped its route
   (F-CS-OP-<Op>);
 - members: a 1.1 / Connect answer member breaks its documented type, length or nullability in every answer
   that carries it (F-2C-*, F-2B-*, F-45-*), as the documented schema view sees it;
-- xml: an item element, a namespace or a list root of 1.1 XML answers is named wrongly (F-2C-XML-*, F-2C-NS-*);
-- header fields: `header-field-ignored-<kind>-<field>`: the import engine does not process a listed field value
+- xml: an item element, a namespace or a list root of 1.1 XML answers is named wrongly (F-2C-XML-*,
+  F-2C-NS-*);
+- header fields: `header-field-ignored-<kind>-<field>`: the import engine does not process a listed field
+  value
   (F-HDR-CF-*, F-HDR-UF-*, F-HDR-AF-*);
 - import members and mapping rows: the import stores a Connect member wrongly or not at all (F-2A-*, F-MAP-*).
 
@@ -28,13 +30,13 @@ from typing import Any
 
 import yaml
 
-from emulator.fault_types import D, R, Fault
+from emulator.fault_types import D, Fault, R
 
 OPENAPI = Path(__file__).resolve().parents[2] / "openapi"
 CUSTOMER_SPEC, CONNECT_SPEC = "customer-service-1.1.yaml", "connect-customer-4.0.yaml"
 CONNECT_IMPORTS = ("ImportCompanies", "ImportCustomers")
 CONNECT_OPERATIONS = (*CONNECT_IMPORTS, "JobGet", "JobGetLog", "JobList")
-# x-norce-evidence markers backed by Norce's own pages (docs/norce-facts.md §0); W is known from the WSDL only.
+# x-norce-evidence markers backed by Norce's own pages (docs/norce-facts.md §0); W is the WSDL's alone.
 DOCUMENTED_MARKERS = ("C-N", "C-N(list)", "C-S")
 HTTP_METHODS = ("get", "post", "put", "delete", "patch")
 
@@ -143,7 +145,8 @@ def _operation_faults() -> tuple[Fault, ...]:
 
 # --- family 2: an answer member breaks its documented type, length or nullability ---------------------------
 # Mutations (emulator/http/fact_fault_effects.py): too-long (one past the member's maxLength), null, as-string
-# (a number or boolean written as a string), as-list (an object or string wrapped in a list), as-object (a list
+# (a number or boolean written as a string), as-list (an object or string wrapped in a list), as-object (a
+# list
 # written as its first item), as-map (an IdValue list as {Id: Value}), joined (an id list as "1,2"),
 # epoch-number / date-only / net-date (a date-time as milliseconds, a date, or WCF's /Date(ms)/), number (a
 # GUID as its integer), messages-as-map (ErrorMessage.Messages as {Key: Value}).
@@ -356,7 +359,7 @@ def _member_faults() -> tuple[Fault, ...]:
     )
 
 
-# --- family 3: 1.1 XML names ---------------------------------------------------------------------------------
+# --- family 3: 1.1 XML names --------------------------------------------------------------------------------
 # docs/norce-facts.md §2C "XML collection names": collection -> its item element. A faulty release names the
 # items after something else (the type, or the item name with a suffix).
 XML_COLLECTIONS: dict[str, str] = {
@@ -532,7 +535,8 @@ def _header_field_faults() -> tuple[Fault, ...]:
 
 
 # --- family 5: the import stores a Connect member wrongly or not at all -------------------------------------
-# Mutations of the item before it is written (emulator/domain/import_fault_effects.py): halved (a string cut to
+# Mutations of the item before it is written (emulator/domain/import_fault_effects.py): halved (a string cut
+# to
 # half its length), first-only (a list keeps its first entry), invoice-as-delivery (the invoice address is
 # stored as one more delivery address), dropped (the members are lost on the way in; in addresses: in every
 # address), nested-dropped (a member of every entry of a list is lost), nested-halved, inactive-by-default

@@ -2,7 +2,8 @@
 gone, an answer member that breaks its documented type, length or nullability, and 1.1 XML names.
 
 Each hook is driven by the families' tables and costs one set intersection when none of their faults is on.
-`routing.Dispatcher` asks `withdrawn`; `fault_effects._walk` calls `mutate_members` for every object it visits;
+`routing.Dispatcher` asks `withdrawn`; `fault_effects._walk` calls `mutate_members` for every object it
+visits;
 `routing` calls `json_member_names` and `error_body`; `serializers/xml.py` calls `xml_item_name`,
 `xml_root_name` and `xml_document`.
 """
@@ -133,7 +134,7 @@ def _camel(value: Any) -> Any:
 
 
 def json_member_names(faults: Faults, api: str, value: Any) -> Any:
-    """A 1.1 JSON answer with its member names in camelCase under json-members-camel-case (F-45-PASCAL-CASE)."""
+    """A 1.1 JSON answer with camelCase member names under json-members-camel-case (F-45-PASCAL-CASE)."""
     return _camel(value) if api == "customer" and _CAMEL_CASE in faults.on else value
 
 
