@@ -305,6 +305,7 @@ MEMBER_FAULTS: tuple[MemberFault, ...] = (
     # F-2B-JOBRESPONSE, -VALIDATIONSUMMARY, -JOBLOGDTO: job-response-job-id-as-string,
     # validation-summary-renamed-total, job-log-severity-out-of-range (emulator/faults.py)
     _m("job-dto-totals-as-string", "F-2B-JOBDTO", "JobDto", "Totals", "as-string", api="connect"),
+    _m("job-dto-start-epoch-number", "F-42-TIMES", "JobDto", "Start", "epoch-number", api="connect"),
     # F-45-DATES: job-dto-created-not-iso (emulator/faults.py)
     _m("guids-as-numbers", "F-45-GUID", "*", "*", "number"),
     _m("json-members-camel-case", "F-45-PASCAL-CASE", "*", "*", "camel-case"),
@@ -696,10 +697,113 @@ def _store_faults() -> tuple[Fault, ...]:
     )
 
 
+# --- the remaining facts of §1A, §1B, §1C notes and §4.4-§4.5 that no other module breaks ------------------
+# Paths a release may lose as a whole (emulator/http/fact_fault_effects.py `withdrawn`): fault -> operations.
+WITHDRAWN_PATHS: dict[str, tuple[str, ...]] = {
+    "cs-base-path-moved": customer_service_operations(),
+    "connect-base-path-moved": CONNECT_OPERATIONS,
+    "import-plural-paths-missing": CONNECT_IMPORTS,
+    "job-service-missing": ("JobGet", "JobGetLog", "JobList"),
+}
+
+
+def _remaining_faults() -> tuple[Fault, ...]:
+    def fault(name: str, category: str, judgement: str, fact: str, text: str, *operations: str) -> Fault:
+        level = R if judgement in ("JOB-LIST",) else D
+        return Fault(name, category, level, judgement, text, fact=fact, operations=operations)
+
+    cs, cx = customer_service_operations(), CONNECT_IMPORTS
+    return (
+        fault(
+            "cs-base-path-moved",
+            "status-codes",
+            "CS-OPERATION",
+            "F-CS-BASE-URL",
+            "Every 1.1 operation answers 404 under …/commerce/customer/1.1/ (the service moved)",
+            *cs,
+        ),
+        fault(
+            "connect-base-path-moved",
+            "status-codes",
+            "HDR-VALID",
+            "F-CX-BASE-URL",
+            "Every Connect operation answers 404 under …/commerce/connect/4.0/ (the service moved)",
+            *CONNECT_OPERATIONS,
+        ),
+        fault(
+            "import-plural-paths-missing",
+            "status-codes",
+            "HDR-VALID",
+            "F-CX-PLURAL-PATHS",
+            "Customer/ImportCustomers and Customer/ImportCompanies answer 404 (only the singular paths left)",
+            *cx,
+        ),
+        fault(
+            "job-service-missing",
+            "job-lifecycle",
+            "JOB-FOLLOW-UP",
+            "F-JOB-BASE",
+            "Job/Get, Job/GetLog and Job/List answer 404 under the Connect base",
+            "JobGet",
+            "JobGetLog",
+            "JobList",
+        ),
+        fault(
+            "job-list-empty",
+            "job-lifecycle",
+            "JOB-LIST",
+            "F-JOB-LIST",
+            "Job/List answers an empty list while jobs exist",
+            "JobList",
+        ),
+        fault(
+            "import-answer-text-plain",
+            "status-codes",
+            "content_type_conformance",
+            "F-45-CX-JSON-ANSWER",
+            "The JobResponse of an import is labelled Content-Type: text/plain",
+            *cx,
+        ),
+        fault(
+            "cs-success-returns-201",
+            "status-codes",
+            "status_code_conformance",
+            "F-44-200",
+            "A successful 1.1 POST answers 201 instead of 200",
+            *cs,
+        ),
+        fault(
+            "cs-business-error-409",
+            "status-codes",
+            "ERROR-BODY-BUSINESS",
+            "F-44-400",
+            "A 1.1 business error answers 409 instead of 400",
+            *cs,
+        ),
+        fault(
+            "cs-auth-refusal-400",
+            "auth",
+            "AUTH-REQUIRED",
+            "F-44-NO-401-403",
+            "A 1.1 call without valid credentials answers 400 instead of 401/403",
+            *cs,
+        ),
+        fault(
+            "cs-no-entity-answers-true",
+            "customer-service",
+            "CS-NO-ENTITY-ANSWER",
+            "F-CS-NO-ENTITY",
+            "A 1.1 operation documented with no answer entity answers the JSON body true",
+            *cs,
+        ),
+    )
+
+
 ENTRIES: tuple[Fault, ...] = (
     *_operation_faults(),
     *_member_faults(),
     *_xml_faults(),
     *_header_field_faults(),
     *_store_faults(),
+    *_remaining_faults(),
 )

@@ -17,6 +17,7 @@ from typing import Any
 
 from emulator.fact_faults.families import (
     MEMBER_FAULTS,
+    WITHDRAWN_PATHS,
     XML_COLLECTIONS,
     XML_LIST_ROOT_FAULT,
     XML_NAMESPACE_FAULTS,
@@ -33,14 +34,43 @@ Plain = dict[str, Any]
 WRONG_NAMESPACE = "http://tempuri.org/"
 
 # --- a 1.1 operation is gone --------------------------------------------------------------------------------
-_MISSING: dict[str, str] = {missing_operation_fault(op): op for op in customer_service_operations()}
+_MISSING: dict[str, tuple[str, ...]] = {
+    **{missing_operation_fault(op): (op,) for op in customer_service_operations()},
+    **WITHDRAWN_PATHS,
+}
 _MISSING_NAMES = frozenset(_MISSING)
 
 
 def withdrawn(faults: Faults, operation_ids: Iterable[str]) -> bool:
-    """Whether an operation-missing-* fault has taken one of these operations (a path's) away."""
+    """Whether an operation-missing-* (or whole-service) fault has taken these operations (a path's) away."""
     on = faults.on & _MISSING_NAMES
-    return bool(on) and any(_MISSING[name] in operation_ids for name in on)
+    return bool(on) and any(op in _MISSING[name] for name in on for op in operation_ids)
+
+
+# --- statuses, media types and bodies of whole answers (the remaining facts) --------------------------------
+def success_status(faults: Faults, api: str, method: str, status: int) -> int:
+    return 201 if api == "customer" and method == "POST" and "cs-success-returns-201" in faults.on else status
+
+
+def error_status(faults: Faults, api: str | None, status: int) -> int:
+    if api == "customer" and status == 400 and "cs-business-error-409" in faults.on:
+        return 409
+    if api == "customer" and status == 401 and "cs-auth-refusal-400" in faults.on:
+        return 400
+    return status
+
+
+def content_type(faults: Faults, operation_id: str, value: str) -> str:
+    imports = operation_id in ("ImportCompanies", "ImportCustomers")
+    return "text/plain" if imports and "import-answer-text-plain" in faults.on else value
+
+
+def answer_value(faults: Faults, operation_id: str, value: Any) -> Any:
+    return [] if operation_id == "JobList" and "job-list-empty" in faults.on else value
+
+
+def no_entity_body(faults: Faults, api: str) -> bytes:
+    return b"true" if api == "customer" and "cs-no-entity-answers-true" in faults.on else b""
 
 
 # --- answer members -----------------------------------------------------------------------------------------

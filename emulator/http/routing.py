@@ -146,9 +146,12 @@ def respond(call: Call, reply: Reply) -> Response:
     media = fault_effects.response_media(faults, call.media)
     status, schema = operation.success_response(media.content_type)
     status = fault_effects.success_status(faults, operation.operation_id, reply.status or status)
+    status = fact_fault_effects.success_status(faults, operation.spec.api, operation.method, status)
     if schema is None and reply.value is None:
-        return Response(b"", status_code=status, headers=reply.headers)
-    value = fault_effects.reshape(faults, reply.value, schema, operation.spec)
+        body = fact_fault_effects.no_entity_body(faults, operation.spec.api)
+        return Response(body, status_code=status, headers=reply.headers)
+    value = fact_fault_effects.answer_value(faults, operation.operation_id, reply.value)
+    value = fault_effects.reshape(faults, value, schema, operation.spec)
     if (
         operation.operation_id == "JobGetLog"
         and isinstance(value, list)
@@ -158,6 +161,7 @@ def respond(call: Call, reply: Reply) -> Response:
         value, schema = value[0], JOB_LOG_DTO
     value = variant_effects.reshape(variants, value, schema, operation.spec)
     content_type = variant_effects.content_type(variants, fault_effects.content_type(faults, media))
+    content_type = fact_fault_effects.content_type(faults, operation.operation_id, content_type)
     if (
         value is None
         and operation.spec.api == "customer"
@@ -182,6 +186,7 @@ def respond(call: Call, reply: Reply) -> Response:
 def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, api: str | None) -> Response:
     faults, variants = runtime.faults, runtime.variants
     status = fault_effects.error_status(faults, error, status_for(error))
+    status = fact_fault_effects.error_status(faults, api, status)
     gateway = variant_effects.gateway_response(variants, error, status)
     if gateway is not None:
         return gateway

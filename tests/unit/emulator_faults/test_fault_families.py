@@ -66,6 +66,7 @@ class Emulator:
             customer_header("Code", "EmailAddress", "FirstName", "LastName"),
         )
         self.parent_id = self.get("GetCompanyByCode", code="PARENT")["Id"]
+        self.customer_id = self.get("GetCustomerByCode", code="REL-CU")["Id"]
 
     def codes(self, operation: str) -> dict[str, int]:
         return {e["Code"]: e["Id"] for e in self.get(operation)[:2]}
@@ -532,3 +533,90 @@ def test_password_always_updated(emulator: Emulator) -> None:
 
     assert not new_password_works("")
     assert new_password_works("import-password-always-updated")
+
+
+# --- the remaining facts ------------------------------------------------------------------------------------
+def connect_status(emulator: Emulator, path: str) -> int:
+    return int(
+        emulator.client.get(f"{CONNECT}/{path}", params={"id": 1}, headers=emulator.headers).status_code
+    )
+
+
+def import_answer(emulator: Emulator) -> Any:
+    header = {**emulator.headers, "X-StormConnect-Header": to_json(customer_header("Code"))}
+    return emulator.client.post(
+        f"{CONNECT}/Customer/ImportCustomers", json=[{"Code": "REL-CU"}], headers=header
+    )
+
+
+def observe_remaining(emulator: Emulator) -> dict[str, Any]:
+    """One projection of every answer the remaining faults bend."""
+    anonymous = emulator.client.get(f"{CUSTOMER}/ListAccountRoles")
+    created = emulator.call(
+        "CreateCustomer3", method="POST", json={"Code": f"RM{next(_codes)}", "Email": "x@x.se"}
+    )
+    activated = emulator.call(
+        "ActivateCustomer", method="POST", customerId=emulator.customer_id, activatedBy=1
+    )
+    login = emulator.call(
+        "LoginPost", method="POST", json={"LoginName": "nobody@example.com", "Password": "x"}
+    )
+    imported = import_answer(emulator)
+    jobs = emulator.client.get(f"{CONNECT}/Job/List", headers=emulator.headers)
+    return {
+        "roles": emulator.call("ListAccountRoles").status_code,
+        "job-get": connect_status(emulator, "Job/Get"),
+        "job-log": connect_status(emulator, "Job/GetLog"),
+        "job-list": len(jobs.json()) > 0 if jobs.status_code == 200 else jobs.status_code,
+        "import": (imported.status_code, imported.headers.get("content-type", "").split(";")[0]),
+        "create": created.status_code,
+        "login": login.status_code,
+        "anonymous": anonymous.status_code,
+        "activate": (activated.status_code, activated.content),
+    }
+
+
+REMAINING = {
+    "cs-base-path-moved": {
+        "roles": 404,
+        "create": 404,
+        "login": 404,
+        "anonymous": 404,
+        "activate": (404, None),
+    },
+    "connect-base-path-moved": {"job-get": 404, "job-log": 404, "job-list": 404, "import": (404, None)},
+    "import-plural-paths-missing": {"import": (404, None)},
+    "job-service-missing": {"job-get": 404, "job-log": 404, "job-list": 404},
+    "job-list-empty": {"job-list": False},
+    "import-answer-text-plain": {"import": (200, "text/plain")},
+    "cs-success-returns-201": {"create": 201, "activate": (201, b"")},
+    "cs-business-error-409": {"login": 409},
+    "cs-auth-refusal-400": {"anonymous": 400},
+    "cs-no-entity-answers-true": {"activate": (200, b"true")},
+}
+
+
+def test_every_remaining_fault_is_listed_here() -> None:
+    assert (
+        set(REMAINING)
+        == set(families.WITHDRAWN_PATHS) | {f.name for f in families.ENTRIES if f.name in REMAINING}
+        == {f.name for f in families._remaining_faults()}
+    )
+
+
+@pytest.mark.parametrize("name", sorted(REMAINING))
+def test_remaining_fault_changes_its_answers_and_no_other(emulator: Emulator, name: str) -> None:
+    emulator.switch()
+    correct = observe_remaining(emulator)
+    emulator.switch(name)
+    try:
+        faulty = observe_remaining(emulator)
+    finally:
+        emulator.switch()
+    changed = {key for key in correct if correct[key] != faulty[key]}
+    assert changed == set(REMAINING[name]), (correct, faulty)
+    for key, expected in REMAINING[name].items():
+        if isinstance(expected, tuple) and expected[1] is None:
+            assert faulty[key][0] == expected[0], (key, faulty[key])
+        else:
+            assert faulty[key] == expected, (key, faulty[key])
