@@ -741,7 +741,7 @@ def _remaining_faults() -> tuple[Fault, ...]:
         fault(
             "job-service-missing",
             "job-lifecycle",
-            "JOB-FOLLOW-UP",
+            "JOB-FINISHES",
             "F-JOB-BASE",
             "Job/Get, Job/GetLog and Job/List answer 404 under the Connect base",
             "JobGet",
