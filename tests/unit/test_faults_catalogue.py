@@ -33,7 +33,7 @@ def test_catalogue_has_at_least_sixty_faults_in_every_category() -> None:
 
 
 def test_names_are_unique_kebab_case_and_match_their_keys() -> None:
-    names = [entry[0] for entry in faults._ENTRIES]
+    names = [entry.name for entry in faults._ENTRIES]
     assert len(names) == len(set(names))
     for name, fault in faults.CATALOGUE.items():
         assert fault.name == name
