@@ -263,14 +263,25 @@ class NorceClient:
 
     # -- Connect 4.0 -------------------------------------------------------------------------------
     def import_customers(
-        self, items_or_bytes: Any, header: str, media_type: str = "application/json"
+        self,
+        items_or_bytes: Any,
+        header: str,
+        media_type: str = "application/json",
+        *,
+        header_name: str = STORM_HEADER,
     ) -> httpx.Response:
-        return self._import("ImportCustomers", "customer", items_or_bytes, header, media_type)
+        """`header_name`: the header's name as sent (HTTP field names are case-insensitive: HDR-NAME-CASE)."""
+        return self._import("ImportCustomers", "customer", items_or_bytes, header, media_type, header_name)
 
     def import_companies(
-        self, items_or_bytes: Any, header: str, media_type: str = "application/json"
+        self,
+        items_or_bytes: Any,
+        header: str,
+        media_type: str = "application/json",
+        *,
+        header_name: str = STORM_HEADER,
     ) -> httpx.Response:
-        return self._import("ImportCompanies", "company", items_or_bytes, header, media_type)
+        return self._import("ImportCompanies", "company", items_or_bytes, header, media_type, header_name)
 
     def job(self, job_id: int) -> httpx.Response:
         return self._send("GET", f"{self.target.connect_url}/Job/Get", api="connect", params={"id": job_id})
@@ -339,7 +350,9 @@ class NorceClient:
                 delay = min(delay * 1.5, 2.0)
         return {job_id: outcomes[job_id] for job_id in job_ids}
 
-    def _import(self, operation: str, kind: str, body: Any, header: str, media_type: str) -> httpx.Response:
+    def _import(
+        self, operation: str, kind: str, body: Any, header: str, media_type: str, header_name: str
+    ) -> httpx.Response:
         url = f"{self.target.connect_url}/Customer/{operation}"
         if isinstance(body, (bytes, bytearray, str)):
             content = body.encode() if isinstance(body, str) else bytes(body)
@@ -353,7 +366,7 @@ class NorceClient:
         self._check_namespaced(operation, items)
         if self.ledger is not None and self.guard.sends_writes:
             self.ledger.record_import(kind, items or [])
-        headers = {STORM_HEADER: header, "Content-Type": media_type, "Accept": "application/json"}
+        headers = {header_name: header, "Content-Type": media_type, "Accept": "application/json"}
         response = self._send("POST", url, api="connect", content=content, headers=headers)
         self._note_submitted(response)
         return response

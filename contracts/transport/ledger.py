@@ -135,15 +135,20 @@ class Ledger:
             other = item.get(second) if self._ours(item.get(second)) else None
             if code is None and other is None:
                 continue
+            # A relation entry names an entity that must already exist (docs/norce-facts.md §2A); one that
+            # names none must create nothing, but a server that creates it anyway leaves a run-owned entity,
+            # so it is recorded too (cleanup finds it absent when all went well).
             if kind == "customer":
                 self.record_customer(code=code, email=other)
                 for company in item.get("Companies") or []:
                     if isinstance(company, Mapping) and self._ours(company.get("Code")):
+                        self.record_company(code=company["Code"])
                         self.record_relation(company_code=company["Code"], customer_code=code)
             else:
                 self.record_company(code=code, org_no=other)
                 for customer in item.get("Customers") or []:
                     if isinstance(customer, Mapping) and self._ours(customer.get("Code")):
+                        self.record_customer(code=customer["Code"])
                         self.record_relation(company_code=code, customer_code=customer["Code"])
 
     def record_call(
