@@ -16,6 +16,7 @@ import pytest
 from contracts.oracle.strategies.requests import encode_body
 from contracts.reports.recorder import register_secret
 from contracts.reports.verdicts import judge
+from contracts.suite.entities import INSERT_FIELDS, new_customer
 from contracts.suite.flows import (
     BODY_IDS,
     BODY_TYPES,
@@ -44,18 +45,7 @@ pytestmark = [
     pytest.mark.parametrize("body", BODY_TYPES, ids=BODY_IDS),
 ]
 
-INSERT_FIELDS = ("Code", "FirstName", "LastName", "EmailAddress")
 IMPORT = "ImportCustomers"
-
-
-def new_customer(ns: RunNamespace, **extra: Any) -> dict[str, Any]:
-    return {
-        "Code": ns.code("cust"),
-        "FirstName": "Anna",
-        "LastName": "Berg",
-        "EmailAddress": ns.email("cust"),
-        **extra,
-    }
 
 
 def new_companies(ns: RunNamespace, count: int, body: str) -> tuple[Import, list[str]]:
