@@ -254,7 +254,14 @@ class JobRunner:
             job = state.jobs.get(job_id)
             if job is None and self.faults.is_on("job-get-unknown-returns-500"):
                 raise RuntimeError(f"seeded fault job-get-unknown-returns-500: job {job_id}")
-            return None if job is None else self._dto(job, self.store.ids.timestamp())
+            if job is None:
+                return None
+            dto = self._dto(job, self.store.ids.timestamp())
+            other = state.jobs.get(job_id - 1)
+            if other is not None and self.faults.is_on("job-get-answers-another-job"):
+                counters = (other.totals, other.inserts, other.updates, other.fail)
+                dto.update(zip(("Totals", "Inserts", "Updates", "Fail"), counters, strict=True))
+            return dto
 
     def _dto(self, job: Job, now: str) -> dict[str, Any]:
         dto = job_dto(job, now)
