@@ -126,7 +126,7 @@ def test_relations_name_existing_entities_by_their_first_identifier(
     of_org_no = new_customer(ns, Companies=[{"OrganizationNo": l_["OrganizationNo"]}])
     unknown_company = {"Code": ns.code("co"), "OrganizationNo": ns.code("org"), "Name": "Nobody AB"}
     of_nobody = new_customer(ns, Companies=[unknown_company])
-    # No CustomerFieldsThatAreSet: the entries relate customers and write nothing of them (§3 rule 5: optional).
+    # No CustomerFieldsThatAreSet (optional, §3 rule 5): the entries relate customers, write nothing of them.
     company_relations = company_header(*COMPANY_INSERT_FIELDS, "Customers")
     customer_relations = customer_header(*INSERT_FIELDS, "Companies")
     companies, _, customers, _ = run_imports(  # the ones naming nothing apart: they may fail, or not

@@ -261,9 +261,9 @@ def test_flags_replace_preserve_inactive_and_create_only(emu: Emulator) -> None:
 
 
 def test_limited_update_applies_for_the_account_that_last_wrote_the_flag(emu: Emulator) -> None:
-    """IsLimitedUpdate: "save only if new, or last updated by the same account" (docs/norce-facts.md §2A Flag):
-    the header's AccountId that last wrote a flag may change it, another account may not, and a new flag is
-    saved whoever sends it."""
+    """IsLimitedUpdate: "save only if new, or last updated by the same account" (docs/norce-facts.md §2A
+    Flag): the header's AccountId that last wrote a flag may change it, another account may not, and a new
+    flag is saved whoever sends it."""
     limited_off = [{"Code": "VIP", "IsLimitedUpdate": True, "IsActive": False}]
     emu.customers([person("A", Flags=[{"Code": "VIP"}]), person("B", Flags=[{"Code": "VIP"}])], AccountId=7)
     emu.customers([{"Code": "A", "Flags": limited_off}], fields=[16, 21], AccountId=8)
