@@ -256,12 +256,10 @@ class JobRunner:
                 raise RuntimeError(f"seeded fault job-get-unknown-returns-500: job {job_id}")
             if job is None:
                 return None
-            dto = self._dto(job, self.store.ids.timestamp())
-            other = state.jobs.get(job_id - 1)
+            other = state.jobs.get(job_id - 1)  # job-get-answers-another-job: an off-by-one lookup
             if other is not None and self.faults.is_on("job-get-answers-another-job"):
-                counters = (other.totals, other.inserts, other.updates, other.fail)
-                dto.update(zip(("Totals", "Inserts", "Updates", "Fail"), counters, strict=True))
-            return dto
+                job = other
+            return self._dto(job, self.store.ids.timestamp())
 
     def _dto(self, job: Job, now: str) -> dict[str, Any]:
         dto = job_dto(job, now)

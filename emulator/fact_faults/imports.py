@@ -249,7 +249,7 @@ ENTRIES: tuple[Fault, ...] = (
         since=SINCE,
         level=D,
         judgement="JOB-FOLLOW-UP",
-        description="Job/Get answers the counters of the job before the one asked for",
+        description="Job/Get answers the job before the one asked for (its JobId, status and counters)",
         fact="F-JOB-GET",
         operations=("JobGet",),
     ),
