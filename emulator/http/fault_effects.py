@@ -95,7 +95,10 @@ SHAPE_FAULTS: dict[tuple[str, str], list[tuple[str, Callable[[Plain], None]]]] =
         ("customer-id-as-string", _set("Id", lambda v: str(v["Id"]))),
         ("customer-companies-null", _set("Companies", lambda v: v["Companies"] or None)),
     ],
-    ("customer", "Company"): [("company-renamed-org-no", _rename("OrgNo", "OrganizationNo"))],
+    ("customer", "Company"): [
+        ("company-renamed-org-no", _rename("OrgNo", "OrganizationNo")),
+        ("cs-company-parent-id-null", _set("ParentId", lambda v: None)),
+    ],
     ("customer", "Account"): [("account-drops-is-active", _drop("IsActive"))],
     ("customer", "Address"): [("address-renamed-zip", _rename("Zip", "ZipCode"))],
     ("customer", "Flag"): [("flag-id-nulled", _set("Id", lambda v: None))],
