@@ -66,19 +66,21 @@ class LedgerEntry:
     customer_id: int | None = None
     status: str = PENDING
     detail: str = ""
-    email: str | None = None  # a customer's second identity, when it was imported without a Code
-    org_no: str | None = None  # a company's second identity, likewise
+    # A customer's second identity, when it was imported without a Code (for a relation: its customer's).
+    email: str | None = None
+    org_no: str | None = None  # a company's second identity, likewise (for a relation: its company's)
 
     def key(self) -> tuple[Any, ...]:
         if self.kind == "relation":
-            return ("relation", self.company_code or self.company_id, self.customer_code or self.customer_id)
+            company = self.company_code or self.org_no or self.company_id
+            return ("relation", company, self.customer_code or self.email or self.customer_id)
         return (self.kind, self.code or self.email or self.org_no or self.id)
 
     def describe(self) -> str:
         if self.kind == "relation":
             what = (
-                f"relation company={self.company_code or self.company_id} "
-                f"customer={self.customer_code or self.customer_id}"
+                f"relation company={self.company_code or self.org_no or self.company_id} "
+                f"customer={self.customer_code or self.email or self.customer_id}"
             )
         else:
             name = self.code or self.email or self.org_no or ""
@@ -140,30 +142,63 @@ class Ledger:
             # A relation entry names an entity that must already exist (docs/norce-facts.md §2A); one that
             # names none must create nothing, but a server that creates it anyway leaves a run-owned entity,
             # so it is recorded too (cleanup finds it absent when all went well).
+            # A related entity may be named by its Code or by its second identity (§4.1 "Matching").
             if kind == "customer":
                 found.append(LedgerEntry("customer", code=code, email=other))
                 for company in item.get("Companies") or []:
-                    if isinstance(company, Mapping) and self._ours(company.get("Code")):
-                        found.append(LedgerEntry("company", code=company["Code"]))
+                    named = self._identity(company, "OrganizationNo")
+                    if named is not None:
+                        company_code, org_no = named
+                        found.append(LedgerEntry("company", code=company_code, org_no=org_no))
                         found.append(
-                            LedgerEntry("relation", company_code=company["Code"], customer_code=code)
+                            LedgerEntry(
+                                "relation",
+                                company_code=company_code,
+                                org_no=org_no,
+                                customer_code=code,
+                                email=other,
+                            )
                         )
             else:
                 found.append(LedgerEntry("company", code=code, org_no=other))
                 for customer in item.get("Customers") or []:
-                    if isinstance(customer, Mapping) and self._ours(customer.get("Code")):
-                        found.append(LedgerEntry("customer", code=customer["Code"]))
+                    named = self._identity(customer, "EmailAddress")
+                    if named is not None:
+                        customer_code, email = named
+                        found.append(LedgerEntry("customer", code=customer_code, email=email))
                         found.append(
-                            LedgerEntry("relation", company_code=code, customer_code=customer["Code"])
+                            LedgerEntry(
+                                "relation",
+                                company_code=code,
+                                org_no=other,
+                                customer_code=customer_code,
+                                email=email,
+                            )
                         )
         self._add_all(found)
+
+    def _identity(self, entry: Any, second: str) -> tuple[str | None, str | None] | None:
+        """(Code, second identity) of a related entry, each only when run-owned; None when neither is."""
+        if not isinstance(entry, Mapping):
+            return None
+        code = entry.get("Code") if self._ours(entry.get("Code")) else None
+        other = entry.get(second) if self._ours(entry.get(second)) else None
+        return None if code is None and other is None else (code, other)
 
     def record_call(
         self, operation_id: str, params: Mapping[str, Any] | None, response: httpx.Response
     ) -> None:
-        """Customer Service 1.1 writes that create customers or relations: read what was created."""
+        """Customer Service 1.1 writes that create customers or relations: read what was created. A customer
+        written with Companies (created, registered, updated, or made default) answers with its relations:
+        every one to a run-owned company is recorded, so cleanup removes it."""
         if response.status_code != 200 or not operation_id.startswith(
-            ("CreateCustomer", "RegisterCustomer", "InsertCompanyCustomer")
+            (
+                "CreateCustomer",
+                "RegisterCustomer",
+                "InsertCompanyCustomer",
+                "UpdateCustomer",
+                "SetDefaultCompany",
+            )
         ):
             return
         try:  # JSON or XML, whichever the request asked for
@@ -181,6 +216,10 @@ class Ledger:
             self.record_customer(code=customer.get("Code"), id=customer["Id"], email=email)
             if operation_id.startswith("InsertCompanyCustomer") and params and "companyId" in params:
                 self.record_relation(company_id=int(params["companyId"]), customer_id=customer["Id"])
+            for company in customer.get("Companies") or []:
+                ours = isinstance(company, Mapping) and self._ours(company.get("Code"))
+                if ours and isinstance(company.get("Id"), int):
+                    self.record_relation(company_id=company["Id"], customer_id=customer["Id"])
 
     def _ours(self, code: Any) -> bool:
         if not isinstance(code, str) or not code:
@@ -305,7 +344,11 @@ def _clean_relation(
 ) -> str | None:
     """Delete one relation; the code of a run company whose last customer it is, to be released by import."""
     entry.company_id = _lookup_id(client, "GetCompanyByCode", entry.company_code, entry.company_id)
+    if entry.company_id is None and entry.org_no is not None:
+        entry.company_id = _find(client, "GetCompanyByOrgNo", "orgNo", entry.org_no)
     entry.customer_id = _lookup_id(client, "GetCustomerByCode", entry.customer_code, entry.customer_id)
+    if entry.customer_id is None and entry.email is not None:
+        entry.customer_id = _find(client, "GetCustomerByEmail", "email", entry.email)
     if entry.company_id is None or entry.customer_id is None:
         entry.status, entry.detail = ABSENT, "company or customer was never created"
         return None

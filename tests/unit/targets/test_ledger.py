@@ -181,6 +181,33 @@ def test_created_by_customer_service_calls_are_recorded(tmp_path: Path) -> None:
     ]
 
 
+def test_relations_named_by_a_second_identity_and_written_by_1_1_are_recorded(tmp_path: Path) -> None:
+    """A relation entry may name its entity by OrganizationNo or EmailAddress instead of Code (§4.1
+    "Matching"), and a 1.1 write that relates a customer answers the customer with its companies: both are
+    recorded, so cleanup removes them (a relation the ledger missed was left on the tenant)."""
+    ledger = Ledger(tmp_path / "l.json", namespace=NS)
+    ledger.record_import(
+        "customer", [{"Code": "nct-abcd1234-c", "Companies": [{"OrganizationNo": "nct-abcd1234-org"}]}]
+    )
+    ledger.record_import(
+        "company", [{"Code": "nct-abcd1234-k", "Customers": [{"EmailAddress": "nct-abcd1234-e@x.example"}]}]
+    )
+    answer = {
+        "Id": 9,
+        "Code": "nct-abcd1234-d",
+        "Companies": [{"Id": 4, "Code": "nct-abcd1234-k"}, {"Id": 5}],
+    }
+    ledger.record_call("UpdateCustomer3", {"updatedBy": 1}, httpx.Response(200, json=answer))
+    relations = [e for e in ledger.entries if e.kind == "relation"]
+    assert [
+        (e.company_code, e.org_no, e.customer_code, e.email, e.company_id, e.customer_id) for e in relations
+    ] == [
+        (None, "nct-abcd1234-org", "nct-abcd1234-c", None, None, None),
+        ("nct-abcd1234-k", None, None, "nct-abcd1234-e@x.example", None, None),
+        (None, None, None, None, 4, 9),  # the company without a run code (Id 5) is not ours
+    ]
+
+
 class _RelationStub:
     """Customer Service 1.1 where DeleteCompanyCustomer says CustomerMissing; GetCustomer shows `listed`."""
 
