@@ -16,11 +16,12 @@ sent twice is still one password and a wrong one is still wrong; known secret va
 `[REDACTED]`. The run's secret scan covers the cassette.
 
 HAR extensions (HAR 1.2 allows custom fields that start with `_`): per entry `_operation`, `_test`,
-`_worker`, `_seq`, `_started` (epoch seconds), `_auth`, `_retried` (an answer the client waited out and sent
-again: 429, a gateway's 503, a 401 before a token refresh), `_folded` (headers sent as obs-fold), `_error`
-(no answer: the network error), `_bodyCut` (a body too large to keep whole: its size, tail and the byte its
-middle repeats), `_encoding` on a body that is not UTF-8 (`latin-1`: each byte one character); on the log
-`_norce` (the target's base URLs and application id, the seed).
+`_worker`, `_seq`, `_started` (epoch seconds), `_auth`, `_credential` (a pseudonym per credential),
+`_retried` (an answer the client waited out and sent again: 429, a gateway's 503, a 401 before a token
+refresh), `_folded` (headers sent as obs-fold), `_error` (no answer: the network error), `_bodyCut` (a body
+too large to keep whole: its size, tail and the byte its middle repeats), `_encoding` on a body that is not
+UTF-8 (`latin-1`: each byte one character); on the log `_norce` (the target's base URLs and application
+id, the seed).
 """
 
 from __future__ import annotations
@@ -209,6 +210,9 @@ def har_entry(
         "_started": exchange.started,
         "_auth": credential_kind(exchange.request_headers, secrets),
     }
+    credential = next((v for k, v in exchange.request_headers if k.lower() == AUTH_HEADER), None)
+    if credential:  # one pseudonym per credential: a replay keeps a probe token's age between its uses
+        entry["_credential"] = mask(credential)
     if exchange.retried:
         entry["_retried"] = True
     if exchange.folded:
