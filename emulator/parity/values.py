@@ -2,8 +2,9 @@
 
 - Ids (an entity's Id and Key, JobId, the *Id query parameters): the tenant's numbering is its own, so only
   whether there is one (null or not) and its JSON type count; the values feed the id map instead.
-- Dates: the moment differs from run to run, the form does not; a date is compared by its form (digits
-  masked: `dddd-dd-ddTdd:dd:dd.dddZ` against .NET's `dddd-dd-ddTdd:dd:dd.ddddddd`).
+- Dates and durations (a job's RunTime, a .NET TimeSpan): the moment and the time taken differ from run to
+  run, the form does not; each is compared by its form (digits masked: `dddd-dd-ddTdd:dd:dd.dddZ` against
+  .NET's `dddd-dd-ddTdd:dd:dd.ddddddd`).
 - Run prefixes (`nct-<run id>-`), GUIDs (keys, tokens) and redacted secrets (`[REDACTED...]`, which match
   anything): masked wherever they stand in a text.
 """
@@ -90,6 +91,7 @@ ISO_DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d:])"
 )
 DOTNET_DATE = re.compile(r"/Date\(-?\d+(?:[+-]\d{4})?\)/")
+TIMESPAN = re.compile(r"(?<![\d:.T])-?(?:\d+\.)?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?![\d:])")  # .NET TimeSpan
 REDACTED_MARK = re.compile(r"\[REDACTED[^\]]*\]")
 _DIGIT = re.compile(r"\d")
 
@@ -162,7 +164,8 @@ def normalise_text(text: str) -> str:
     text = RUN_PREFIX.sub("nct-RUN-", text)
     text = GUID.sub("<guid>", text)
     text = DOTNET_DATE.sub(lambda match: f"<date {date_form(match.group(0))}>", text)
-    return ISO_DATE.sub(lambda match: f"<date {date_form(match.group(0))}>", text)
+    text = ISO_DATE.sub(lambda match: f"<date {date_form(match.group(0))}>", text)
+    return TIMESPAN.sub(lambda match: f"<time {date_form(match.group(0))}>", text)
 
 
 def texts_match(tenant: str, emulator: str) -> bool:

@@ -20,6 +20,8 @@ def test_dates_keep_their_form_not_their_moment() -> None:
     assert not texts_match("2026-11-29T10:00:00.123Z", "2026-11-29T10:00:00.1230000")  # .NET: no offset
     assert not texts_match("2026-11-29T10:00:00+01:00", "2026-11-29T10:00:00Z")
     assert texts_match("/Date(1764410400000+0000)/", "/Date(1764496800000+0000)/")
+    assert texts_match("00:00:00.0120000", "00:00:00.0000000")  # a job's RunTime: how long, not the form
+    assert not texts_match("00:00:00.0120000", "00:00:00.012")
 
 
 def test_run_prefixes_and_guids_are_masked_wherever_they_stand() -> None:

@@ -1,0 +1,207 @@
+"""The parity proof: no tenant is reachable, so the emulator served with each conforming variant stands in
+for one. A run of the suite against it is recorded (`norce-contracts run --record`), the cassette replayed
+with `norce-emulator parity` against the plain emulator, and the reported differences checked against the
+variant's description (tests/selfcheck/parity_expectations.py): at least one, each covered by a change the
+variant makes. The plain served emulator (`none`) must show none.
+
+`python -m tests.selfcheck.parity [--variants each|none|a,b] [-k KEYWORD] [--bench]` runs the table;
+`--bench` writes it to docs/benchmarks.md, section "Parity".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from emulator import variants as variant_catalogue
+from tests.selfcheck.parity_expectations import EXPECTED, unexplained
+from tests.selfcheck.runner import REPO_ROOT
+from tests.selfcheck.tenant import Tenant, TenantPlan, TenantRun, run_against, served
+
+PLAIN = "none"
+EMULATOR_CLI = Path(sys.executable).with_name("norce-emulator")
+REPLAY_TIMEOUT = 900.0
+SECTION = "Parity"
+# The fast proof's selection: tests that meet not-found answers, auth refusals, job polls and their logs.
+FAST_KEYWORD = "test_customer_service_semantics or test_no_credentials_get_401 or test_job_service"
+
+
+@dataclass
+class ParityOutcome:
+    variant: str
+    recorded: TenantRun | None
+    exit_code: int
+    entries: int = 0
+    replay_seconds: float = 0.0
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    unexplained: list[tuple[str, str, str]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def differences(self) -> int:
+        return sum(int(group["count"]) for group in self.groups)
+
+    @property
+    def passed(self) -> bool:
+        if self.error is not None:
+            return False
+        if self.variant == PLAIN:
+            return self.exit_code == 0 and self.differences == 0
+        return self.exit_code == 1 and self.differences > 0 and not self.unexplained
+
+    def reported(self) -> list[str]:
+        """`operation: kind path (count)` per group."""
+        return [
+            f"{group['operation']}: {group['kind']} {group['path'] or '(answer)'} ({group['count']})"
+            for group in self.groups
+        ]
+
+
+def replay(cassette: Path, report_dir: Path) -> tuple[int, float, dict[str, Any] | None, str]:
+    """`norce-emulator parity CASSETTE` as a user runs it: exit code, seconds, parity.json, output."""
+    started = time.monotonic()
+    completed = subprocess.run(
+        [str(EMULATOR_CLI), "parity", str(cassette), "--report-dir", str(report_dir)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=REPLAY_TIMEOUT,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    found = report_dir / "parity.json"
+    document = json.loads(found.read_text(encoding="utf-8")) if found.is_file() else None
+    return completed.returncode, seconds, document, completed.stdout + completed.stderr
+
+
+def prove(
+    variant: str, *, keyword: str | None, scratch: Path, workers: int = 1, seed: int = 1
+) -> ParityOutcome:
+    """Record a run against the emulator served with `variant` (or plain), replay it, judge the report."""
+    tenant = Tenant(variants=() if variant == PLAIN else (variant,))
+    cassette = scratch / "run.har"
+    plan = TenantPlan(keyword=keyword, workers=workers, extra_args=("--record", str(cassette)))
+    with served(tenant) as base:
+        recorded = run_against(base, plan, seed=seed, report_dir=scratch / "run", tenant=tenant)
+    if not cassette.is_file():
+        return ParityOutcome(variant, recorded, -1, error=f"no cassette: {recorded.output[-500:]}")
+    code, seconds, document, output = replay(cassette, scratch / "parity")
+    if document is None or code not in (0, 1):
+        return ParityOutcome(variant, recorded, code, replay_seconds=seconds, error=output[-500:] or "no report")
+    groups = list(document["groups"])
+    found = [(str(g["operation"]), str(g["kind"]), str(g["path"])) for g in groups]
+    return ParityOutcome(
+        variant,
+        recorded,
+        code,
+        entries=int(document["entries"]),
+        replay_seconds=seconds,
+        groups=groups,
+        unexplained=[] if variant == PLAIN else unexplained(variant, found),
+    )
+
+
+def cases(spec: str) -> list[str]:
+    if spec == "each":
+        return [PLAIN, *sorted(EXPECTED)]
+    names = [name.strip() for name in spec.split(",") if name.strip()]
+    unknown = [name for name in names if name != PLAIN and name not in variant_catalogue.CATALOGUE]
+    if unknown:
+        raise variant_catalogue.UnknownVariantError(f"unknown variant(s): {', '.join(unknown)}")
+    return names
+
+
+def render_table(outcomes: Sequence[ParityOutcome], keyword: str | None) -> list[str]:
+    selection = f"`-k '{keyword}'`" if keyword else "the whole suite"
+    passed = sum(1 for outcome in outcomes if outcome.passed)
+    lines = [
+        f"Each row: `norce-emulator serve --variant NAME`, `norce-contracts run --target http://127.0.0.1:PORT "
+        f"--allow-writes --workers 1 --record run.har` ({selection}), then `norce-emulator parity run.har` "
+        "against a fresh plain emulator. A row passes when the report names at least one difference and "
+        "each matches the variant's description (tests/selfcheck/parity_expectations.py); `none` (the plain "
+        "emulator served) passes with no difference.",
+        "",
+        f"- **{passed}/{len(outcomes)} pass**",
+        "",
+        "| variant | differences reported (operation: kind path (count)) | result | exchanges | replay |",
+        "|---|---|---|---:|---:|",
+    ]
+    for outcome in outcomes:
+        reported = "; ".join(outcome.reported()[:6]) or "none"
+        if len(outcome.groups) > 6:
+            reported += f"; … {len(outcome.groups) - 6} more"
+        result = "pass" if outcome.passed else "FAIL"
+        if outcome.error:
+            result += f" ({outcome.error[:80]})"
+        elif outcome.unexplained:
+            result += " (unexplained: " + "; ".join(" ".join(item) for item in outcome.unexplained[:3]) + ")"
+        lines.append(
+            f"| `{outcome.variant}` | {reported.replace('|', '/')} | {result} | {outcome.entries} "
+            f"| {outcome.replay_seconds:.1f}s |"
+        )
+    return lines
+
+
+def run_table(names: Sequence[str], keyword: str | None, seed: int = 1) -> list[ParityOutcome]:
+    outcomes = []
+    for number, name in enumerate(names, start=1):
+        with tempfile.TemporaryDirectory(prefix=f"parity-{name}-") as scratch:
+            started = time.monotonic()
+            outcome = prove(name, keyword=keyword, scratch=Path(scratch), seed=seed)
+            verdict = "pass" if outcome.passed else "FAIL"
+            print(
+                f"parity: [{number}/{len(names)}] {name}: {verdict}, {outcome.differences} difference(s) in "
+                f"{len(outcome.groups)} group(s), replay {outcome.replay_seconds:.1f}s, "
+                f"{time.monotonic() - started:.0f}s in all"
+                + (f"; unexplained {outcome.unexplained[:3]}" if outcome.unexplained else "")
+                + (f"; {outcome.error}" if outcome.error else ""),
+                flush=True,
+            )
+            outcomes.append(outcome)
+    return outcomes
+
+
+def write_bench_section(lines: list[str]) -> None:
+    from tests.selfcheck.bench import BENCHMARKS, merge_sections
+
+    stamp = (
+        f"_Measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} by `python -m tests.selfcheck.parity --bench` on "
+        f"`{platform.node()}` ({os.cpu_count()} CPUs, Python {platform.python_version()}), next to other "
+        "people's runs on the same CPUs, so the times are upper bounds._"
+    )
+    BENCHMARKS.write_text(merge_sections(BENCHMARKS.read_text(), {SECTION: lines}, stamp), encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.selfcheck.parity", description=__doc__)
+    parser.add_argument("--variants", default="each", help="'each' (none + every variant) or names")
+    parser.add_argument("-k", dest="keyword", help="the suite's -k selection for the recorded runs")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bench", action="store_true", help="write the table to docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    try:
+        names = cases(args.variants)
+    except variant_catalogue.UnknownVariantError as error:
+        print(f"parity: error: {error}", file=sys.stderr)
+        return 2
+    outcomes = run_table(names, args.keyword, args.seed)
+    table = render_table(outcomes, args.keyword)
+    print("\n".join(table))
+    if args.bench:
+        write_bench_section(table)
+    return 0 if all(outcome.passed for outcome in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
