@@ -63,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     parity.add_argument(
         "--job-slack",
         type=float,
-        default=2.0,
-        help="seconds a tenant's job may take before its time is a difference (default 2)",
+        default=5.0,
+        help="seconds a tenant's job may take before its time is a difference (default 5)",
     )
     parity.add_argument(
         "--latency-slack",

@@ -54,27 +54,33 @@ MAX_ANSWER_TEXT = 2_000_000  # larger answers keep their size and type, not thei
 AUTH_HEADER = "authorization"
 RUN_TOKEN_LABEL = "access_token"
 PROBE_TOKEN_LABEL = "expiry_probe_token"
-BASIC_LABEL = "basic credential"
+BASIC_LABEL = "basic credential"  # contracts.reports.plugin.configured_secrets
 
 
 def part_path(report_dir: Path, run_token: str, worker: str) -> Path:
     return report_dir / ".norce-cassette" / f"{run_token}-{worker}{PART_SUFFIX}"
 
 
-def credential_kind(headers: Iterable[tuple[str, str]], secrets: Mapping[str, str]) -> str:
+def credential_kind(
+    headers: Iterable[tuple[str, str]], secrets: Mapping[str, str], basic: Iterable[str] = ()
+) -> str:
     """What the request's Authorization held, without the value: `bearer-run` (a token the run was given),
-    `bearer-probe` (the expiry probe's), `basic-run` (the configured Basic pair), `bearer-other` /
-    `basic-other` (anything else: a wrong credential a test sends on purpose), `other`, or `none`."""
+    `bearer-probe` (the expiry probe's), `basic-run` (the configured Basic pair, `basic`: its encodings),
+    `bearer-other` / `basic-other` (anything else: a wrong credential a test sends on purpose), `other`, or
+    `none`. A value may be registered under several labels (the Schemathesis hook registers every credential
+    it sees): the token endpoint's label decides."""
     value = next((v for k, v in headers if k.lower() == AUTH_HEADER), None)
     if value is None:
         return "none"
     scheme, _, credential = value.strip().partition(" ")
-    labels = {secret: label.split("#", 1)[0] for label, secret in secrets.items()}
-    label = labels.get(credential.strip(), "")
+    credential = credential.strip()
+    labels = {label.split("#", 1)[0] for label, secret in secrets.items() if secret == credential}
     if scheme.lower() == "bearer":
-        return {RUN_TOKEN_LABEL: "bearer-run", PROBE_TOKEN_LABEL: "bearer-probe"}.get(label, "bearer-other")
+        if RUN_TOKEN_LABEL in labels:
+            return "bearer-run"
+        return "bearer-probe" if PROBE_TOKEN_LABEL in labels else "bearer-other"
     if scheme.lower() == "basic":
-        return "basic-run" if label == BASIC_LABEL else "basic-other"
+        return "basic-run" if credential in set(basic) else "basic-other"
     return "other"
 
 
@@ -145,8 +151,9 @@ def har_entry(
     seq: int,
     mask: Pseudonyms,
     secrets: Mapping[str, str],
+    basic: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """One exchange as a HAR 1.2 entry, redacted."""
+    """One exchange as a HAR 1.2 entry, redacted (`basic`: the run's own Basic credential, encoded)."""
     values = [value for value in secrets.values() if value]
     url = _known_secrets_hidden(redact_url(exchange.url, mask), values)
     request_type = next((v for k, v in exchange.request_headers if k.lower() == "content-type"), "")
@@ -208,7 +215,7 @@ def har_entry(
         "_worker": worker,
         "_seq": seq,
         "_started": exchange.started,
-        "_auth": credential_kind(exchange.request_headers, secrets),
+        "_auth": credential_kind(exchange.request_headers, secrets, basic),
     }
     credential = next((v for k, v in exchange.request_headers if k.lower() == AUTH_HEADER), None)
     if credential:  # one pseudonym per credential: a replay keeps a probe token's age between its uses
@@ -225,9 +232,10 @@ def har_entry(
 class CassetteLog:
     """One process's part of the cassette: HAR entries (and the run's target) as JSON lines, thread-safe."""
 
-    def __init__(self, path: Path, worker: str) -> None:
+    def __init__(self, path: Path, worker: str, basic: Iterable[str] = ()) -> None:
         self.path = path
         self.worker = worker
+        self.basic = frozenset(basic)  # the run's own Basic credential (base64 of id:secret)
         self.mask = Pseudonyms(scope=worker)
         self._seq = 0
         self._lock = threading.Lock()
@@ -242,7 +250,14 @@ class CassetteLog:
             self._seq += 1
             seq = self._seq
         entry = har_entry(
-            exchange, answer, test_id=test_id, worker=self.worker, seq=seq, mask=self.mask, secrets=secrets
+            exchange,
+            answer,
+            test_id=test_id,
+            worker=self.worker,
+            seq=seq,
+            mask=self.mask,
+            secrets=secrets,
+            basic=self.basic,
         )
         self._write({"kind": "entry", "entry": entry})
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from contracts.oracle.evidence import Level, Strictness
-from contracts.reports.cassette import CassetteLog, merge_cassette, part_path
+from contracts.reports.cassette import BASIC_LABEL, CassetteLog, merge_cassette, part_path
 from contracts.reports.events import (
     EventLog,
     FailedTestEvent,
@@ -148,7 +148,8 @@ def install(config: pytest.Config, run: RunInfo) -> Recorder:
     for label, value in run.known_secrets.items():
         recorder.register_secret(label, value)
     if run.record is not None:
-        recorder.cassette = CassetteLog(part_path(run.report_dir, run_token, worker), worker)
+        basic = [value for label, value in run.known_secrets.items() if label == BASIC_LABEL]
+        recorder.cassette = CassetteLog(part_path(run.report_dir, run_token, worker), worker, basic)
     state = _SessionState(
         recorder=recorder,
         report_dir=run.report_dir,

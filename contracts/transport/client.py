@@ -198,7 +198,8 @@ def foreign_identity(operation: str, item: Any, namespace: RunNamespace) -> str 
     if operation == "ImportCompanies" and parent is not None and not namespace.owns(parent):
         return "its ParentCompanyCode is not in the run namespace"
     for collection, members in NESTED_IDENTITIES[operation].items():
-        for nested in item.get(collection) or []:
+        entries = item.get(collection)
+        for nested in entries if isinstance(entries, list) else []:  # not a list: no entity to match
             if not isinstance(nested, Mapping):
                 continue
             if nested.get("Id") is not None:

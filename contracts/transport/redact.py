@@ -108,8 +108,18 @@ def redact_json_value(value: Any, mask: Mask = _fixed) -> Any:
 
 
 def _masked(value: Any, mask: Mask) -> Any:
-    """A sensitive member's value hidden; a structure under a sensitive name is hidden whole."""
-    return mask(value) if isinstance(value, str) else mask(json.dumps(value, sort_keys=True))
+    """A sensitive member's value hidden. With the plain mask anything is hidden whole; a recording's mask
+    keeps the JSON type (a replay must send what the run sent, and a server judges a password given as a
+    number differently): its strings are hidden, numbers and booleans are no secrets and stay."""
+    if mask is _fixed:
+        return REDACTED
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [_masked(item, mask) for item in value]
+    if isinstance(value, dict):
+        return {key: _masked(item, mask) for key, item in value.items()}
+    return value
 
 
 _XML_ELEMENT = re.compile(

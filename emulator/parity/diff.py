@@ -14,7 +14,15 @@ from typing import Any
 
 from emulator.parity.idmap import IdMap
 from emulator.parity.trees import Parsed, XmlNode, media_type, parse_answer
-from emulator.parity.values import id_space, normalise_text, shown, texts_match, type_name, xml_id_space
+from emulator.parity.values import (
+    holder_space,
+    id_space,
+    normalise_text,
+    shown,
+    texts_match,
+    type_name,
+    xml_id_space,
+)
 
 KINDS = (
     "status",  # the HTTP status
@@ -211,7 +219,7 @@ class ExchangeDiff:
     def _items(self, tenant: list[Any], emulator: list[Any], path: str, context: tuple[str, ...]) -> None:
         if len(tenant) != len(emulator):
             self.add("items", f"{path}[]", str(len(tenant)), str(len(emulator)))
-        for one, other in _paired(tenant, emulator):
+        for one, other in _paired(tenant, emulator, self.ids, holder_space(context, self.operation)):
             self.walk(one, other, f"{path}[]", context)
             if len(self.found) > MAX_PER_EXCHANGE:
                 return
@@ -244,19 +252,45 @@ def _identity(item: Any) -> str | None:
     return None
 
 
-def _paired(tenant: Sequence[Any], emulator: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
-    """Items paired by identity when every item has a distinct one (a tenant may order a list its own way),
-    else by position."""
-    left = [_identity(item) for item in tenant]
-    right = [_identity(item) for item in emulator]
-    keyed = all(left) and all(right) and len(set(left)) == len(left) and len(set(right)) == len(right)
-    if not keyed:
-        yield from zip(tenant, emulator, strict=False)
-        return
-    theirs = dict(zip(right, emulator, strict=True))
-    for key, item in zip(left, tenant, strict=True):
-        if key in theirs:
-            yield item, theirs[key]
+def _paired(
+    tenant: Sequence[Any], emulator: Sequence[Any], ids: IdMap | None = None, space: str | None = None
+) -> Iterator[tuple[Any, Any]]:
+    """Items paired by identity when every item has a distinct one (a tenant may order a list its own way):
+    by Code, EmailAddress, OrganizationNo or LoginName, else by an id the map knows (a job list pairs by
+    JobId); otherwise by position."""
+    for key_of in (_identity, lambda item: _mapped_id(item, ids, space, tenant_side=True)):
+        left = [key_of(item) for item in tenant]
+        right = [
+            _identity(item) if key_of is _identity else _mapped_id(item, ids, space) for item in emulator
+        ]
+        if _distinct(left) and _distinct(right):
+            theirs = dict(zip(right, emulator, strict=True))
+            for key, item in zip(left, tenant, strict=True):
+                if key in theirs:
+                    yield item, theirs[key]
+            return
+    yield from zip(tenant, emulator, strict=False)
+
+
+def _distinct(keys: list[str | None]) -> bool:
+    return bool(keys) and all(keys) and len(set(keys)) == len(keys)
+
+
+def _mapped_id(item: Any, ids: IdMap | None, space: str | None, *, tenant_side: bool = False) -> str | None:
+    """An item's own id (JobId, else Id) as the emulator's: the tenant's is mapped through the id map."""
+    if ids is None or space is None:
+        return None
+    for member in ("JobId", "Id"):
+        value: Any = None
+        if isinstance(item, dict):
+            value = item.get(member)
+        elif isinstance(item, XmlNode) and item.children.get(member):
+            value = item.children[member][0]
+        if value is None or isinstance(value, (dict, list, XmlNode, bool)):
+            continue
+        item_space = "job" if member == "JobId" else space
+        return ids.lookup(item_space, str(value)) if tenant_side else str(value)
+    return None
 
 
 def _kind(value: Any, *, id_value: bool = False) -> str:

@@ -24,13 +24,20 @@ _XML_TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]*)([^<>]*?)(/?)>")
 @dataclass
 class IdMap:
     spaces: dict[str, dict[str, str]] = field(default_factory=dict)
+    # in_text's pattern, rebuilt only when a new pair is learnt (texts are compared by the thousand)
+    _text_rule: tuple[re.Pattern[str], dict[str, str]] | None = field(default=None, repr=False)
+    _learnt: int = field(default=0, repr=False)
+    _rule_at: int = field(default=-1, repr=False)
 
     def learn(self, space: str, tenant: Any, emulator: Any) -> None:
         if tenant is None or emulator is None or isinstance(tenant, bool) or isinstance(emulator, bool):
             return
         if isinstance(tenant, (dict, list)) or isinstance(emulator, (dict, list)):
             return
-        self.spaces.setdefault(space, {}).setdefault(str(tenant), str(emulator))
+        mapping = self.spaces.setdefault(space, {})
+        if str(tenant) not in mapping:
+            mapping[str(tenant)] = str(emulator)
+            self._learnt += 1
 
     def lookup(self, space: str | None, tenant: str) -> str | None:
         if space is None:
@@ -38,26 +45,29 @@ class IdMap:
         return self.spaces.get(space, {}).get(tenant)
 
     def changed(self) -> dict[str, str]:
-        """Every tenant id whose emulator id differs (any space; ids seen in more than one space with
-        different meanings are left out): for ids written inside texts."""
-        found: dict[str, str] = {}
-        clashes: set[str] = set()
+        """Every tenant id whose emulator id differs, when it means one id only: a tenant id paired with
+        different ids in different spaces (itself included) is left out (for ids written inside texts)."""
+        pairs: dict[str, set[str]] = {}
         for mapping in self.spaces.values():
             for tenant, emulator in mapping.items():
-                if tenant == emulator:
-                    continue
-                if tenant in found and found[tenant] != emulator:
-                    clashes.add(tenant)
-                found[tenant] = emulator
-        return {tenant: emulator for tenant, emulator in found.items() if tenant not in clashes}
+                pairs.setdefault(tenant, set()).add(emulator)
+        return {
+            tenant: next(iter(emulators))
+            for tenant, emulators in pairs.items()
+            if len(emulators) == 1 and tenant not in emulators
+        }
 
     def in_text(self, text: str) -> str:
         """A text with the tenant's ids (three characters or more, whole words) written as the emulator's."""
-        changed = {tenant: emulator for tenant, emulator in self.changed().items() if len(tenant) >= 3}
-        if not changed:
+        if self._rule_at != self._learnt:
+            changed = {tenant: emulator for tenant, emulator in self.changed().items() if len(tenant) >= 3}
+            pattern = "|".join(map(re.escape, sorted(changed, key=len, reverse=True)))
+            self._text_rule = (re.compile(rf"(?<![\w-])({pattern})(?![\w-])"), changed) if changed else None
+            self._rule_at = self._learnt
+        if self._text_rule is None:
             return text
-        pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, changed)) + r")(?![\w-])")
-        return pattern.sub(lambda match: changed[match.group(1)], text)
+        rule, changed = self._text_rule
+        return rule.sub(lambda match: changed[match.group(1)], text)
 
     # -- requests ----------------------------------------------------------------------------------------
     def rewrite_query(self, query: str, operation: str) -> str:

@@ -48,7 +48,7 @@ MAX_PROBE_WAIT = 60.0  # seconds a replay waits to give a probe token its record
 @dataclass(frozen=True)
 class ReplayOptions:
     seed: int = 0
-    job_slack: float = 2.0  # seconds a tenant's job may take beyond the emulator's before it is a difference
+    job_slack: float = 5.0  # seconds a tenant's job may take beyond the emulator's before it is a difference
     latency_slack_ms: float = 50.0  # the tenant's median answer time beyond the emulator's that is one
     progress: Callable[[int, int], None] | None = None  # (entries done, entries in all)
 

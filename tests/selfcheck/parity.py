@@ -98,7 +98,9 @@ def prove(
         return ParityOutcome(variant, recorded, -1, error=f"no cassette: {recorded.output[-500:]}")
     code, seconds, document, output = replay(cassette, scratch / "parity")
     if document is None or code not in (0, 1):
-        return ParityOutcome(variant, recorded, code, replay_seconds=seconds, error=output[-500:] or "no report")
+        return ParityOutcome(
+            variant, recorded, code, replay_seconds=seconds, error=output[-500:] or "no report"
+        )
     groups = list(document["groups"])
     found = [(str(g["operation"]), str(g["kind"]), str(g["path"])) for g in groups]
     return ParityOutcome(
@@ -126,8 +128,9 @@ def render_table(outcomes: Sequence[ParityOutcome], keyword: str | None) -> list
     selection = f"`-k '{keyword}'`" if keyword else "the whole suite"
     passed = sum(1 for outcome in outcomes if outcome.passed)
     lines = [
-        f"Each row: `norce-emulator serve --variant NAME`, `norce-contracts run --target http://127.0.0.1:PORT "
-        f"--allow-writes --workers 1 --record run.har` ({selection}), then `norce-emulator parity run.har` "
+        "Each row: `norce-emulator serve --variant NAME`, `norce-contracts run --target "
+        f"http://127.0.0.1:PORT --allow-writes --workers 1 --record run.har` ({selection}), then "
+        "`norce-emulator parity run.har` "
         "against a fresh plain emulator. A row passes when the report names at least one difference and "
         "each matches the variant's description (tests/selfcheck/parity_expectations.py); `none` (the plain "
         "emulator served) passes with no difference.",

@@ -17,11 +17,25 @@ from emulator.parity.cassette import read_cassette
 
 TOKEN = "tok-1234567890"
 BASIC = base64.b64encode(b"1:basic-secret-key").decode()
-SECRETS = {"access_token#ab": TOKEN, "basic credential": BASIC, "NORCE_CLIENT_SECRET": "client-secret-xyz"}
+SECRETS = {
+    "access_token#ab": TOKEN,
+    "bearer credential#cd": TOKEN,  # the Schemathesis hook registers every credential it sees, ours too
+    "basic credential#ef": BASIC,
+    "basic credential#01": "Zm9vOmJhcg==",  # a wrong pair a test sent, registered by the same hook
+    "NORCE_CLIENT_SECRET": "client-secret-xyz",
+}
 
 
-def _exchange(url: str, *, headers: dict[str, str], body: bytes = b"", answer: bytes = b"{}", status: int = 200,
-              operation: str = "GetCustomer", **extra: object) -> Exchange:
+def _exchange(
+    url: str,
+    *,
+    headers: dict[str, str],
+    body: bytes = b"",
+    answer: bytes = b"{}",
+    status: int = 200,
+    operation: str = "GetCustomer",
+    **extra: object,
+) -> Exchange:
     request = httpx.Request("POST" if body else "GET", url, headers=headers, content=body)
     response = httpx.Response(status, headers={"content-type": "application/json"}, content=answer)
     return Exchange.of(request, response, operation, **extra)  # type: ignore[arg-type]
@@ -30,14 +44,17 @@ def _exchange(url: str, *, headers: dict[str, str], body: bytes = b"", answer: b
 def test_credentials_are_classified_never_written() -> None:
     assert credential_kind([("Authorization", f"Bearer {TOKEN}")], SECRETS) == "bearer-run"
     assert credential_kind([("authorization", "Bearer nope")], SECRETS) == "bearer-other"
-    assert credential_kind([("Authorization", f"Basic {BASIC}")], SECRETS) == "basic-run"
-    assert credential_kind([("Authorization", "Basic Zm9vOmJhcg==")], SECRETS) == "basic-other"
+    assert credential_kind([("Authorization", f"Basic {BASIC}")], SECRETS, [BASIC]) == "basic-run"
+    assert credential_kind([("Authorization", "Basic Zm9vOmJhcg==")], SECRETS, [BASIC]) == "basic-other"
     assert credential_kind([("Accept", "*/*")], SECRETS) == "none"
-    assert credential_kind([("Authorization", "Bearer p-123")], {"expiry_probe_token#1": "p-123"}) == "bearer-probe"
+    assert (
+        credential_kind([("Authorization", "Bearer p-123")], {"expiry_probe_token#1": "p-123"})
+        == "bearer-probe"
+    )
 
 
 def test_a_recorded_run_is_redacted_ordered_and_reads_back(tmp_path: Path) -> None:
-    worker_a = CassetteLog(part_path(tmp_path, "run1", "gw0"), "gw0")
+    worker_a = CassetteLog(part_path(tmp_path, "run1", "gw0"), "gw0", [BASIC])
     worker_b = CassetteLog(part_path(tmp_path, "run1", "gw1"), "gw1")
     worker_a.note_target({"connectUrl": "https://t.example/commerce/connect/4.0", "applicationId": "42"})
     wrong = _exchange(  # sent first: entries are ordered by their start time, whichever process sent them
@@ -93,7 +110,9 @@ def test_a_recorded_run_is_redacted_ordered_and_reads_back(tmp_path: Path) -> No
     cassette = read_cassette(out)
     assert cassette.meta["applicationId"] == "42" and cassette.meta["seed"] == 7
     replayed = cassette.entries
-    assert replayed[2].auth == "basic-run" and replayed[2].header("x-stormconnect-header") == '{"AccountId": 1}'
+    assert (
+        replayed[2].auth == "basic-run" and replayed[2].header("x-stormconnect-header") == '{"AccountId": 1}'
+    )
     assert replayed[3].full_body() == b"[" + b" " * (REQUEST_BODY_LIMIT + 100_000) + b"]"
     assert replayed[4].retried and replayed[4].status == 429
     assert replayed[0].auth == "bearer-other"
@@ -104,8 +123,12 @@ def test_the_recorder_writes_the_cassette_and_keeps_retried_answers_out_of_the_c
     recorder.cassette = CassetteLog(part_path(tmp_path, "r", "main"), "main")
     recorder.register_secret("access_token", TOKEN)
     recorder.start_test("contracts/suite/test_x.py::test_y", "test_y")
-    throttled = _exchange("https://t.example/commerce/customer/1.1/GetCustomer", headers={}, status=429, retried=True)
-    final = _exchange("https://t.example/commerce/customer/1.1/GetCustomer", headers={"Authorization": f"Bearer {TOKEN}"})
+    throttled = _exchange(
+        "https://t.example/commerce/customer/1.1/GetCustomer", headers={}, status=429, retried=True
+    )
+    final = _exchange(
+        "https://t.example/commerce/customer/1.1/GetCustomer", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     recorder.note_exchange(throttled, b"{}")
     recorder.note_exchange(final, b'{"Id": 1}')
     assert list(recorder.test.exchanges) == [final]

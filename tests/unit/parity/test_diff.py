@@ -17,7 +17,9 @@ def _json(body: Any, status: int = 200, headers: tuple[tuple[str, str], ...] = J
     return Answer(status, headers, json.dumps(body).encode())
 
 
-def _diff(tenant: Answer, emulator: Answer, operation: str = "GetCustomer", ids: IdMap | None = None) -> list[Difference]:
+def _diff(
+    tenant: Answer, emulator: Answer, operation: str = "GetCustomer", ids: IdMap | None = None
+) -> list[Difference]:
     return compare(1, operation, "test_x", tenant, emulator, ids or IdMap())
 
 
@@ -26,8 +28,18 @@ def _kinds(differences: list[Difference]) -> list[tuple[str, str, str, str]]:
 
 
 def test_equal_modulo_ids_dates_and_prefixes_and_the_ids_are_learnt() -> None:
-    tenant = {"Id": 3005, "Code": "nct-ab12cd34-c-1", "Created": "2026-11-29T10:00:00.123Z", "Companies": [{"Id": 77}]}
-    emulator = {"Id": 5, "Code": "nct-ab12cd34-c-1", "Created": "2026-12-07T21:00:00.456Z", "Companies": [{"Id": 2}]}
+    tenant = {
+        "Id": 3005,
+        "Code": "nct-ab12cd34-c-1",
+        "Created": "2026-11-29T10:00:00.123Z",
+        "Companies": [{"Id": 77}],
+    }
+    emulator = {
+        "Id": 5,
+        "Code": "nct-ab12cd34-c-1",
+        "Created": "2026-12-07T21:00:00.456Z",
+        "Companies": [{"Id": 2}],
+    }
     ids = IdMap()
     assert _diff(_json(tenant), _json(emulator), ids=ids) == []
     assert ids.lookup("customer", "3005") == "5"
@@ -66,7 +78,9 @@ def test_an_id_is_compared_by_presence_and_type_only() -> None:
 def test_meaningful_headers_only() -> None:
     tenant = Answer(401, (("content-type", "application/json; charset=utf-8"),), b"")
     emulator = Answer(
-        401, (("content-type", "application/json"), ("www-authenticate", "Bearer realm=x"), ("date", "now")), b""
+        401,
+        (("content-type", "application/json"), ("www-authenticate", "Bearer realm=x"), ("date", "now")),
+        b"",
     )
     found = _kinds(_diff(tenant, emulator))
     assert ("header", "Content-Type", "charset=utf-8", "(no parameters)") in found

@@ -6,7 +6,9 @@ from emulator.parity.diff import Difference
 from emulator.parity.facts import Fact, attribute, load_facts
 
 
-def _difference(operation: str, kind: str, path: str, tenant: str, emulator: str, test: str = "") -> Difference:
+def _difference(
+    operation: str, kind: str, path: str, tenant: str, emulator: str, test: str = ""
+) -> Difference:
     return Difference(1, operation, test, kind, path, tenant, emulator)
 
 
