@@ -54,7 +54,15 @@ JOB_OF_ANOTHER_FATE = Change(
     JOBS, CONTENT | {"status", "media"}, why="the job exists, or fares, on one side only"
 )
 READS_OF_ANOTHER_FATE = Change(READS, CONTENT, why="what the import wrote is there on one side only")
-DATES = ("*Created*", "*Updated*", "*TimeStamp*", "*Date*", "*LastUpdated*", "*Started*", "*Finished*")
+DATES = (
+    "*Created*",
+    "*Updated*",
+    "*TimeStamp*",
+    "*Date*",
+    "*LastUpdated",
+    "*Start",
+    "*Stop",
+)  # JobDto, 1.1, errors
 
 EXPECTED: dict[str, tuple[Change, ...]] = {
     "not-found-204": _changes(Change(GET_STAR, REFUSAL, WHOLE, "204 instead of 200 null")),

@@ -140,3 +140,17 @@ def test_the_recorder_writes_the_cassette_and_keeps_retried_answers_out_of_the_c
         (200, False, "bearer-run"),
     ]
     assert entries[1].answer == b'{"Id": 1}' and entries[1].test == "contracts/suite/test_x.py::test_y"
+
+
+def test_a_recording_masks_secret_strings_and_keeps_the_json_type_of_the_rest() -> None:
+    from contracts.transport.redact import Pseudonyms, redact_json_value
+
+    body = {"Accounts": [{"Password": 12345, "LoginName": "a"}, {"Password": "s3cret", "Token": ["t1", 2]}]}
+    masked = redact_json_value(body, Pseudonyms("gw0"))
+    assert masked == {
+        "Accounts": [
+            {"Password": 12345, "LoginName": "a"},  # a number is no secret, and its type is what was judged
+            {"Password": "[REDACTED:gw0-1]", "Token": ["[REDACTED:gw0-2]", 2]},
+        ]
+    }
+    assert redact_json_value(body)["Accounts"][0]["Password"] == "[REDACTED]"  # reports hide anything

@@ -113,3 +113,12 @@ def test_bodies_of_different_kinds_and_redacted_values() -> None:
     found = _kinds(_diff(Answer(200, JSON, b""), _json(None)))
     assert found == [("body", "", "empty body", "null")]
     assert _diff(_json({"Password": "[REDACTED:gw0-1]"}), _json({"Password": "hunter2"})) == []
+
+
+def test_a_job_list_is_paired_by_the_mapped_job_id() -> None:
+    ids = IdMap()
+    ids.learn("job", 41, 1)
+    ids.learn("job", 42, 2)
+    tenant = [{"JobId": 42, "Totals": 2}, {"JobId": 41, "Totals": 1}]  # another order, other numbers
+    emulator = [{"JobId": 1, "Totals": 1}, {"JobId": 2, "Totals": 2}]
+    assert _diff(_json(tenant), _json(emulator), "JobList", ids=ids) == []

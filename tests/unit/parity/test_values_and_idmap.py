@@ -105,3 +105,13 @@ def test_ids_inside_texts_follow_the_map_when_unambiguous() -> None:
     ids.learn("job", 17, 4)  # shorter than three characters: not rewritten inside texts
     assert ids.in_text("customer 3001 updated by job 17") == "customer 1 updated by job 17"
     assert ids.in_text("nct-ab12-3001x") == "nct-ab12-3001x"  # not a whole word
+
+
+def test_an_id_meaning_two_things_is_left_alone_in_texts() -> None:
+    ids = IdMap()
+    ids.learn("customer", 1051, 1051)
+    ids.learn("address", 1051, 1052)  # the same number, another entity, another pairing
+    ids.learn("company", 5020, 5021)
+    assert ids.in_text("Customer 1051 is the last customer of company 5020.") == (
+        "Customer 1051 is the last customer of company 5021."
+    )
