@@ -180,7 +180,8 @@ def write_bench_section(lines: list[str]) -> None:
     from tests.selfcheck.bench import BENCHMARKS, merge_sections
 
     stamp = (
-        f"_Measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} by `python -m tests.selfcheck.parity --bench` on "
+        f"_Measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} by `python -m tests.selfcheck.parity --bench` "
+        "(the same table as `make bench BENCH_ARGS='--only parity'`) on "
         f"`{platform.node()}` ({os.cpu_count()} CPUs, Python {platform.python_version()}), next to other "
         "people's runs on the same CPUs, so the times are upper bounds._"
     )
