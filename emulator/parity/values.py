@@ -5,8 +5,9 @@
 - Dates and durations (a job's RunTime, a .NET TimeSpan): the moment and the time taken differ from run to
   run, the form does not; each is compared by its form (digits masked: `dddd-dd-ddTdd:dd:dd.dddZ` against
   .NET's `dddd-dd-ddTdd:dd:dd.ddddddd`).
-- Run prefixes (`nct-<run id>-`), GUIDs (keys, tokens) and redacted secrets (`[REDACTED...]`, which match
-  anything): masked wherever they stand in a text.
+- Run prefixes (`nct-<run id>-`), GUIDs (keys, tokens), ids a text names after their entity ("Company 6000
+  inserted") and redacted secrets (`[REDACTED...]`, which match anything): masked wherever they stand in a
+  text.
 """
 
 from __future__ import annotations
@@ -92,13 +93,17 @@ ISO_DATE = re.compile(
 )
 DOTNET_DATE = re.compile(r"/Date\(-?\d+(?:[+-]\d{4})?\)/")
 TIMESPAN = re.compile(r"(?<![\d:.T])-?(?:\d+\.)?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?![\d:])")  # .NET TimeSpan
+# An id named in a text: "Company 6000 inserted", "customer id 17" (the number is the tenant's own).
+ID_IN_TEXT = re.compile(r"(?i)\b(customer|company|address|account|job|pricelist|flag)((?: ?id)?[ #:=]*)\d+\b")
 REDACTED_MARK = re.compile(r"\[REDACTED[^\]]*\]")
 _DIGIT = re.compile(r"\d")
 
 
 def operation_space(operation: str) -> str | None:
     """The entity an operation is about: the last entity word of its name (GetCompanyCustomers: customer;
-    GetCustomerCompanies: company; JobGet: job)."""
+    GetCustomerCompanies: company; JobGet: job); a login answers the customer who logged in."""
+    if operation.startswith("Login") and "Agreement" not in operation:
+        return "customer"
     found = _OPERATION_ENTITIES.findall(operation)
     return _OPERATION_SPACE[found[-1]] if found else None
 
@@ -163,6 +168,7 @@ def normalise_text(text: str) -> str:
     """A text with its run prefixes, GUIDs and dates masked (a date keeps its form)."""
     text = RUN_PREFIX.sub("nct-RUN-", text)
     text = GUID.sub("<guid>", text)
+    text = ID_IN_TEXT.sub(lambda match: f"{match.group(1)}{match.group(2)}<id>", text)
     text = DOTNET_DATE.sub(lambda match: f"<date {date_form(match.group(0))}>", text)
     text = ISO_DATE.sub(lambda match: f"<date {date_form(match.group(0))}>", text)
     return TIMESPAN.sub(lambda match: f"<time {date_form(match.group(0))}>", text)

@@ -28,6 +28,8 @@ def test_run_prefixes_and_guids_are_masked_wherever_they_stand() -> None:
     assert normalise_text("nct-ab12cd34-gw0-c-7") == "nct-RUN-gw0-c-7"
     assert texts_match("Customer nct-ab12cd34-c-1 created", "Customer nct-ffff0000-c-1 created")
     assert not texts_match("nct-ab12cd34-c-1", "nct-ab12cd34-c-2")
+    assert texts_match("Item 0: Company 6000 inserted", "Item 0: Company 5000 inserted")
+    assert not texts_match("Item 0: Company 6000 inserted", "Item 1: Company 5000 inserted")
     assert texts_match("key 0f8fad5b-d9cb-469f-a165-70867728950e", "key 7c9e6679-7425-40de-944b-e07fc1f90ae7")
 
 
@@ -42,6 +44,7 @@ def test_operation_and_member_spaces() -> None:
     assert operation_space("GetCompanyDeliveryAddresses") == "address"
     assert operation_space("JobGet") == "job"
     assert operation_space("ListCountries") is None
+    assert operation_space("LoginPost") == "customer"
     assert id_space("Id", ("Companies",), "GetCustomer") == "company"
     assert id_space("Id", (), "GetCustomer") == "customer"
     assert id_space("Key", ("Accounts",), "GetCustomer") == "account-key"
