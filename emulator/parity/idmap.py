@@ -39,6 +39,13 @@ class IdMap:
             mapping[str(tenant)] = str(emulator)
             self._learnt += 1
 
+    def counts(self) -> tuple[int, int]:
+        """(ids learnt, ids whose emulator id differs from the tenant's)."""
+        pairs = [
+            (tenant, emulator) for mapping in self.spaces.values() for tenant, emulator in mapping.items()
+        ]
+        return len(pairs), sum(1 for tenant, emulator in pairs if tenant != emulator)
+
     def lookup(self, space: str | None, tenant: str) -> str | None:
         if space is None:
             return None

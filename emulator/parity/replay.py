@@ -64,6 +64,8 @@ class ParityResult:
     tenant_median_ms: float | None = None
     emulator_median_ms: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    ids_learnt: int = 0  # tenant ids paired with the emulator's
+    ids_different: int = 0  # of those, the ones numbered differently (mapped in later requests)
 
     def skip(self, reason: str) -> None:
         self.not_compared[reason] = self.not_compared.get(reason, 0) + 1
@@ -100,6 +102,7 @@ class Replay:
                 if self.options.progress is not None and (done % 500 == 0 or done == total):
                     self.options.progress(done, total)
         self._latency(result)
+        result.ids_learnt, result.ids_different = self.ids.counts()
         result.seconds = time.monotonic() - started
         return result
 

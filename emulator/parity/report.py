@@ -74,6 +74,10 @@ def markdown(result: ParityResult, groups: list[Group]) -> str:
             f"- Median answer time: recorded {result.tenant_median_ms:.1f} ms, emulator "
             f"{result.emulator_median_ms:.1f} ms"
         )
+    lines.append(
+        f"- Ids: {result.ids_learnt} of the tenant's paired with the emulator's, {result.ids_different} of "
+        "them numbered differently (later requests carried the emulator's)"
+    )
     for reason, count in sorted(result.not_compared.items()):
         lines.append(f"- Not compared: {count} ({reason})")
     lines += [
@@ -124,6 +128,7 @@ def as_json(result: ParityResult, groups: list[Group]) -> dict[str, Any]:
         "differences": len(result.differences),
         "not_compared": result.not_compared,
         "median_ms": {"tenant": result.tenant_median_ms, "emulator": result.emulator_median_ms},
+        "ids": {"learnt": result.ids_learnt, "different": result.ids_different},
         "groups": [
             {
                 "operation": group.operation,

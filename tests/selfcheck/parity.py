@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator import variants as variant_catalogue
-from tests.selfcheck.parity_expectations import EXPECTED, unexplained
+from tests.selfcheck.parity_expectations import EXPECTED, MAPPED_IDS_ONLY, unexplained
 from tests.selfcheck.runner import REPO_ROOT
 from tests.selfcheck.tenant import Tenant, TenantPlan, TenantRun, run_against, served
 
@@ -48,6 +48,7 @@ class ParityOutcome:
     groups: list[dict[str, Any]] = field(default_factory=list)
     unexplained: list[tuple[str, str, str]] = field(default_factory=list)
     error: str | None = None
+    ids_different: int = 0
 
     @property
     def differences(self) -> int:
@@ -59,6 +60,8 @@ class ParityOutcome:
             return False
         if self.variant == PLAIN:
             return self.exit_code == 0 and self.differences == 0
+        if self.variant in MAPPED_IDS_ONLY and self.differences == 0:
+            return self.exit_code == 0 and self.ids_different > 0
         return self.exit_code == 1 and self.differences > 0 and not self.unexplained
 
     def reported(self) -> list[str]:
@@ -112,6 +115,7 @@ def prove(
         replay_seconds=seconds,
         groups=groups,
         unexplained=[] if variant == PLAIN else unexplained(variant, found),
+        ids_different=int(document.get("ids", {}).get("different", 0)),
     )
 
 
@@ -143,6 +147,8 @@ def render_table(outcomes: Sequence[ParityOutcome], keyword: str | None) -> list
     ]
     for outcome in outcomes:
         reported = "; ".join(outcome.reported()[:6]) or "none"
+        if outcome.variant in MAPPED_IDS_ONLY and not outcome.groups:
+            reported += f" ({outcome.ids_different} ids numbered differently, mapped)"
         if len(outcome.groups) > 6:
             reported += f"; … {len(outcome.groups) - 6} more"
         result = "pass" if outcome.passed else "FAIL"
@@ -176,6 +182,24 @@ def run_table(names: Sequence[str], keyword: str | None, seed: int = 1) -> list[
     return outcomes
 
 
+def whole_suite() -> list[str]:
+    """The whole suite recorded against the plain served emulator (2 workers, as the tenant gate runs) and
+    replayed: how long a full cassette takes (the target: under 2 minutes), and that it shows nothing."""
+    with tempfile.TemporaryDirectory(prefix="parity-whole-") as scratch:
+        outcome = prove(PLAIN, keyword=None, scratch=Path(scratch), workers=2)
+    tests, seconds = (
+        (outcome.recorded.run.tests_run, outcome.recorded.run.seconds) if outcome.recorded else (0, 0.0)
+    )
+    verdict = "pass" if outcome.passed else "FAIL"
+    reported = "; ".join(outcome.reported()[:6]) or "none"
+    return [
+        f"- **Whole suite** (plain served emulator, 2 workers, {tests} tests, recorded in {seconds:.0f}s): "
+        f"{outcome.entries} exchanges replayed in "
+        f"**{outcome.replay_seconds:.1f}s** (`norce-emulator parity`, start-up included); differences: "
+        f"{reported} ({verdict})",
+    ]
+
+
 def write_bench_section(lines: list[str]) -> None:
     from tests.selfcheck.bench import BENCHMARKS, merge_sections
 
@@ -196,6 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bench", action="store_true", help="write the table to docs/benchmarks.md")
+    parser.add_argument(
+        "--whole-suite",
+        action="store_true",
+        help="also record the whole suite against the plain emulator and time its replay",
+    )
     args = parser.parse_args(argv)
     try:
         names = cases(args.variants)
@@ -204,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     outcomes = run_table(names, args.keyword, args.seed)
     table = render_table(outcomes, args.keyword)
+    if args.whole_suite:
+        table = [*whole_suite(), "", *table]
     print("\n".join(table))
     if args.bench:
         write_bench_section(table)
