@@ -97,8 +97,10 @@ class ExchangeDiff:
         left, right = media_type(tenant.content_type), media_type(emulator.content_type)
         if left != right:
             self.add("media", "", left or "(none)", right or "(none)")
+        if tenant.status != emulator.status:
+            return self.found  # another answer altogether: its headers and body would only repeat that
         self._headers(tenant, emulator)
-        if tenant.status == emulator.status and left == right and tenant.body is not None:
+        if left == right and tenant.body is not None:
             self._bodies(tenant, emulator)
         return self.found[:MAX_PER_EXCHANGE] if len(self.found) > MAX_PER_EXCHANGE else self.found
 

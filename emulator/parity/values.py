@@ -139,11 +139,12 @@ def xml_id_space(member: str, context: tuple[str, ...], operation: str) -> str |
 
 
 def holder_space(context: tuple[str, ...], operation: str) -> str | None:
-    for name in reversed(context):
-        space = ENTITY_NAMES.get(name.lower())
-        if space is not None:
-            return space
-    return operation_space(operation)
+    """The entity holding a member: named by the member (or element) that holds it, or, at the answer's
+    root, by the operation. Inside anything else (an error's Messages, a KeyValue list) it is no entity's:
+    `Messages[].Key` is a message key, not a customer's Key."""
+    if not context:
+        return operation_space(operation)
+    return ENTITY_NAMES.get(context[-1].lower())
 
 
 def parameter_space(name: str, operation: str) -> str | None:

@@ -93,7 +93,9 @@ EXPECTED: dict[str, tuple[Change, ...]] = {
     "gzip-responses": _changes(Change(EVERY, frozenset({"header"}), ("Content-Encoding",), "gzip")),
     "charset-utf8": _changes(Change(EVERY, frozenset({"header"}), ("Content-Type",), "'; charset=utf-8'")),
     "obs-fold-unfolded": _changes(
-        Change(IMPORTS, REFUSAL | CONTENT, ANY_PATH, "the folded header served"), JOB_OF_ANOTHER_FATE
+        Change(IMPORTS, REFUSAL | CONTENT, ANY_PATH, "the folded header served"),
+        JOB_OF_ANOTHER_FATE,
+        READS_OF_ANOTHER_FATE,
     ),
     "obs-fold-plain-text-400": _changes(Change(IMPORTS, REFUSAL, WHOLE_OR_TYPE, "text/plain 400")),
     "dates-dotnet": _changes(Change(EVERY, frozenset({"value"}), DATES, ".NET dates, no offset")),
@@ -126,7 +128,9 @@ EXPECTED: dict[str, tuple[Change, ...]] = {
     "header-rules-plain-key": _changes(Change(IMPORTS, frozenset({"value"}), ("*Key",), "key HeaderInvalid")),
     "header-rules-empty-400": _changes(Change(IMPORTS, REFUSAL, WHOLE_OR_TYPE, "an empty 400")),
     "xml-header-enum-names": _changes(
-        Change(IMPORTS, REFUSAL | CONTENT, ANY_PATH, "enum names accepted"), JOB_OF_ANOTHER_FATE
+        Change(IMPORTS, REFUSAL | CONTENT, ANY_PATH, "enum names accepted"),
+        JOB_OF_ANOTHER_FATE,
+        READS_OF_ANOTHER_FATE,
     ),
     "lenient-body-enums": _changes(
         Change(IMPORTS, CONTENT, ANY_PATH), JOB_OF_ANOTHER_FATE, READS_OF_ANOTHER_FATE

@@ -122,3 +122,16 @@ def test_a_job_list_is_paired_by_the_mapped_job_id() -> None:
     tenant = [{"JobId": 42, "Totals": 2}, {"JobId": 41, "Totals": 1}]  # another order, other numbers
     emulator = [{"JobId": 1, "Totals": 1}, {"JobId": 2, "Totals": 2}]
     assert _diff(_json(tenant), _json(emulator), "JobList", ids=ids) == []
+
+
+def test_an_error_messages_key_is_a_value_not_an_id() -> None:
+    tenant = {"MessageId": 400, "Messages": [{"Key": "HeaderInvalid", "Value": "x"}]}
+    emulator = {"MessageId": 400, "Messages": [{"Key": "HDR-PRESENT", "Value": "x"}]}
+    found = _kinds(_diff(_json(tenant, 400), _json(emulator, 400), "ImportCustomers"))
+    assert found == [("value", "Messages[].Key", "'HeaderInvalid'", "'HDR-PRESENT'")]
+
+
+def test_a_different_status_is_the_whole_difference() -> None:
+    tenant = Answer(403, JSON, b"{}")
+    emulator = Answer(401, (*JSON, ("www-authenticate", "Bearer")), b'{"MessageId": 401}')
+    assert _kinds(_diff(tenant, emulator)) == [("status", "", "403", "401")]

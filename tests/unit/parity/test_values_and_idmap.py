@@ -51,6 +51,8 @@ def test_operation_and_member_spaces() -> None:
     assert id_space("JobId", (), "ImportCustomers") == "job"
     assert id_space("ParentId", ("Pricelists",), "ListPricelists") == "pricelist"
     assert id_space("Code", (), "GetCustomer") is None
+    assert id_space("Key", ("Messages",), "ImportCustomers") is None  # a message key, not an entity's Key
+    assert id_space("Id", ("ArrayOfCustomer", "Customer"), "SearchCustomers") == "customer"
     assert xml_id_space("int", ("Customer", "PricelistIds"), "GetCustomer") == "pricelist"
     assert parameter_space("id", "GetCompany") == "company"
     assert parameter_space("customerId", "GetCompanyCustomers") == "customer"
