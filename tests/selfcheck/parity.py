@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator import variants as variant_catalogue
-from tests.selfcheck.parity_expectations import EXPECTED, MAPPED_IDS_ONLY, unexplained
+from tests.selfcheck.parity_expectations import EXPECTED, MAPPED_IDS_ONLY, NOT_EXERCISED, unexplained
 from tests.selfcheck.runner import REPO_ROOT
 from tests.selfcheck.tenant import Tenant, TenantPlan, TenantRun, run_against, served
 
@@ -67,6 +67,8 @@ class ParityOutcome:
             return self.exit_code == 0 and self.differences == 0
         if self.variant in MAPPED_IDS_ONLY and self.differences == 0:
             return self.exit_code == 0 and self.ids_different > 0
+        if self.variant in NOT_EXERCISED and self.differences == 0:
+            return self.exit_code == 0
         return self.exit_code == 1 and self.differences > 0 and not self.unexplained
 
     def reported(self) -> list[str]:
@@ -154,6 +156,8 @@ def render_table(outcomes: Sequence[ParityOutcome], keyword: str | None) -> list
         reported = "; ".join(outcome.reported()[:6]) or "none"
         if outcome.variant in MAPPED_IDS_ONLY and not outcome.groups:
             reported += f" ({outcome.ids_different} ids numbered differently, mapped)"
+        if outcome.variant in NOT_EXERCISED and not outcome.groups:
+            reported += f" (not exercised: {NOT_EXERCISED[outcome.variant]})"
         if len(outcome.groups) > 6:
             reported += f"; … {len(outcome.groups) - 6} more"
         result = "pass" if outcome.passed else "FAIL"
