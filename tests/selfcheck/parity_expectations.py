@@ -78,6 +78,7 @@ EXPECTED: dict[str, tuple[Change, ...]] = {
     ),
     "no-legacy-basic": _changes(
         Change(IMPORTS + JOBS, REFUSAL, ("", "WWW-Authenticate"), "Basic refused with 401"),
+        Change(IMPORTS + JOBS, frozenset({"value"}), ("*Message", "*Value"), "another 401 text"),
     ),
     "api-throttling": _changes(Change(EVERY, frozenset({"retried"}), WHOLE, "429 with Retry-After")),
     "gateway-503": _changes(Change(EVERY, frozenset({"retried"}), WHOLE, "the front end's 503")),
