@@ -10,6 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
+SELFCHECK_ARGS ?=
 
 .PHONY: setup chromium contract test lint bench serve selfcheck mutation clean
 
@@ -47,8 +48,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.selfcheck.bench $(BENCH_ARGS)
 
+# SELFCHECK_ARGS=--parity adds the parity table (every variant recorded and replayed; about two hours).
 selfcheck: $(STAMP)
-	$(BIN)/python -m tests.selfcheck.run
+	$(BIN)/python -m tests.selfcheck.run $(SELFCHECK_ARGS)
 
 mutation: $(STAMP)
 	$(BIN)/python -m tests.selfcheck.mutation

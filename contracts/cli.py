@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         "is spent waiting for queued jobs; 1 on the embedded emulator)",
     )
     run.add_argument(
+        "--record",
+        type=Path,
+        metavar="PATH",
+        help="keep the run's exchanges as a HAR 1.2 cassette (redacted) for `norce-emulator parity PATH`",
+    )
+    run.add_argument(
         "--baseline",
         type=Path,
         help="compare this run with a baseline's observations (a file or a report directory)",
@@ -220,6 +226,8 @@ def command_run(args: argparse.Namespace) -> int:
     argv += ["--profile", args.profile]
     if args.keyword:
         argv += ["-k", args.keyword]
+    if args.record is not None:
+        argv.append(f"--record={args.record}")
     workers = args.workers if args.workers is not None else (1 if target.is_emulator else TENANT_WORKERS)
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")

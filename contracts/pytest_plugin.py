@@ -143,6 +143,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="judge by: documented (tenant default), recommended, emulator (embedded default)",
     )
     group.addoption(
+        "--record",
+        dest="norce_record",
+        metavar="PATH",
+        help="keep the run's exchanges as a HAR 1.2 cassette at PATH, redacted (norce-emulator parity PATH "
+        "replays it against the emulator)",
+    )
+    group.addoption(
         "--waiver",
         dest="norce_waivers",
         action="append",
@@ -201,6 +208,7 @@ def pytest_configure(config: pytest.Config) -> None:
         report_dir=Path(config.getoption("norce_report_dir")),
         known_secrets=reports.configured_secrets(credentials.secrets(), basic, os.environ),
         strictness=Strictness(target.strictness),
+        record=Path(record) if (record := config.getoption("norce_record")) else None,
     )
     config.stash[RECORDER_KEY] = reports.install(config, run)
     if config.pluginmanager.hasplugin("xdist") and not worker_input:
@@ -397,7 +405,13 @@ def ledger(
     yield book
     if book.pending and write_guard.sends_writes:
         # Paced at the process's share like every other request, and recorded next to them.
-        cleaner = NorceClient(target, norce_auth, write_guard, rate=norce_settings.rate)
+        cleaner = NorceClient(
+            target,
+            norce_auth,
+            write_guard,
+            rate=norce_settings.rate,
+            observer=pytestconfig.stash[RECORDER_KEY],
+        )
         try:
             book.cleanup(cleaner)
         finally:
@@ -437,6 +451,15 @@ def norce(
         rate=norce_settings.rate,
         job_timeout=target.job_timeout,
         observer=recorder,
+    )
+    recorder.note_target(
+        {
+            "connectUrl": target.connect_url,
+            "customerUrl": target.customer_url,
+            "tokenUrl": target.token_url,
+            "applicationId": target.credentials.application_id,
+            "basicApplicationId": target.credentials.basic_application_id,
+        }
     )
     try:
         yield client

@@ -1,6 +1,8 @@
-"""`norce-emulator`: serve the emulator over HTTP, or list the fault or the variant catalogue.
+"""`norce-emulator`: serve the emulator over HTTP, list the fault or the variant catalogue, or check a
+recorded run against it (`parity`).
 
-Exit codes: 0 normal shutdown, 2 usage or start-up error (bad option, port in use) with one clear line.
+Exit codes: 0 normal shutdown (parity: no differences), 1 parity found differences, 2 usage or start-up
+error (bad option, port in use, a file that is not a cassette) with one clear line.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import errno
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from emulator import faults, variants
@@ -46,6 +49,28 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME",
         help="enable a conforming variant (repeatable; NAME=VALUE sets its parameter; 'all': every one)",
+    )
+    parity = commands.add_parser(
+        "parity",
+        help="replay a recorded run (norce-contracts run --record PATH) against a fresh emulator and report "
+        "where the emulator answers differently",
+    )
+    parity.add_argument("cassette", type=Path, metavar="PATH", help="the run's HAR cassette")
+    parity.add_argument(
+        "--report-dir", type=Path, default=Path("reports"), help="where parity.md and parity.json go"
+    )
+    parity.add_argument("--seed", type=int, default=0, help="the fresh emulator's seed")
+    parity.add_argument(
+        "--job-slack",
+        type=float,
+        default=5.0,
+        help="seconds a tenant's job may take before its time is a difference (default 5)",
+    )
+    parity.add_argument(
+        "--latency-slack",
+        type=float,
+        default=50.0,
+        help="milliseconds the tenant's median answer time may exceed the emulator's (default 50)",
     )
     commands.add_parser(
         "faults", help="print the fault catalogue: one line per fault (name, category, level, description)"
@@ -117,8 +142,30 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parity(args: argparse.Namespace) -> int:
+    from emulator.parity.cassette import CassetteError, read_cassette
+    from emulator.parity.replay import ReplayOptions, replay
+    from emulator.parity.report import summary_line, write_report
+
+    if args.job_slack < 0 or args.latency_slack < 0:
+        print("norce-emulator: error: --job-slack and --latency-slack must be >= 0", file=sys.stderr)
+        return 2
+    try:
+        cassette = read_cassette(args.cassette)
+    except CassetteError as error:
+        print(f"norce-emulator: error: {error}", file=sys.stderr)
+        return 2
+    options = ReplayOptions(seed=args.seed, job_slack=args.job_slack, latency_slack_ms=args.latency_slack)
+    result = replay(args.cassette, cassette, options)
+    markdown, _json = write_report(result, args.report_dir)
+    print(f"norce-emulator {summary_line(result)} (report: {markdown})")
+    return 1 if result.differences else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # argparse prints one usage error line and exits 2 on a bad option
+    if args.command == "parity":
+        return _parity(args)
     if args.command == "faults":
         _print_catalogue()
         return 0

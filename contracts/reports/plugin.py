@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from contracts.oracle.evidence import Level, Strictness
+from contracts.reports.cassette import BASIC_LABEL, CassetteLog, merge_cassette, part_path
 from contracts.reports.events import (
     EventLog,
     FailedTestEvent,
@@ -77,6 +78,7 @@ class _SessionState:
     seed: int | None
     target: str
     worker_secrets: dict[str, str] = field(default_factory=dict)
+    record: Path | None = None  # the run's cassette (--record), merged from the processes' parts at the end
     contract_seen: bool = False
     tests_passed: int = 0
     tests_failed: int = 0
@@ -85,6 +87,7 @@ class _SessionState:
     progress_pending: str | None = None
     findings: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    cassette_entries: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class RunInfo:
     report_dir: Path
     known_secrets: Mapping[str, str] = field(default_factory=dict)  # label -> value, never written
     strictness: Strictness = field(default_factory=lambda: Strictness(Level.EMULATOR))
+    record: Path | None = None  # --record: keep the run's exchanges as a HAR cassette here
 
 
 def target_label(label: str) -> str:
@@ -147,6 +151,9 @@ def install(config: pytest.Config, run: RunInfo) -> Recorder:
     recorder = Recorder(EventLog(worker_events_path(run.report_dir, run_token, worker)), run.strictness)
     for label, value in run.known_secrets.items():
         recorder.register_secret(label, value)
+    if run.record is not None:
+        basic = [value for label, value in run.known_secrets.items() if label == BASIC_LABEL]
+        recorder.cassette = CassetteLog(part_path(run.report_dir, run_token, worker), worker, basic)
     state = _SessionState(
         recorder=recorder,
         report_dir=run.report_dir,
@@ -155,6 +162,7 @@ def install(config: pytest.Config, run: RunInfo) -> Recorder:
         started=time.monotonic(),
         seed=run.seed,
         target=target_label(run.target),
+        record=run.record,
     )
     push_recorder(recorder)
     config.pluginmanager.register(ReportingSession(config, state), "norce-reporting-session")
@@ -268,6 +276,8 @@ class ReportingSession:
             return
         self._write_progress(state.progress_current)
         events = collect_run_events(state.report_dir, state.run_token)
+        if state.record is not None:
+            self._write_cassette(state.record)
         if not events and not state.contract_seen:
             return  # no contract test ran (e.g. unit tests only): leave the report directory alone
         meta = RunMeta(
@@ -279,12 +289,25 @@ class ReportingSession:
             strictness=state.recorder.strictness.level.label,
         )
         summary = summarize(events, meta)
-        state.written = write_reports(summary, state.report_dir)
+        state.written += write_reports(summary, state.report_dir)
         state.written.append(write_observations(events, summary, state.report_dir))
         known = {**state.recorder.secrets, **state.worker_secrets}
-        state.findings = [str(finding) for finding in scan_for_secrets([state.report_dir], known)]
+        scanned = [state.report_dir] + ([state.record] if state.record is not None else [])
+        state.findings = [str(finding) for finding in scan_for_secrets(scanned, known)]
         if state.findings and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _write_cassette(self, path: Path) -> None:
+        """The processes' cassette parts as one HAR file, ordered by start time."""
+        state = self.state
+        meta = {
+            "seed": state.seed,
+            "target": state.target,
+            "recorded": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        count = merge_cassette(state.report_dir, state.run_token, path, meta)
+        state.written.append(path)
+        state.cassette_entries = count
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         state = self.state
@@ -294,6 +317,11 @@ class ReportingSession:
             terminalreporter.write_line(
                 f"norce-contracts: reports in {state.report_dir}/ (summary.md, .html)"
             )
+            if state.record is not None:
+                terminalreporter.write_line(
+                    f"norce-contracts: {state.cassette_entries} exchanges recorded in {state.record} (HAR 1.2; "
+                    f"replay: norce-emulator parity {state.record})"
+                )
         if state.findings:
             terminalreporter.write_line(
                 f"norce-contracts: SECRET LEAK: {len(state.findings)} secret occurrence(s) in the reports "

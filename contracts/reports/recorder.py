@@ -15,12 +15,13 @@ import hashlib
 import re
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.oracle import waivers
 from contracts.oracle.evidence import Level, Strictness
+from contracts.reports.cassette import CassetteLog
 from contracts.reports.events import (
     CaseTallyEvent,
     CheckEvent,
@@ -92,6 +93,7 @@ class Recorder:
         self._judged: dict[tuple[str, str, str], int] = {}  # (judgement, operation, test function) -> n
         self._statuses: set[tuple[str, str, str]] = set()  # (test function, status, reason)
         self.observations = ObservationLog()  # what the run saw, for the next release's comparison
+        self.cassette: CassetteLog | None = None  # the run's exchanges, when it is recorded (--record)
         self._lock = threading.RLock()
 
     def emit(self, event: Event) -> None:
@@ -127,6 +129,12 @@ class Recorder:
 
     def note_exchange(self, exchange: Exchange, answer: bytes = b"") -> None:
         test = self.test
+        if self.cassette is not None:
+            with self._lock:
+                secrets = dict(self.secrets)
+            self.cassette.add(exchange, answer or exchange.answer, test.test_id, secrets)
+        if exchange.retried:
+            return  # an answer the client waited out and sent again: only the recording keeps it
         test.exchanges.append(exchange)
         if exchange.operation and SUITE_PATH in test.test_id:
             media = short_media_type(exchange.answer_type)
@@ -134,6 +142,11 @@ class Recorder:
             self.observations.answer(
                 exchange.operation, media, exchange.status, content, exchange.answer_type, test.generated
             )
+
+    def note_target(self, meta: Mapping[str, object]) -> None:
+        """The target's base URLs and application id, for a recorded run's cassette."""
+        if self.cassette is not None:
+            self.cassette.note_target(meta)
 
     def note_job_time(self, seconds: float) -> None:
         """An import's job took `seconds` from its answer to the poll that found it finished."""
@@ -263,6 +276,8 @@ class Recorder:
                 self.emit(TallyEvent(operation, media_type, check, rule_id, unsampled))
         if self.log is not None:
             self.log.close()
+        if self.cassette is not None:
+            self.cassette.close()
 
 
 SUITE_PATH = "contracts/suite/"

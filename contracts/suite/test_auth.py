@@ -157,7 +157,7 @@ def _probe_token(client: NorceClient, seed: int) -> tuple[str, int, float]:
         body = None
     access_token = body.get("access_token") if isinstance(body, dict) else None
     assert isinstance(access_token, str) and access_token, f"{EXPIRY_RULE}: no access_token{context}"
-    register_secret("access_token", access_token)  # the report scan proves it never leaked
+    register_secret("expiry_probe_token", access_token)  # never leaks; a recording tells it apart
     expires_in = body.get("expires_in") if isinstance(body, dict) else None
     assert isinstance(expires_in, int) and not isinstance(expires_in, bool) and expires_in > 0, (
         f"{EXPIRY_RULE}: expires_in must be a positive whole number of seconds, got {expires_in!r}{context}"

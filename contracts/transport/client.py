@@ -198,7 +198,8 @@ def foreign_identity(operation: str, item: Any, namespace: RunNamespace) -> str 
     if operation == "ImportCompanies" and parent is not None and not namespace.owns(parent):
         return "its ParentCompanyCode is not in the run namespace"
     for collection, members in NESTED_IDENTITIES[operation].items():
-        for nested in item.get(collection) or []:
+        entries = item.get(collection)
+        for nested in entries if isinstance(entries, list) else []:  # not a list: no entity to match
             if not isinstance(nested, Mapping):
                 continue
             if nested.get("Id") is not None:
@@ -474,13 +475,14 @@ class NorceClient:
             body = answer.read()
         except OSError as exc:
             self._record(shown, None, started, attempt, type(exc).__name__)
-            self._note_exchange(shown, None, type(exc).__name__)
+            elapsed = self.clock() - started
+            self._note_exchange(shown, None, type(exc).__name__, elapsed=elapsed, folded=True)
             raise NetworkError(f"POST {redact_url(url)} failed: {type(exc).__name__}") from None
         finally:
             connection.close()
         self._record(shown, answer.status, started, attempt, None)
         response = httpx.Response(answer.status, headers=answer.getheaders(), content=body, request=shown)
-        self._note_exchange(shown, response)
+        self._note_exchange(shown, response, elapsed=self.clock() - started, folded=True)
         return response
 
     # -- a request built elsewhere (a Schemathesis case) -----------------------------------------------
@@ -577,7 +579,8 @@ class NorceClient:
                 # A write that may have reached the server is not repeated (it could import twice).
                 safe_to_retry = not write or isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 if not safe_to_retry or attempt > self.max_retries:
-                    self._note_exchange(request, None, type(exc).__name__)
+                    elapsed = self.clock() - started
+                    self._note_exchange(request, None, type(exc).__name__, elapsed=elapsed)
                     raise NetworkError(
                         f"{method} {redact_url(url)} failed after {attempt} attempt(s): {type(exc).__name__}"
                     ) from None
@@ -585,32 +588,51 @@ class NorceClient:
                 self.sleep(min(0.25 * 2 ** (attempt - 1), 5.0))
                 continue
             response.read()
+            elapsed = self.clock() - started
             self._record(request, response.status_code, started, attempt, None)
             if response.status_code == 429 and attempt <= self.max_retries:
                 self.stats.throttled += 1
+                self._note_exchange(request, response, elapsed=elapsed, retried=True)
                 self.sleep(min(retry_after_seconds(response, default=1.0), MAX_RETRY_AFTER))
                 continue
             harmless = not write or self.operation_at(url) in IMPORT_KINDS  # imports: upserts by Code
             if attempt <= self.max_retries and is_transient(response, repeat_is_harmless=harmless):
                 self.stats.gateway_retries += 1
+                self._note_exchange(request, response, elapsed=elapsed, retried=True)
                 self.sleep(transient_wait_seconds(response, attempt))
                 continue
             if response.status_code == 401 and not refreshed and self._refresh_after_401(api, request):
+                self._note_exchange(request, response, elapsed=elapsed, retried=True)
                 refreshed = True
                 self.stats.auth_refreshes += 1
                 if own_credentials:  # the request carries its own headers: swap in the fresh token only
                     fresh = self.auth.headers("oauth")["Authorization"]
                     headers = _replaced(headers or {}, {"Authorization": fresh})
                 continue
-            self._note_exchange(request, response)
+            self._note_exchange(request, response, elapsed=elapsed)
             return response
 
     def _note_exchange(
-        self, request: httpx.Request, response: httpx.Response | None, error: str | None = None
+        self,
+        request: httpx.Request,
+        response: httpx.Response | None,
+        error: str | None = None,
+        *,
+        elapsed: float = 0.0,
+        retried: bool = False,
+        folded: bool = False,
     ) -> None:
-        self.observer.note_exchange(
-            Exchange.of(request, response, self.operation_at(str(request.url)), error)
+        """Hands the exchange and the whole answer to the observer (the run's recorder)."""
+        exchange = Exchange.of(
+            request,
+            response,
+            self.operation_at(str(request.url)),
+            error,
+            elapsed=elapsed,
+            retried=retried,
+            folded=folded,
         )
+        self.observer.note_exchange(exchange, response.content if response is not None else b"")
 
     def _refresh_after_401(self, api: str | None, request: httpx.Request) -> bool:
         if api is not None:

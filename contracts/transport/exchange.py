@@ -7,11 +7,14 @@ the contract. Kept cheap: bytes are sliced, not decoded, until a failure needs t
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 REQUEST_BODY_LIMIT = 1_000_000  # a curl needs the whole body; beyond this the record says it was cut
+BODY_TAIL = 65_536  # of a longer body, its end is kept too, and the byte the middle repeats, if it does
 ANSWER_LIMIT = 4_000  # the answer as the chain shows it
 
 
@@ -28,6 +31,16 @@ class Exchange:
     answer: bytes = b""
     answer_length: int = 0
     error: str | None = None
+    # For a recorded run (`--record`): the answer's headers, when the request was sent (epoch seconds) and
+    # how long it took, whether the client sent it again (a 429 or a gateway's 503 it waited out), and
+    # whether its headers went out folded (obs-fold, `NorceClient.post_folded`).
+    answer_headers: tuple[tuple[str, str], ...] = ()
+    started: float = 0.0
+    elapsed: float = 0.0
+    retried: bool = False
+    folded: bool = False
+    request_body_tail: bytes = b""  # the last BODY_TAIL bytes of a body longer than REQUEST_BODY_LIMIT
+    request_body_fill: int | None = None  # the byte every cut byte between head and tail is, if one is
 
     @classmethod
     def of(
@@ -36,6 +49,10 @@ class Exchange:
         response: httpx.Response | None,
         operation: str | None,
         error: str | None = None,
+        *,
+        elapsed: float = 0.0,
+        retried: bool = False,
+        folded: bool = False,
     ) -> Exchange:
         body = request.content
         answer = response.content if response is not None else b""
@@ -51,6 +68,12 @@ class Exchange:
             answer=answer[:ANSWER_LIMIT],
             answer_length=len(answer),
             error=error,
+            answer_headers=tuple(response.headers.multi_items()) if response is not None else (),
+            started=time.time() - elapsed,
+            elapsed=elapsed,
+            retried=retried,
+            folded=folded,
+            **_cut_body(body),
         )
 
     @property
@@ -62,3 +85,15 @@ class Exchange:
         return httpx.Request(
             self.method, self.url, headers=list(self.request_headers), content=self.request_body
         )
+
+
+def _cut_body(body: bytes) -> dict[str, Any]:
+    """What a body longer than the limit keeps besides its head: its tail, and the byte its middle repeats
+    (an oversized-body test sends `[` + 10 MiB of spaces + `]`: a recording can stand for it exactly)."""
+    if len(body) <= REQUEST_BODY_LIMIT:
+        return {}
+    middle = memoryview(body)[REQUEST_BODY_LIMIT : len(body) - BODY_TAIL]
+    fill = body[REQUEST_BODY_LIMIT] if len(middle) else None
+    if fill is not None and bytes(middle).count(fill) != len(middle):
+        fill = None
+    return {"request_body_tail": body[-BODY_TAIL:], "request_body_fill": fill}

@@ -453,7 +453,32 @@ SECTIONS = (
     ("import", "Emulator import throughput", "10,000-item imports against the parse-and-validate floor"),
     ("latency", "Read latency under concurrency", "GetCustomerByCode p50/p99 with 8 clients"),
     ("side-by-side", "Our suite vs plain `schemathesis run`", "fault sample through schemathesis run"),
+    ("parity", "Parity", "each variant recorded and replayed with norce-emulator parity (about two hours)"),
 )
+# Sections measured only when named with --only (too long for every `make bench`); a full run keeps them.
+OPT_IN = frozenset({"parity"})
+
+
+def parity_table() -> list[str]:
+    from tests.selfcheck import parity
+
+    return parity.render_table(
+        parity.run_table(parity.cases("each"), parity.TABLE_KEYWORD), parity.TABLE_KEYWORD
+    )
+
+
+def kept_section(title: str) -> list[str]:
+    """An opt-in section as the current file has it (a full `make bench` does not re-measure it)."""
+    if not BENCHMARKS.is_file():
+        return []
+    kept: list[str] = []
+    inside = False
+    for line in BENCHMARKS.read_text().splitlines():
+        if line.startswith("## "):
+            inside = line[3:].strip() == title
+        if inside:
+            kept.append(line)
+    return [*kept, ""] if kept else []
 
 
 def merge_sections(text: str, fresh: dict[str, list[str]], stamp: str) -> str:
@@ -504,8 +529,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": lambda: import_throughput(args.items),
         "latency": lambda: read_latency(8, 200),
         "side-by-side": lambda: side_by_side(names, args.budget),
+        "parity": parity_table,
     }
-    chosen = args.only or [key for key, _, _ in SECTIONS]
+    chosen = args.only or [key for key, _, _ in SECTIONS if key not in OPT_IN]
     # The Machine section dates every section without a re-measure stamp, so `--only` never rewrites it.
     choices = [key for key in measures if key != "machine"]
     unknown = sorted(set(args.only or ()) - set(choices))
@@ -524,6 +550,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for key, title, _ in SECTIONS:
             if key == "machine" or key in chosen:
                 lines += section(title, measures[key])
+            elif key in OPT_IN:
+                lines += kept_section(title)
         lines += kept_mutation_section()
         BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
         BENCHMARKS.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")

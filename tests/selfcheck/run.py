@@ -13,6 +13,9 @@
 4. The shared-tenant proof (tests/selfcheck/shared_tenant.py) with the whole suite: a write run on a tenant
    holding other teams' data changes none of it and leaves nothing of its own active, also when the tenant
    throttles and the run has a --rate (`make test` proves the same with the tests marked `writes`).
+5. With `--parity` (about two hours, so off by default): the parity table (tests/selfcheck/parity.py): a
+   recorded run against the emulator served plain and with each variant, replayed with `norce-emulator
+   parity`; plain shows no difference, each variant exactly its own (`make test` proves it for three).
 Exit 0 when every fault is caught and every other run passes, 1 otherwise, 2 on a usage error.
 """
 
@@ -30,7 +33,7 @@ from pathlib import Path
 from contracts.cli import TENANT_WORKERS
 from emulator import faults as catalogue
 from emulator import variants as variant_catalogue
-from tests.selfcheck import fact_check, fact_report, shared_tenant, tenant_gate
+from tests.selfcheck import fact_check, fact_report, parity, shared_tenant, tenant_gate
 from tests.selfcheck.fact_check import DEFAULT_BATCH_SIZE, FactPhase, fact_faults
 from tests.selfcheck.runner import (
     CONTRACT_SUITE,
@@ -81,6 +84,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="the shared-tenant proof with the whole suite (default: on)",
+    )
+    parser.add_argument(
+        "--parity",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="the parity table: every variant recorded and replayed (long; default: off)",
     )
     parser.add_argument("--workers", type=int, default=2, help="runs in parallel (one process each)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the fault runs")
@@ -305,6 +314,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         proof_lines = shared_tenant.figures(clean, throttled)
         print("\n".join(f"selfcheck: {line[2:]}" for line in proof_lines[1:3]), flush=True)
         tenant_lines += ["", "## Shared-tenant proof", "", *proof_lines]
+    parity_failures: list[str] = []
+    if args.parity:
+        print(
+            "selfcheck: parity table (each variant recorded, replayed against the plain emulator)", flush=True
+        )
+        outcomes = parity.run_table(parity.cases("each"), parity.TABLE_KEYWORD)
+        parity_failures = [outcome.variant for outcome in outcomes if not outcome.passed]
+        tenant_lines += ["", f"## {parity.SECTION}", "", *parity.render_table(outcomes, parity.TABLE_KEYWORD)]
     report = render_report(
         faulted, fault_free, seed=args.seed, baseline=baseline, tenant_lines=tenant_lines, facts=fact_phase
     )
@@ -331,7 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for v in fact_phase.verdicts:
             if v.verdict != "caught" or not fact_phase.valid(v):
                 print(f"selfcheck: fact fault {v.fault} ({v.fact}): {v.label}")
-    return 1 if missed or false_alarms or tenant_failures or not shared_holds or not facts_hold else 0
+    if parity_failures:
+        print(f"selfcheck: parity rows failed: {', '.join(parity_failures)}")
+    failed = (
+        missed or false_alarms or tenant_failures or not shared_holds or not facts_hold or parity_failures
+    )
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
