@@ -35,3 +35,11 @@ class Fault:
     # judgements names one of these operations.
     fact: str = ""
     operations: tuple[str, ...] = ()
+    # Facts that state the same rule as `fact` in another place of the facts sheet (a member's row and the
+    # matching table, a header value and its switch): the one regression breaks them all, and the catch of
+    # any of their judgements is the fault's own.
+    restates: tuple[str, ...] = ()
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return (self.fact, *self.restates) if self.fact else ()

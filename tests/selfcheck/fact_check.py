@@ -45,7 +45,7 @@ FEW_TESTS = 40  # a run narrowed to this many tests or fewer uses one worker
 
 def aim_of(fault: Fault) -> Aim:
     """What attributes the fault's catch: its fact's judgements (KeyError for an unknown fact id)."""
-    judgements = frozenset(fact(fault.fact).judgements) if fault.fact else frozenset()
+    judgements = frozenset(j for one in fault.facts for j in fact(one).judgements)
     return Aim(fault.name, fault.fact, judgements, frozenset(fault.operations))
 
 

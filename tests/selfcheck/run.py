@@ -126,7 +126,7 @@ def selected_faults(names: str | None, category: str | None, facts: str | None =
 
 def faulted_facts() -> set[str]:
     """Every fact some fault of the catalogue breaks."""
-    return {fault.fact for fault in catalogue.CATALOGUE.values() if fault.fact}
+    return {one for fault in catalogue.CATALOGUE.values() for one in fault.facts}
 
 
 def detection_times(runs: Sequence[SuiteRun]) -> list[float]:

@@ -26,8 +26,26 @@ TRACED = [fault for fault in faults.CATALOGUE.values() if fault.fact]
 
 def test_every_fact_a_fault_names_exists_and_is_observable() -> None:
     index = fact_index()
-    problems = [f"{f.name}: no fact {f.fact}" for f in TRACED if f.fact not in index]
-    problems += [f"{f.name}: {f.fact} is not observable" for f in TRACED if not index[f.fact].observable]
+    named = [(f.name, one) for f in TRACED for one in f.facts]
+    problems = [f"{name}: no fact {one}" for name, one in named if one not in index]
+    problems += [
+        f"{name}: {one} is not observable"
+        for name, one in named
+        if one in index and not index[one].observable
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_restated_fact_shares_the_judgement_that_catches_the_fault() -> None:
+    """`restates` names facts stating the same rule elsewhere in the sheet: the fault's catch is theirs too,
+    so its judgement must be one of theirs."""
+    index = fact_index()
+    problems = [
+        f"{f.name}: {f.judgement} does not judge {one} {index[one].judgements}"
+        for f in TRACED
+        for one in f.restates
+        if one in index and f.judgement not in index[one].judgements
+    ]
     assert not problems, "\n".join(problems)
 
 
