@@ -24,7 +24,7 @@ from emulator.switches import Catalogue, Switches, UnknownSwitchError
 __all__ = ["CATEGORIES", "LEVELS", "Fault"]
 
 # Bump the minor version when faults are added, the major version when one is renamed or its meaning changes.
-CATALOGUE_VERSION = "1.1.0"
+CATALOGUE_VERSION = "1.2.0"
 FAULTS_ENV_VAR = "NORCE_EMULATOR_FAULTS"
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from emulator.domain.errors import HeaderRuleViolation, PayloadTooLarge
 from emulator.faults import Faults
-from emulator.http.errors import BadRequest, RequestTooLarge, RouteNotFound
+from emulator.http.errors import BadRequest, MethodNotAllowed, RequestTooLarge, RouteNotFound
 from emulator.http.negotiation import JSON_CHOICE, MediaChoice
 from emulator.http.spec import Operation, SpecDocument
 
@@ -64,6 +64,13 @@ def _int_text(text: Any) -> Any:
     return int(text) if isinstance(text, str) and text.isdigit() else text
 
 
+def _info_ids_as_positions(value: Plain) -> None:
+    """Customer/Company.Info entries numbered 1, 2, ... instead of carrying their info type's id."""
+    for position, info in enumerate(value.get("Info") or [], start=1):
+        if isinstance(info, dict):
+            info["Id"] = position
+
+
 # (api, schema component) → [(fault, mutation)]. Mutations edit a deep copy of the success value in place.
 SHAPE_FAULTS: dict[tuple[str, str], list[tuple[str, Callable[[Plain], None]]]] = {
     ("connect", "JobResponse"): [
@@ -93,8 +100,13 @@ SHAPE_FAULTS: dict[tuple[str, str], list[tuple[str, Callable[[Plain], None]]]] =
         ("customer-drops-email", _drop("Email")),
         ("customer-id-as-string", _set("Id", lambda v: str(v["Id"]))),
         ("customer-companies-null", _set("Companies", lambda v: v["Companies"] or None)),
+        ("cs-customer-info-id-is-position", _info_ids_as_positions),
     ],
-    ("customer", "Company"): [("company-renamed-org-no", _rename("OrgNo", "OrganizationNo"))],
+    ("customer", "Company"): [
+        ("company-renamed-org-no", _rename("OrgNo", "OrganizationNo")),
+        ("cs-company-key-is-code", _set("Key", lambda v: v.get("Code"))),
+        ("cs-company-info-id-is-position", _info_ids_as_positions),
+    ],
     ("customer", "Account"): [("account-drops-is-active", _drop("IsActive"))],
     ("customer", "Address"): [("address-renamed-zip", _rename("Zip", "ZipCode"))],
     ("customer", "Flag"): [("flag-id-nulled", _set("Id", lambda v: None))],
@@ -214,3 +226,58 @@ def unknown_query_parameter_crash(faults: Faults, operation: Operation, query_na
     known = {str(p.get("name")).lower() for p in operation.parameters if p.get("in") == "query"}
     if any(name.lower() not in known for name in query_names):
         raise RuntimeError("seeded fault robust-500-on-unknown-query-param")
+
+
+# --- the 1.1 verb rule and cultureCode ---------------------------------------------------------------------
+# (fault, operation, the method a request uses, the method the operation is routed by under the fault)
+VERB_FAULTS = (
+    ("cs-write-served-on-get", "InactivateCustomer", "GET", "POST"),
+    ("cs-delete-method-served", "DeleteCompanyCustomer", "DELETE", "POST"),
+    ("cs-update-served-on-put", "UpdateAccountStatus", "PUT", "POST"),
+    ("cs-read-not-served-on-get", "GetAgreementAccount", "POST", "GET"),
+)
+_VERB_FAULT_NAMES = frozenset(entry[0] for entry in VERB_FAULTS)
+
+
+def routed_method(faults: Faults, api_base: str, path: str, method: str) -> str:
+    """The method a 1.1 request is routed by: its own, unless a verb fault moves its operation to another
+    (docs/norce-facts.md §1C: GET for reads, POST for the rest, never PUT or DELETE)."""
+    if not faults.on & _VERB_FAULT_NAMES or not path.lower().startswith(api_base.lower() + "/"):
+        return method
+    operation = path[len(api_base) + 1 :].strip("/").lower()
+    for fault, name, sent, routed in VERB_FAULTS:
+        if faults.is_on(fault) and operation == name.lower():
+            if method == sent:
+                return routed
+            if method == routed:  # the operation moved: its own method is no longer served
+                raise MethodNotAllowed(f"{method} is not allowed here; use {sent}.", headers={"Allow": sent})
+    return method
+
+
+CULTURE_REQUIRED = frozenset({"GetCompany", "GetCompanyByCode"})
+CUSTOMER_LOOKUPS = frozenset(
+    {
+        "GetCustomer",
+        "GetCustomerByAccountId",
+        "GetCustomerByCode",
+        "GetCustomerByEmail",
+        "GetCustomerByKey",
+        "GetCustomerByLoginName",
+    }
+)
+
+
+def culture_code_refusal(faults: Faults, operation_id: str, query: dict[str, str]) -> Exception | None:
+    """cs-culture-code-required / cs-culture-code-format-refused: the optional cultureCode
+    (docs/norce-facts.md §4.6) becomes required, or its sv-SE form is refused."""
+    culture = next((value for name, value in query.items() if name.lower() == "culturecode"), None)
+    if operation_id in CULTURE_REQUIRED and culture is None and faults.is_on("cs-culture-code-required"):
+        return BadRequest("cultureCode is required.", key="MissingParameter")
+    if (
+        operation_id in CUSTOMER_LOOKUPS
+        and culture is not None
+        and "-" in culture
+        and faults.is_on("cs-culture-code-format-refused")
+    ):
+        return BadRequest(f"Unknown culture {culture!r}.", key="InvalidCultureCode")
+    return None

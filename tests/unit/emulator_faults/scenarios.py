@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from tests.unit.emulator_faults import read_scenarios
 from tests.unit.emulator_faults.served import raw_exchange, served_over_http
 from tests.unit.emulator_http.support import CONNECT, CUSTOMER, GOOD_FORM, PASSWORD, TOKEN
 
@@ -488,6 +489,7 @@ SCENARIOS: dict[str, Scenario] = {
     "robust-500-on-unknown-query-param": lambda c, h: (
         c.get(f"{CUSTOMER}/GetCustomer", params={**MISSING_ID, "noSuchParameter": "1"}, headers=h).status_code
     ),
+    **read_scenarios.SCENARIOS,
 }
 
 # Emulator settings a scenario needs (a small body limit, so "too large" needs no 10 MiB request).
