@@ -81,8 +81,8 @@ ENTRIES: tuple[Fault, ...] = (
         D,
         "CS-CULTURE-CODE",
         "F-46-CULTURE-OPTIONAL",
-        ("GetCompany", "GetCompanyByCode"),
-        "GetCompany and GetCompanyByCode without cultureCode answer 400 MissingParameter",
+        ("ListCompaniesByOrgNo",),
+        "ListCompaniesByOrgNo without cultureCode answers 400 MissingParameter",
     ),
     _fault(
         "cs-culture-code-format-refused",
@@ -148,7 +148,7 @@ ENTRIES: tuple[Fault, ...] = (
         D,
         "CS-INVARIANTS",
         "F-2C-CUSTOMER-KEY",
-        ("ImportCustomers", "CreateCustomer3", "GetCustomer", "ListCustomerByCompany3"),
+        ("ImportCustomers", "CreateCustomer3", "GetCustomer", "ListCustomerByCompany"),
         "A new customer gets the Key of the last customer created before it",
     ),
     _fault(
@@ -180,7 +180,7 @@ ENTRIES: tuple[Fault, ...] = (
         D,
         "CS-INVARIANTS",
         "F-2C-COMPANY-KEY",
-        ("GetCompany", "GetCompanyByCode", "ListCompaniesByOrgNo"),
+        ("GetCompany", "GetCompanyByCode", "ListCompaniesByOrgNo", "GetCustomer"),
         "1.1 Company.Key carries the company's Code instead of its GUID",
     ),
 )

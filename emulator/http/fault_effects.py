@@ -229,32 +229,35 @@ def unknown_query_parameter_crash(faults: Faults, operation: Operation, query_na
 
 
 # --- the 1.1 verb rule and cultureCode ---------------------------------------------------------------------
-# (fault, operation, the method a request uses, the method the operation is routed by under the fault)
+# (fault, operation, the method it is also served on, the method the route table knows it by)
 VERB_FAULTS = (
     ("cs-write-served-on-get", "InactivateCustomer", "GET", "POST"),
     ("cs-delete-method-served", "DeleteCompanyCustomer", "DELETE", "POST"),
     ("cs-update-served-on-put", "UpdateAccountStatus", "PUT", "POST"),
     ("cs-read-not-served-on-get", "GetAgreementAccount", "POST", "GET"),
 )
+MOVED = frozenset({"cs-read-not-served-on-get"})  # served on the other method only, not on its own any more
 _VERB_FAULT_NAMES = frozenset(entry[0] for entry in VERB_FAULTS)
 
 
 def routed_method(faults: Faults, api_base: str, path: str, method: str) -> str:
-    """The method a 1.1 request is routed by: its own, unless a verb fault moves its operation to another
-    (docs/norce-facts.md §1C: GET for reads, POST for the rest, never PUT or DELETE)."""
+    """The method a 1.1 request is routed by: its own, unless a verb fault also serves its operation on
+    another, or moves it there (docs/norce-facts.md §1C: GET for reads, POST for the rest, never PUT or
+    DELETE)."""
     if not faults.on & _VERB_FAULT_NAMES or not path.lower().startswith(api_base.lower() + "/"):
         return method
     operation = path[len(api_base) + 1 :].strip("/").lower()
-    for fault, name, sent, routed in VERB_FAULTS:
-        if faults.is_on(fault) and operation == name.lower():
-            if method == sent:
-                return routed
-            if method == routed:  # the operation moved: its own method is no longer served
-                raise MethodNotAllowed(f"{method} is not allowed here; use {sent}.", headers={"Allow": sent})
+    for fault, name, other, own in VERB_FAULTS:
+        if not faults.is_on(fault) or operation != name.lower():
+            continue
+        if method == other:
+            return own
+        if method == own and fault in MOVED:
+            raise MethodNotAllowed(f"{method} is not allowed here; use {other}.", headers={"Allow": other})
     return method
 
 
-CULTURE_REQUIRED = frozenset({"GetCompany", "GetCompanyByCode"})
+CULTURE_REQUIRED = frozenset({"ListCompaniesByOrgNo"})
 CUSTOMER_LOOKUPS = frozenset(
     {
         "GetCustomer",

@@ -135,7 +135,7 @@ SCENARIOS: dict[str, Scenario] = {
         c, h, "PUT", "UpdateAccountStatus", customerId=ABSENT, isActive="true", updatedBy=1
     ),
     "cs-culture-code-other-customer": culture_lookup,
-    "cs-culture-code-required": lambda c, h: status(c, h, "GET", "GetCompanyByCode", code="nothing"),
+    "cs-culture-code-required": lambda c, h: status(c, h, "GET", "ListCompaniesByOrgNo", orgNo="556"),
     "cs-culture-code-format-refused": culture_lookup,
     "cs-login-name-lookup-by-email": login_name_lookup,
     "cs-org-no-not-stripped": company_orgs([("5566778899", "Acme")]),
