@@ -14,10 +14,11 @@ codes), Q5 (not found), Q12 (WSDL-only operations), Q15 (includeCompanies).
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec
 
 import httpx
 import pytest
@@ -52,6 +53,7 @@ from contracts.transport.guard import READ_ONLY_POSTS
 from contracts.transport.namespace import RunNamespace
 
 pytestmark = pytest.mark.contract
+P = ParamSpec("P")
 
 SPEC = load_spec(CUSTOMER_SERVICE_SPEC)
 ABSENT_ID = 2_000_000_000  # far above anything a tenant holds
@@ -133,7 +135,23 @@ def absent_params(operation_id: str, ns: RunNamespace, seed: int) -> dict[str, A
 
 
 class NotAnswered(Exception):
-    """A read the run does not enforce failed (a recorded deviation): what depends on it is not judged."""
+    """A read whose answer the run does not enforce failed (a recorded deviation): what depends on it is not
+    judged."""
+
+
+def ends_at_deviation(test: Callable[P, None]) -> Callable[P, None]:
+    """The test stops where a read it needs answered only as a deviation (already recorded in the reports):
+    on a tenant judged at `documented`, a WSDL-only read that fails is listed, not failed, and what the test
+    would judge next depends on its answer."""
+
+    @functools.wraps(test)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            test(*args, **kwargs)
+        except NotAnswered:
+            return
+
+    return run
 
 
 def judge_invariants(
@@ -251,6 +269,7 @@ def test_culture_code_changes_no_entity(
 
 @pytest.mark.parametrize("accept", ACCEPTS)
 @pytest.mark.parametrize("operation_id", READS)
+@ends_at_deviation
 def test_every_read_answers_a_valid_request(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation_id: str, accept: str
 ) -> None:
@@ -406,6 +425,7 @@ def judge_finds(
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_get_customer_family_finds_the_customer(
     norce: NorceClient, norce_seed: int, world: World, accept: str
 ) -> None:
@@ -437,6 +457,7 @@ def test_get_customer_family_finds_the_customer(
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_login_answers_the_customer(norce: NorceClient, norce_seed: int, world: World, accept: str) -> None:
     """Login (GET, obsolete: docs/norce-facts.md §1C) with the right login name and password answers 200 and
     the Customer (CS-OPERATION, CS-LOGIN)."""
@@ -450,6 +471,7 @@ def test_login_answers_the_customer(norce: NorceClient, norce_seed: int, world: 
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_include_companies_by_default_returns_every_company(
     norce: NorceClient, norce_seed: int, world: World, accept: str
 ) -> None:
@@ -468,6 +490,7 @@ def test_include_companies_by_default_returns_every_company(
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_company_lookups(
     request: pytest.FixtureRequest, norce: NorceClient, norce_seed: int, world: World, accept: str
 ) -> None:
@@ -515,6 +538,7 @@ def test_company_lookups(
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_org_no_alone_is_not_unique(norce: NorceClient, norce_seed: int, world: World, accept: str) -> None:
     """OrgNo alone is not unique; OrgNo + Name is (docs/norce-facts.md §1C ListCompaniesByOrgNo): the two
     companies with one OrgNo and two Names are both listed (CS-LOOKUPS)."""
@@ -530,6 +554,7 @@ def spellings(org_no: str) -> list[str]:
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_list_companies_by_org_no_strips_non_digits(
     norce: NorceClient, norce_seed: int, world: World, accept: str
 ) -> None:
@@ -554,6 +579,7 @@ def test_list_companies_by_org_no_strips_non_digits(
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_customers_of_a_company(
     request: pytest.FixtureRequest, norce: NorceClient, norce_seed: int, world: World, accept: str
 ) -> None:
@@ -584,6 +610,7 @@ def test_customers_of_a_company(
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_customers_by_ssn_and_info_type(
     request: pytest.FixtureRequest, norce: NorceClient, norce_seed: int, world: World, accept: str
 ) -> None:
@@ -605,6 +632,7 @@ def test_customers_by_ssn_and_info_type(
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_search_customer(norce: NorceClient, norce_seed: int, world: World, accept: str) -> None:
     """SearchCustomer/2 find the customers the search string names (the run's token is their LastName);
     companyId keeps the customers of that company, size caps the list, showInactive (2) "true" adds the
@@ -681,6 +709,7 @@ def twins(norce: NorceClient, run_namespace: RunNamespace, norce_seed: int) -> t
 
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
+@ends_at_deviation
 def test_reads_keep_the_entity_invariants(
     norce: NorceClient, norce_seed: int, world: World, twins: tuple[str, set[str]], accept: str
 ) -> None:
