@@ -322,11 +322,12 @@ def test_every_read_answers_a_valid_request(
             operation=operation_id,
         )
         return
-    if null_on_not_found(operation_id):  # not-found first: a 400 or 404 there is CS-NOT-FOUND's finding
-        detail = f"{operation_id} of what does not exist must answer no entity{context}"
-        judge("CS-NOT-FOUND", answers_no_entity(response), detail, operation=operation_id)
+    # Whether the operation answers at all comes first (a read that is not served, or not any more, is
+    # CS-OPERATION's finding); what a Get* of nothing answers is then CS-NOT-FOUND's.
     data = conforming(norce, response, operation_id, accept, norce_seed, judgement)
     if null_on_not_found(operation_id):
+        detail = f"{operation_id} of what does not exist must answer no entity{context}"
+        judge("CS-NOT-FOUND", data is None, detail, operation=operation_id)
         return
     judge(
         judgement,
