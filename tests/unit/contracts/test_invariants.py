@@ -25,11 +25,11 @@ KEY_B = "1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 
 def _company(
     company_id: int, org_no: str | None = "5561234567", name: str = "Acme AB", **more: object
-) -> dict:
+) -> dict[str, object]:
     return {"Id": company_id, "Key": KEY_B, "Code": f"co{company_id}", "Name": name, "OrgNo": org_no} | more
 
 
-def _customer(customer_id: int, key: object = KEY_A, **more: object) -> dict:
+def _customer(customer_id: int, key: object = KEY_A, **more: object) -> dict[str, object]:
     return {"Id": customer_id, "Key": key, "Code": f"c{customer_id}", "Companies": []} | more
 
 

@@ -40,7 +40,7 @@ def test_an_import_may_share_an_org_no_but_not_org_no_and_name() -> None:
     # Renaming B to A's name is refused too; another name is fine.
     assert counters(emu.companies([{"Code": "B", "Name": "Acme"}], fields=[2, 4]))[3] == 1
     assert counters(emu.companies([{"Code": "B", "Name": "Acme 3"}], fields=[2, 4]))[2] == 1
-    assert sorted(c.name for c in emu.store.find_companies_by_org_no(ORG_NO)) == ["Acme", "Acme 3"]
+    assert sorted(str(c.name) for c in emu.store.find_companies_by_org_no(ORG_NO)) == ["Acme", "Acme 3"]
 
 
 def test_customer_service_writes_refuse_a_shared_org_no_and_name() -> None:
