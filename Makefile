@@ -11,13 +11,21 @@ PORT   ?= 8080
 PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
-.PHONY: setup contract test lint bench serve selfcheck mutation clean
+.PHONY: setup chromium contract test lint bench serve selfcheck mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(MAKE) --no-print-directory chromium
 	touch $(STAMP)
+
+# The browser test of summary.html drives Debian's Chromium with Playwright (which never downloads one).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium (for the summary.html browser test)"; \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 setup: $(STAMP)
 

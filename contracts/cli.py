@@ -16,6 +16,9 @@ import httpx
 import pytest
 
 from contracts.oracle.evidence import Level
+from contracts.reports.compare import compare, fails, parse_policy
+from contracts.reports.compare_report import write_comparison
+from contracts.reports.observations import read_document
 from contracts.transport.auth import AuthSession, TokenError, TokenProvider
 from contracts.transport.client import NorceClient
 from contracts.transport.embedded import load_app_factory, load_http_protocol
@@ -37,6 +40,9 @@ IN_PROCESS_ARGS = (
     "no:cacheprovider",  # an installed suite lives in site-packages: nothing is written next to it
     "-W",
     "ignore::pytest.PytestAssertRewriteWarning",
+    # A long traceback prints every frame's arguments: a request's headers (a bearer token) would reach
+    # junit.xml, and the secret scan would fail the run. The failure files carry what a person needs.
+    "--tb=short",
 )
 
 
@@ -64,12 +70,26 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
         "--job-stall", type=float, help="seconds a job may stand still before the run calls it stalled"
     )
     parser.add_argument(
+        "--retries",
+        type=int,
+        help="retries after a 429, a gateway's transient 502/503/504 or a network error (default 3)",
+    )
+    parser.add_argument(
         "--strictness",
         choices=[level.label for level in Level],
         help="judge by what is documented (tenant default), recommended, or the emulator's conventions",
     )
     parser.add_argument(
         "--waiver", dest="waivers", action="append", help="+W-ID turns a waiver on, -W-ID off (repeatable)"
+    )
+
+
+def _add_policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on",
+        action="append",
+        help="also fail the comparison on: deviations, members, enums, statuses, timing, coverage, all "
+        "(comma-separated or repeated; new failures always fail)",
     )
 
 
@@ -85,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--dry-run", action="store_true", help="deselect and list write tests, send no writes")
     run.add_argument("--max-examples", type=int, help="Hypothesis examples per test")
+    run.add_argument(
+        "--profile",
+        choices=["full", "smoke"],
+        default="full",
+        help="smoke: every test and operation once, one example each, in both media types: a quick answer",
+    )
     run.add_argument("--report-dir", default="reports", help="directory for junit.xml and other reports")
     run.add_argument("-k", dest="keyword", help="only tests matching this pytest -k expression")
     run.add_argument(
@@ -93,8 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"processes running tests side by side (default {TENANT_WORKERS} on a tenant, where most time "
         "is spent waiting for queued jobs; 1 on the embedded emulator)",
     )
+    run.add_argument(
+        "--baseline",
+        type=Path,
+        help="compare this run with a baseline's observations (a file or a report directory)",
+    )
+    _add_policy_option(run)
     run.add_argument("--suite", type=Path, default=SUITE_DIR, help=argparse.SUPPRESS)
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+
+    compare = commands.add_parser("compare", help="what changed between two runs' observations")
+    compare.add_argument("baseline", type=Path, help="the baseline's observations.json or report directory")
+    compare.add_argument("current", type=Path, help="the current run's observations.json or report directory")
+    compare.add_argument("--report-dir", default="reports", help="where compare.md/.html/-junit.xml go")
+    _add_policy_option(compare)
 
     cleanup = commands.add_parser("cleanup", help="finish the cleanup recorded in a ledger file")
     cleanup.add_argument(
@@ -121,6 +159,7 @@ def target_options(args: argparse.Namespace) -> dict[str, Any]:
         "rate",
         "job_timeout",
         "job_stall",
+        "retries",
         "strictness",
         "waivers",
     )
@@ -178,6 +217,7 @@ def command_run(args: argparse.Namespace) -> int:
         argv.append("--dry-run")
     if args.max_examples is not None:
         argv += ["--max-examples", str(args.max_examples)]
+    argv += ["--profile", args.profile]
     if args.keyword:
         argv += ["-k", args.keyword]
     workers = args.workers if args.workers is not None else (1 if target.is_emulator else TENANT_WORKERS)
@@ -189,7 +229,31 @@ def command_run(args: argparse.Namespace) -> int:
         # Test by test, so the import tests' job waits overlap instead of queueing behind one another.
         argv += ["-n", str(workers), "--dist", "loadgroup"]
     argv += args.pytest_args
-    return _exit_code(pytest.main(argv))
+    if args.baseline is not None:
+        read_document(args.baseline)  # a missing or unreadable baseline is a usage error, before the run
+    code = _exit_code(pytest.main(argv))
+    if args.baseline is None or code == EXIT_USAGE:
+        return code
+    return max(code, compare_runs(args.baseline, report_dir, report_dir, args.fail_on))
+
+
+def compare_runs(baseline: Path, current: Path, report_dir: Path, fail_on: Sequence[str] | None) -> int:
+    """Compare two runs' observations and write compare.md/.html/-junit.xml; 1 when the policy fails."""
+    try:
+        policy = parse_policy(",".join(fail_on or ()))
+        comparison = compare(read_document(baseline), read_document(current))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    failing = fails(comparison, policy)
+    write_comparison(comparison, failing, report_dir)
+    counts = ", ".join(f"{kind} {count}" for kind, count in comparison.counts().items()) or "nothing changed"
+    print(f"norce-contracts: compared with {baseline}: {counts}; noise set apart: {len(comparison.noise)}")
+    print(f"norce-contracts: comparison in {report_dir}/compare.md (.html, -junit.xml)")
+    return EXIT_VIOLATION if failing else EXIT_OK
+
+
+def command_compare(args: argparse.Namespace) -> int:
+    return compare_runs(args.baseline, args.current, Path(args.report_dir), args.fail_on)
 
 
 def _exit_code(pytest_code: int | pytest.ExitCode) -> int:
@@ -285,7 +349,12 @@ def command_dry_run(args: argparse.Namespace) -> int:
     return EXIT_OK if code in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) else EXIT_USAGE
 
 
-COMMANDS = {"run": command_run, "cleanup": command_cleanup, "dry-run": command_dry_run}
+COMMANDS = {
+    "run": command_run,
+    "cleanup": command_cleanup,
+    "dry-run": command_dry_run,
+    "compare": command_compare,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,7 +24,8 @@ from contracts import schemathesis_ext
 from contracts.oracle import waivers
 from contracts.oracle.evidence import Level, Strictness
 from contracts.reports import plugin as reports
-from contracts.reports.recorder import Recorder
+from contracts.reports.events import TrafficEvent
+from contracts.reports.recorder import Recorder, current_recorder
 from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.transport.auth import AuthSession, TokenError, TokenProvider
 from contracts.transport.client import NorceClient
@@ -47,11 +48,13 @@ TARGET_OPTIONS = (
     ("norce_rate", "rate"),
     ("norce_job_timeout", "job-timeout"),
     ("norce_job_stall", "job-stall"),
+    ("norce_retries", "retries"),
     ("norce_strictness", "strictness"),
     ("norce_waivers", "waivers"),
 )
 
 DEFAULT_SEED = 20261125
+FULL, SMOKE = "full", "smoke"
 
 
 @dataclass
@@ -69,6 +72,11 @@ class SuiteSettings:
     deselected: list[str] = field(default_factory=list)
     deselect_reason: str | None = None
     workers: int = 1  # pytest-xdist processes sharing the run
+    profile: str = FULL  # SMOKE: one example per property, no Schemathesis coverage phase
+
+    @property
+    def smoke(self) -> bool:
+        return self.profile == SMOKE
 
     @property
     def rate(self) -> float | None:
@@ -111,7 +119,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--job-stall", dest="norce_job_stall", type=float, help="seconds a job may stand still (default 60)"
     )
     group.addoption(
+        "--retries",
+        dest="norce_retries",
+        type=int,
+        help="retries after a 429, a gateway's transient 502/503/504 or a network error (default 3)",
+    )
+    group.addoption(
         "--max-examples", dest="norce_max_examples", type=int, help="Hypothesis examples per test"
+    )
+    group.addoption(
+        "--profile",
+        dest="norce_profile",
+        choices=[FULL, SMOKE],
+        default=FULL,
+        help="smoke: every test and operation with one example and no Schemathesis coverage phase (minutes "
+        "become seconds; the full profile finds more)",
     )
     group.addoption("--report-dir", dest="norce_report_dir", default="reports", help="where reports go")
     group.addoption(
@@ -153,10 +175,12 @@ def pytest_configure(config: pytest.Config) -> None:
         seed_derived=derived,
         allow_writes=bool(config.getoption("norce_allow_writes")),
         dry_run=bool(config.getoption("norce_dry_run")),
-        max_examples=config.getoption("norce_max_examples"),
+        max_examples=config.getoption("norce_max_examples")
+        or (1 if config.getoption("norce_profile") == SMOKE else None),
         report_dir=Path(config.getoption("norce_report_dir")),
         run_id=run_id,
         workers=max(1, int(worker_input.get("workercount", 1))),
+        profile=config.getoption("norce_profile"),
     )
     try:
         waivers.set_active(waivers.resolve(target.waivers))
@@ -255,6 +279,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
         settings.deselected = [item.nodeid for item in deselected]
         settings.deselect_reason = reason
+        recorder = current_recorder()  # the fact coverage says which facts this left out, and why
+        for item in deselected:
+            if item.get_closest_marker("contract") is not None:
+                recorder.test_status(item.nodeid, "deselected", reason)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -419,6 +447,7 @@ def _write_request_log(config: pytest.Config, report_dir: Path, client: NorceCli
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {"stats": asdict(client.stats), "requests": [asdict(record) for record in client.records]}
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    current_recorder().emit(TrafficEvent(**asdict(client.stats)))  # the summary counts the retries
 
 
 @pytest.fixture(scope="session")

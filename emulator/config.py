@@ -57,6 +57,9 @@ class EmulatorConfig:
     throttle_retry_after: int = variant_catalogue.DEFAULT_THROTTLE_RETRY_AFTER  # ... gets 429, Retry-After
     prepopulate_customers: int = variant_catalogue.DEFAULT_PREPOPULATE_CUSTOMERS  # prepopulated-tenant
     slow_job_seconds: tuple[float, float] = variant_catalogue.DEFAULT_SLOW_JOB_SECONDS  # slow-jobs
+    gateway_503_every: int = variant_catalogue.DEFAULT_GATEWAY_503_EVERY  # gateway-503: every Nth request
+    gateway_503_retry_after: int = variant_catalogue.DEFAULT_GATEWAY_503_RETRY_AFTER  # ... with Retry-After
+    latency_ms: int = variant_catalogue.DEFAULT_LATENCY_MS  # network-latency: added to every answer
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
     application_id: str = DEFAULT_APPLICATION_ID
@@ -140,6 +143,9 @@ class EmulatorConfig:
             self.throttle_retry_after = variant_catalogue.DEFAULT_THROTTLE_RETRY_AFTER
             self.prepopulate_customers = variant_catalogue.DEFAULT_PREPOPULATE_CUSTOMERS
             self.slow_job_seconds = variant_catalogue.DEFAULT_SLOW_JOB_SECONDS
+            self.gateway_503_every = variant_catalogue.DEFAULT_GATEWAY_503_EVERY
+            self.gateway_503_retry_after = variant_catalogue.DEFAULT_GATEWAY_503_RETRY_AFTER
+            self.latency_ms = variant_catalogue.DEFAULT_LATENCY_MS
         for name, value in parameters.items():
             numbers = variant_catalogue.parse_parameter(name, value)
             if name == "api-throttling":
@@ -150,6 +156,12 @@ class EmulatorConfig:
                 self.slow_job_seconds = (numbers[0], numbers[1])
             elif name == "prepopulated-tenant":
                 self.prepopulate_customers = int(numbers[0])
+            elif name == "gateway-503":
+                self.gateway_503_every = int(numbers[0])
+                if numbers[1] >= 0:
+                    self.gateway_503_retry_after = int(numbers[1])
+            elif name == "network-latency":
+                self.latency_ms = int(numbers[0])
 
     @property
     def job_delay_seconds(self) -> float | None:

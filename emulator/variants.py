@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from emulator.switches import Catalogue, Switches, UnknownSwitchError
 
-CATALOGUE_VERSION = "1.0.0"
+CATALOGUE_VERSION = "1.1.0"
 VARIANTS_ENV_VAR = "NORCE_EMULATOR_VARIANTS"
 ALL = "all"
 
@@ -89,6 +89,33 @@ _ENTRIES: tuple[Variant, ...] = (
         "API rate limits are undocumented: only the token endpoint's limit is (docs/norce-facts.md §4.3)",
         "every Nth API request (default 20) answers 429 with Retry-After S (default 1 s)",
         parameter="N[:S]",
+    ),
+    # --- an ordinary front end in front of Norce: its own answers, the network's latency ---
+    Variant(
+        "gateway-503",
+        "docs/norce-facts.md §4.4: Connect uses 'standard HTTP status codes'; a deployment behind a gateway "
+        "(slot swap, restart) is not documented",
+        "every Nth request (default 60; the token endpoint's included) is answered by the front end, before "
+        "it reaches the API, with 503 Service Unavailable, Retry-After S (default 1 s) and an HTML page",
+        parameter="N[:S]",
+    ),
+    Variant(
+        "network-latency",
+        "the docs give no response times; a tenant is reached over a WAN and adds its own service time",
+        "every answer is delayed by MS milliseconds (default 80, an ordinary WAN round trip)",
+        parameter="MS",
+    ),
+    Variant(
+        "reset-malformed",
+        "HDR-ONE-LINE binds the client (docs/norce-facts.md §3 rule 3); a front end may refuse a head it "
+        "cannot parse (obs-fold, RFC 9112 §5.2) below HTTP",
+        "a request whose head holds a folded header gets its connection reset (TCP RST), no HTTP answer",
+    ),
+    Variant(
+        "generic-allow",
+        "the docs name each operation's method, not what others get or what Allow lists (RFC 9110 §10.2.1)",
+        "a method an operation does not take (OPTIONS included) gets 405 with a front end's generic "
+        "'Allow: GET, POST', whatever the operation's own method",
     ),
     # --- a gateway in front of Norce (ERROR-BODY-OTHER, NEGOTIATION-OTHER: no error body documented, Q7) ---
     Variant(
@@ -304,6 +331,8 @@ PRECEDENCE: tuple[tuple[str, str, str], ...] = (
     ("header-rules-async", "header-rules-empty-400", "no 400 at all: the job fails every item"),
     ("header-rules-empty-400", "header-rules-plain-key", "an empty body has no key"),
     ("obs-fold-unfolded", "obs-fold-plain-text-400", "the folded header is unfolded, not refused"),
+    ("obs-fold-unfolded", "reset-malformed", "the folded header is unfolded, not refused"),
+    ("reset-malformed", "obs-fold-plain-text-400", "the front end resets before anyone answers 400"),
     ("job-log-imported-row-as-item", "job-log-rows-one-based", "ImportedRow holds the item, not a number"),
     ("null-members-omitted", "null-empty-collections", "an empty collection written null is then left out"),
     ("null-members-omitted", "newer-release-members", "the added ExternalId: null is left out too"),
@@ -313,6 +342,9 @@ DEFAULT_THROTTLE_EVERY = 20
 DEFAULT_THROTTLE_RETRY_AFTER = 1
 DEFAULT_PREPOPULATE_CUSTOMERS = 3000
 DEFAULT_SLOW_JOB_SECONDS = (5.0, 20.0)
+DEFAULT_GATEWAY_503_EVERY = 60
+DEFAULT_GATEWAY_503_RETRY_AFTER = 1
+DEFAULT_LATENCY_MS = 80
 
 
 @dataclass(frozen=True)
@@ -356,10 +388,10 @@ def parse(value: str) -> VariantSpec:
 
 
 def parse_parameter(name: str, value: str) -> tuple[float, ...]:
-    """The numbers a parameter value holds, checked: api-throttling `N[:S]`, slow-jobs `MIN-MAX`,
-    prepopulated-tenant `N`."""
+    """The numbers a parameter value holds, checked: api-throttling and gateway-503 `N[:S]`, slow-jobs
+    `MIN-MAX`, prepopulated-tenant `N`, latency `MS`."""
     try:
-        if name == "api-throttling":
+        if name in ("api-throttling", "gateway-503"):
             every, _, retry_after = value.partition(":")
             numbers = (float(int(every)), float(int(retry_after)) if retry_after else -1.0)
             if numbers[0] < 1 or (retry_after and numbers[1] < 0):
@@ -376,6 +408,11 @@ def parse_parameter(name: str, value: str) -> tuple[float, ...]:
             if not 0 <= count <= 1_000_000:
                 raise ValueError
             return (float(count),)
+        if name == "network-latency":
+            milliseconds = int(value)
+            if not 0 <= milliseconds <= 60_000:
+                raise ValueError
+            return (float(milliseconds),)
     except ValueError:
         pass
     syntax = CATALOGUE[name].parameter if name in CATALOGUE else None

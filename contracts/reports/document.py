@@ -35,6 +35,8 @@ class Code:
 class Paragraph:
     text: str
     code: bool = False  # the whole text is an inline code span
+    href: str = ""  # a link after the text (a relative path: a failure file)
+    link_text: str = ""
 
 
 Block = Table | Code | Paragraph
@@ -63,7 +65,10 @@ def _md_cell(cell: Cell) -> str:
 
 def _md_block(block: Block) -> list[str]:
     if isinstance(block, Paragraph):
-        return [f"`{block.text}`" if block.code else block.text, ""]
+        text = f"`{block.text}`" if block.code else block.text
+        if block.href:
+            text += f" [{block.link_text or block.href}]({block.href})"
+        return [text, ""]
     if isinstance(block, Code):
         return [f"```{block.language}", block.text, "```", ""]
     align = ["---:" if rows_are_numeric(block, i) else "---" for i in range(len(block.headers))]
@@ -113,7 +118,10 @@ def _inline_code(text: str) -> str:
 
 def _html_block(block: Block) -> str:
     if isinstance(block, Paragraph):
-        return f"<p><code>{_h(block.text)}</code></p>" if block.code else f"<p>{_inline_code(block.text)}</p>"
+        text = f"<code>{_h(block.text)}</code>" if block.code else _inline_code(block.text)
+        if block.href:
+            text += f' <a href="{_h(block.href)}">{_h(block.link_text or block.href)}</a>'
+        return f"<p>{text}</p>"
     if isinstance(block, Code):
         return f"<pre>{_h(block.text)}</pre>"
     head = "".join(f"<th>{_h(h)}</th>" for h in block.headers)

@@ -105,8 +105,52 @@ class FailedTestEvent:
     operation: str = ""
     media_type: str = ""
     rule_id: str | None = None
-    curl: str = ""
+    curl: str = ""  # the request that broke the contract
+    chain: str = ""  # the test's requests and answers up to the failure
+    script: str = ""  # a shell script replaying the chain
     kind: str = "test_failure"
+
+
+@dataclass(frozen=True)
+class JudgedEvent:
+    """A judgement was judged (kept or broken) on an operation by a test function, `count` times: what the
+    fact coverage counts as exercised."""
+
+    judgement: str
+    operation: str  # "" when the test named none and called none
+    test: str  # the test function: path::name, no parameters
+    count: int
+    kind: str = "judged"
+
+
+@dataclass(frozen=True)
+class ItemStatusEvent:
+    """What became of a test function's items: "ran", "skipped" or "deselected", with the reason."""
+
+    test: str  # path::name, no parameters
+    status: str
+    reason: str = ""
+    kind: str = "test_status"
+
+
+@dataclass(frozen=True)
+class TrafficEvent:
+    """One client's request count and what it retried (a front end's 502/503/504, 429, network errors)."""
+
+    requests: int
+    gateway_retries: int = 0
+    throttled: int = 0
+    network_retries: int = 0
+    auth_refreshes: int = 0
+    kind: str = "traffic"
+
+
+@dataclass(frozen=True)
+class ObservationEvent:
+    """One process's observations (contracts/reports/observations.py `ObservationLog.as_data`)."""
+
+    data: dict[str, Any]
+    kind: str = "observation"
 
 
 Event = (
@@ -118,6 +162,10 @@ Event = (
     | HeaderRuleEvent
     | EnumValueEvent
     | FailedTestEvent
+    | JudgedEvent
+    | ItemStatusEvent
+    | TrafficEvent
+    | ObservationEvent
 )
 EVENT_TYPES: dict[str, type[Event]] = {
     "deviation": DeviationEvent,
@@ -128,6 +176,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
     "header_rule": HeaderRuleEvent,
     "enum": EnumValueEvent,
     "test_failure": FailedTestEvent,
+    "judged": JudgedEvent,
+    "test_status": ItemStatusEvent,
+    "traffic": TrafficEvent,
+    "observation": ObservationEvent,
 }
 
 

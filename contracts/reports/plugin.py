@@ -20,9 +20,17 @@ from typing import Any
 import pytest
 
 from contracts.oracle.evidence import Level, Strictness
-from contracts.reports.events import EventLog, FailedTestEvent, collect_run_events, worker_events_path
+from contracts.reports.events import (
+    EventLog,
+    FailedTestEvent,
+    ObservationEvent,
+    collect_run_events,
+    worker_events_path,
+)
+from contracts.reports.observations import document, merged_marks, write_document
+from contracts.reports.chain import breaking_index, chain_text, curl_of, replay_script
 from contracts.reports.recorder import (
-    MAX_DETAIL,
+    MAX_MESSAGE,
     Recorder,
     TestContext,
     case_id,
@@ -31,11 +39,17 @@ from contracts.reports.recorder import (
     short_media_type,
 )
 from contracts.reports.render import write_reports
-from contracts.reports.summary import RunMeta, summarize
+from contracts.reports.summary import RunMeta, RunSummary, summarize
+from contracts.reports.verdicts import ContractViolation
 from contracts.transport.redact import is_sensitive_name, redact_url, scan_for_secrets
 
 CASE_MARKER = "norce_case"
+# A junit property per judgement a failing test broke: "JUDGEMENT|Operation[,Operation]|media" (operation
+# and media empty where the test did not say). The self-check attributes each failure by it.
+FAILED_JUDGEMENT = "failed_judgement"
+OPERATIONS_CALLED = "operations_called"  # the operationIds a test sent requests to
 CONTRACT_MARKER = "contract"
+GENERATED_MARKER = "generated"  # a test whose cases are drawn from the seed (observations flag them)
 DEFAULT_REPORT_DIR = "reports"
 
 
@@ -124,6 +138,9 @@ def install(config: pytest.Config, run: RunInfo) -> Recorder:
     observer the suite hands to its HTTP client)."""
     config.addinivalue_line("markers", f"{CASE_MARKER}(operation, rule, media_type): report ids of a case")
     config.addinivalue_line("markers", f"{CONTRACT_MARKER}: runs against the configured target")
+    config.addinivalue_line(
+        "markers", f"{GENERATED_MARKER}: its cases are drawn from the seed (Schemathesis, Hypothesis)"
+    )
     worker_input: dict[str, Any] = getattr(config, "workerinput", {})
     worker = str(worker_input.get("workerid", "main"))
     run_token = str(worker_input.get("norce_report_token") or secrets_module.token_hex(6))
@@ -159,7 +176,9 @@ class ReportingSession:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         state = self.state
-        state.recorder.start_test(item.nodeid, item.name)
+        state.recorder.start_test(
+            item.nodeid, item.name, generated=item.get_closest_marker(GENERATED_MARKER) is not None
+        )
         item.user_properties.append(("seed", "unknown" if state.seed is None else str(state.seed)))
         item.user_properties.append(("target", state.target))
         marker = item.get_closest_marker(CASE_MARKER)
@@ -180,7 +199,12 @@ class ReportingSession:
             _add_recorded_properties(item, self.state.recorder.test)
         report = yield
         if report.failed and report.when in ("setup", "call"):
-            _record_failed_test(item, report, self.state.recorder)
+            error = call.excinfo.value if call.excinfo is not None else None
+            _record_failed_test(item, report, self.state.recorder, error)
+            # After the call report, before the teardown report that junit reads the properties from.
+            for entry in failed_judgements(self.state.recorder.test, call.excinfo):
+                item.user_properties.append((FAILED_JUDGEMENT, entry))
+        _record_status(item, report, self.state.recorder)
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -214,6 +238,7 @@ class ReportingSession:
 
     @pytest.hookimpl(trylast=True)  # after the terminal reporter has written the test's letter
     def pytest_runtest_logfinish(self) -> None:
+        self.state.recorder.end_test()
         if self.state.progress_pending is not None:
             self._write_progress(self.state.progress_pending)
             self.state.progress_pending = None
@@ -253,7 +278,9 @@ class ReportingSession:
             tests_failed=state.tests_failed,
             strictness=state.recorder.strictness.level.label,
         )
-        state.written = write_reports(summarize(events, meta), state.report_dir)
+        summary = summarize(events, meta)
+        state.written = write_reports(summary, state.report_dir)
+        state.written.append(write_observations(events, summary, state.report_dir))
         known = {**state.recorder.secrets, **state.worker_secrets}
         state.findings = [str(finding) for finding in scan_for_secrets([state.report_dir], known)]
         if state.findings and session.exitstatus == pytest.ExitCode.OK:
@@ -288,24 +315,90 @@ def _add_recorded_properties(item: pytest.Item, test: TestContext) -> None:
     for name, value in recorded.items():
         if value and name not in have:
             item.user_properties.append((name, value))
+    if test.called:  # what the self-check narrows a run to: the tests that reach a fault's operations
+        item.user_properties.append((OPERATIONS_CALLED, ",".join(test.called)))
     item.user_properties.append(("checks_run", str(test.checks_run)))
     item.user_properties.append(("checks_failed", str(test.checks_failed)))
     if test.deviations:  # judgements above the run's strictness this test found broken
         item.user_properties.append(("deviations", ",".join(test.deviations)))
 
 
-def _record_failed_test(item: pytest.Item, report: pytest.TestReport, recorder: Recorder) -> None:
+def failed_judgements(test: TestContext, excinfo: pytest.ExceptionInfo[BaseException] | None) -> list[str]:
+    """The judgements a failing test broke, each once: those recorded while it ran (judge, Schemathesis
+    checks) and any ContractViolation it raised (also one raised outside `judge`, or by a shared fixture
+    whose failure pytest replays for every test that uses it)."""
+    found: dict[tuple[str, str, str], None] = dict(test.failures)
+    for violation in _violations(excinfo.value if excinfo is not None else None):
+        media = short_media_type(violation.media_type) if violation.media_type else ""
+        if not any(key[0] == violation.judgement_id for key in found) or violation.operation:
+            found.setdefault((violation.judgement_id, violation.operation, media))
+    return [f"{judgement}|{operation}|{media}" for judgement, operation, media in found]
+
+
+def _violations(error: BaseException | None) -> Iterable[ContractViolation]:
+    if isinstance(error, ContractViolation):
+        yield error
+    elif isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            yield from _violations(inner)
+
+
+def _record_status(item: pytest.Item, report: pytest.TestReport, recorder: Recorder) -> None:
+    """A test item ran (passed or failed) or was skipped, with the reason: what the fact coverage needs to
+    say why a fact was left out."""
+    if item.get_closest_marker(CONTRACT_MARKER) is None:
+        return  # only contract tests exercise facts (and a unit-test run leaves the reports alone)
+    if report.skipped and report.when in ("setup", "call"):
+        longrepr = report.longrepr
+        reason = str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else "skipped"
+        recorder.test_status(item.nodeid, "skipped", reason.removeprefix("Skipped: "))
+    elif report.when == "call" or (report.when == "setup" and report.failed):
+        recorder.test_status(item.nodeid, "ran")
+
+
+def write_observations(events: list[Any], summary: RunSummary, report_dir: Path) -> Path:
+    """reports/observations.json: what this run saw, for the next release's `norce-contracts compare`."""
+    marks, jobs = merged_marks(e.data for e in events if isinstance(e, ObservationEvent))
+    exercised = [status.fact.id for status in summary.facts if status.exercised]
+    meta = {
+        "seed": summary.meta.seed,
+        "target": summary.meta.target,
+        "strictness": summary.meta.strictness,
+        "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    return write_document(document(marks, jobs, exercised, meta), report_dir)
+
+
+def _record_failed_test(
+    item: pytest.Item, report: pytest.TestReport, recorder: Recorder, error: BaseException | None
+) -> None:
+    """The failure as a person needs it: the whole message, the judgement it broke, the chain of requests
+    up to it, the curl of the request that broke it and a script replaying the chain."""
     properties = dict(report.user_properties)
-    crash = getattr(report.longrepr, "reprcrash", None)
-    message = getattr(crash, "message", None) or report.longreprtext[-MAX_DETAIL:]
+    message = str(error) if error is not None and str(error) else None
+    if message is None:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        message = getattr(crash, "message", None) or report.longreprtext[-MAX_MESSAGE:]
+    judgement_id = getattr(error, "judgement_id", None)
+    operation = getattr(error, "operation", "") or str(properties.get("operation", "")).split(",")[0]
+    exchanges = list(recorder.test.exchanges)
+    breaking = breaking_index(exchanges, getattr(error, "operation", "") or None)
+    secrets = list(recorder.secrets.values())
+    curl = curl_of(exchanges[breaking], secrets) if breaking is not None else recorder.test.last_curl
+    if breaking is not None and exchanges[breaking].operation:
+        operation = exchanges[breaking].operation or operation
+    if not isinstance(error, ContractViolation):  # a violation marked its outcome where it was judged
+        recorder.mark_outcome(judgement_id or "assertion", operation, "failure")
     recorder.emit(
         FailedTestEvent(
             test_id=item.nodeid,
             test_name=item.name,
-            message=recorder.redact(str(message)),
-            operation=str(properties.get("operation", "")),
+            message=recorder.redact_message(message),
+            operation=operation,
             media_type=str(properties.get("media_type", "")),
-            rule_id=str(properties["rule_id"]) if properties.get("rule_id") else None,
-            curl=recorder.test.last_curl,
+            rule_id=judgement_id or (str(properties["rule_id"]) if properties.get("rule_id") else None),
+            curl=recorder.redact(curl),
+            chain=recorder.redact_message(chain_text(exchanges, breaking, secrets)),
+            script=recorder.redact_message(replay_script(exchanges, secrets)) if len(exchanges) > 1 else "",
         )
     )

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from contracts.oracle.enums import field_enum
 from contracts.oracle.evidence import JUDGEMENTS, judgement
-from contracts.reports.document import Code, Page, Paragraph, Section, Table, to_html, to_markdown
+from contracts.reports.document import Block, Code, Page, Paragraph, Section, Table, to_html, to_markdown
+from contracts.reports.fact_coverage import EXERCISED, NOT_OBSERVABLE
 from contracts.reports.summary import FailureEntry, RunSummary
 
 ENUM_FORMS = ("int", "name", "xml")
@@ -91,6 +92,30 @@ def _evidence_section(summary: RunSummary) -> Section:
     return Section("Evidence", [Paragraph("Full table: `docs/evidence.md`."), table])
 
 
+def _fact_sections(summary: RunSummary) -> list[Section]:
+    """How many catalogued facts the run exercised, and every fact it left out with the reason."""
+    statuses = summary.facts
+    if not statuses:
+        return []
+    outcomes = Counter(status.outcome for status in statuses)
+    observable = len(statuses) - outcomes[NOT_OBSERVABLE]
+    overview = (
+        f"{len(statuses)} facts in `openapi/facts.yaml`, {observable} observable: **{outcomes[EXERCISED]} "
+        f"exercised**, {observable - outcomes[EXERCISED]} left out; {outcomes[NOT_OBSERVABLE]} not observable."
+    )
+    counts = Table(
+        ("outcome", "facts"),
+        [(outcome, count) for outcome, count in sorted(outcomes.items(), key=lambda item: -item[1])],
+    )
+    left_out = [s for s in statuses if not s.exercised]
+    rows = [(s.fact.id, s.outcome, s.reason or "-", s.fact.text) for s in left_out]
+    marks = ["" if s.outcome == NOT_OBSERVABLE else "missing" for s in left_out]
+    blocks: list[Block] = [Paragraph(overview), counts]
+    if left_out:
+        blocks += [Paragraph("Left out, with the reason:"), Table(("fact", "outcome", "reason", "says"), rows, marks)]
+    return [Section(f"Fact coverage ({outcomes[EXERCISED]}/{observable} observable facts exercised)", blocks)]
+
+
 def _waiver_section(summary: RunSummary) -> list[Section]:
     if not summary.waivers:
         return []
@@ -126,29 +151,43 @@ def _enum_sections(summary: RunSummary) -> list[Section]:
     return sections
 
 
+def failure_title(number: int, failure: FailureEntry) -> str:
+    """`3. IMP-READ-BACK — ImportCustomers [xml] — test_everything_imported_reads_back[...]`."""
+    return f"{number}. {failure.judgement} — {failure.operation} [{failure.media_type}] — {failure.test_name}"
+
+
 def _failure_sections(summary: RunSummary) -> list[Section]:
-    sections = [Section("Failures", [] if summary.failures else [Paragraph("None.")])]
-    for number, failure in enumerate(summary.failures, start=1):
-        rule = f", rule `{failure.rule_id}`" if failure.rule_id else ""
-        title = f"{number}. {failure.operation} [{failure.media_type}] {failure.rule_id or failure.check}"
-        sections.append(
-            Section(
-                title,
-                [
-                    Paragraph(
-                        f"test `{failure.test_id}`; check `{failure.check}`{rule}; "
-                        f"seen {failure.occurrences} time(s)"
-                    ),
-                    Code(failure.message.strip() or "(no message)"),
-                    Paragraph("Reproduce:"),
-                    Code(failure.curl or NO_REQUEST, "sh"),
-                    Paragraph("Replay:"),
-                    Code(failure.replay, "sh"),
-                ],
-                level=3,
-            )
-        )
+    """Failures first on the page: each names its judgement, operation, media type and test, links to its
+    file (the whole message, the chain, the curl of the breaking request) and shows what to run."""
+    if not summary.failures:
+        return [Section("Failures", [Paragraph("None.")])]
+    sections = [Section(f"Failures ({len(summary.failures)})", [])]
+    names = failure_file_names(summary.failures)
+    for number, (failure, name) in enumerate(zip(summary.failures, names, strict=True), start=1):
+        evidence = judgement(failure.judgement) if failure.judgement in JUDGEMENTS else None
+        level = f" ({evidence.level.label}: {evidence.judges})" if evidence else ""
+        blocks: list[Block] = [
+            Paragraph(
+                f"judgement `{failure.judgement}`{level}; check `{failure.check}`; test `{failure.test_id}`; "
+                f"seen {failure.occurrences} time(s); the whole message, the requests and the curl:",
+                href=f"{FAILURES_DIR}/{name}.txt",
+            ),
+            Code(_first_lines(failure.message) or "(no message)"),
+            Paragraph("Reproduce the request that broke the contract:"),
+            Code(failure.curl or NO_REQUEST, "sh"),
+            Paragraph("Replay the test:"),
+            Code(failure.replay, "sh"),
+        ]
+        sections.append(Section(failure_title(number, failure), blocks, level=3))
     return sections
+
+
+def _first_lines(message: str, lines: int = 12) -> str:
+    """The start of a long message on the page; the failure file holds all of it."""
+    kept = message.strip().splitlines()
+    if len(kept) <= lines:
+        return "\n".join(kept)
+    return "\n".join([*kept[:lines], f"… ({len(kept) - lines} more lines in the failure file)"])
 
 
 def summary_page(summary: RunSummary) -> Page:
@@ -162,14 +201,27 @@ def summary_page(summary: RunSummary) -> Page:
         f"failures: {len(summary.failures)}",
         f"strictness: `{meta.strictness}` (deviations above it: {sum(d.count for d in summary.deviations)})",
     ]
+    if summary.traffic:
+        traffic = summary.traffic
+        facts.append(
+            f"requests: {traffic['requests']} (retried: gateway 502/503/504 {traffic['gateway_retries']}, "
+            f"429 {traffic['throttled']}, network {traffic['network_retries']}; token refreshes "
+            f"{traffic['auth_refreshes']})"
+        )
+    if summary.facts:
+        observable = [s for s in summary.facts if s.outcome != NOT_OBSERVABLE]
+        exercised = sum(s.exercised for s in observable)
+        facts.append(f"facts: {exercised}/{len(observable)} observable facts exercised")
     sections = [
+        *_failure_sections(summary),  # first: what a person paged for a red run needs
         *_deviation_sections(summary),
+        *_fact_sections(summary),
         _checks_section(summary),
         *_cases_section(summary),
         _header_rules_section(summary),
         *_enum_sections(summary),
     ]
-    tail = [*_failure_sections(summary), *_waiver_section(summary), _evidence_section(summary)]
+    tail = [*_waiver_section(summary), _evidence_section(summary)]
     return Page("Norce contract run", facts, [*sections, *tail])
 
 
@@ -182,34 +234,44 @@ def render_html(summary: RunSummary) -> str:
 
 
 def failure_text(failure: FailureEntry) -> str:
-    return "\n".join(
-        [
-            f"operation: {failure.operation}",
-            f"media type: {failure.media_type}",
-            f"check: {failure.check}",
-            f"rule: {failure.rule_id or '-'}",
-            f"test: {failure.test_id}",
-            f"seen: {failure.occurrences} time(s)",
-            "",
-            "message:",
-            failure.message.strip() or "(no message)",
-            "",
-            "reproduce:",
-            failure.curl or NO_REQUEST,
-            "",
-            "replay:",
-            failure.replay,
-            "",
-        ]
-    )
+    lines = [
+        f"judgement: {failure.judgement}",
+        f"operation: {failure.operation}",
+        f"media type: {failure.media_type}",
+        f"test: {failure.test_id}",
+        f"check: {failure.check}",
+        f"seen: {failure.occurrences} time(s)",
+        "",
+        "message:",
+        failure.message.strip() or "(no message)",
+        "",
+        "reproduce the request that broke the contract:",
+        failure.curl or NO_REQUEST,
+        "",
+    ]
+    if failure.chain:
+        lines += ["the requests of the test, in order, up to the failure:", failure.chain, ""]
+    if failure.script:
+        lines += ["replay the whole chain: sh <this file's name with .sh>", ""]
+    lines += ["replay the test:", failure.replay, ""]
+    return "\n".join(lines)
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "x"
 
 
+def failure_file_names(failures: list[FailureEntry]) -> list[str]:
+    """`001-IMP-READ-BACK-ImportCustomers`: number, judgement, operation (no extension)."""
+    return [
+        f"{number:03d}-{_slug(failure.judgement)}-{_slug(failure.operation)}"
+        for number, failure in enumerate(failures, start=1)
+    ]
+
+
 def write_reports(summary: RunSummary, report_dir: Path) -> list[Path]:
-    """Write summary.md, summary.html and failures/NNN-*.txt (old failure files are removed first)."""
+    """Write summary.md, summary.html and failures/NNN-<judgement>-<operation>.txt (and .sh, a script that
+    replays a failure's chain); old failure files are removed first."""
     report_dir.mkdir(parents=True, exist_ok=True)
     page = summary_page(summary)
     written = [report_dir / "summary.md", report_dir / "summary.html"]
@@ -217,12 +279,15 @@ def write_reports(summary: RunSummary, report_dir: Path) -> list[Path]:
     written[1].write_text(to_html(page), encoding="utf-8")
     failures_dir = report_dir / FAILURES_DIR
     if failures_dir.is_dir():
-        for old in failures_dir.glob("*.txt"):
+        for old in [*failures_dir.glob("*.txt"), *failures_dir.glob("*.sh")]:
             old.unlink()
-    for number, failure in enumerate(summary.failures, start=1):
+    for failure, name in zip(summary.failures, failure_file_names(summary.failures), strict=True):
         failures_dir.mkdir(exist_ok=True)
-        name = f"{number:03d}-{_slug(failure.operation)}-{_slug(failure.rule_id or failure.check)}.txt"
-        path = failures_dir / name
+        path = failures_dir / f"{name}.txt"
         path.write_text(failure_text(failure), encoding="utf-8")
         written.append(path)
+        if failure.script:
+            script = failures_dir / f"{name}.sh"
+            script.write_text(failure.script + "\n", encoding="utf-8")
+            written.append(script)
     return written

@@ -21,9 +21,13 @@ from contracts.reports.events import (
     Event,
     FailedTestEvent,
     HeaderRuleEvent,
+    JudgedEvent,
     TallyEvent,
+    ItemStatusEvent,
+    TrafficEvent,
     WaiverEvent,
 )
+from contracts.reports.fact_coverage import FactStatus, fact_coverage
 
 # Characters pytest's -k grammar accepts inside one identifier (_pytest/mark/expression.py).
 _K_IDENT = re.compile(r"[\w:+\-.\[\]\\/]+")
@@ -58,6 +62,18 @@ class FailureEntry:
     replay: str
     test_id: str
     occurrences: int = 1
+    chain: str = ""  # the test's requests and answers up to the failure
+    script: str = ""  # a shell script replaying them
+
+    @property
+    def judgement(self) -> str:
+        """The judgement the failure broke (a check's own name when it rests on no other; `assertion` for a
+        test's own assertion that names none)."""
+        return self.rule_id or ("assertion" if self.check == "test" else self.check)
+
+    @property
+    def test_name(self) -> str:
+        return self.test_id.rsplit("::", 1)[-1]
 
 
 @dataclass
@@ -83,6 +99,8 @@ class RunSummary:
     cases: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     deviations: list[DeviationEntry] = field(default_factory=list)
     waivers: Counter[tuple[str, str]] = field(default_factory=Counter)  # (waiver, operation) -> uses
+    facts: list[FactStatus] = field(default_factory=list)  # every catalogued fact: exercised, or why not
+    traffic: Counter[str] = field(default_factory=Counter)  # requests, and what the clients retried
 
     @property
     def totals(self) -> CheckTally:
@@ -122,6 +140,8 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
     ] = {}
     tests_with_check_failures: set[str] = set()
     deviations: dict[tuple[str, str, str], DeviationEntry] = {}
+    judged: set[tuple[str, str]] = set()
+    statuses: set[tuple[str, str, str]] = set()
     for event in events:
         if isinstance(event, CheckEvent):
             tally = summary.checks.setdefault((event.operation, event.media_type), CheckTally())
@@ -156,6 +176,13 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
         elif isinstance(event, FailedTestEvent):
             key = (event.test_id, event.operation, event.media_type, "test", event.rule_id)
             latest_failures[key] = (event, 1)
+        elif isinstance(event, JudgedEvent):
+            judged.add((event.judgement, event.operation))
+        elif isinstance(event, ItemStatusEvent):
+            statuses.add((event.test, event.status, event.reason))
+        elif isinstance(event, TrafficEvent):
+            for name in ("requests", "gateway_retries", "throttled", "network_retries", "auth_refreshes"):
+                summary.traffic[name] += getattr(event, name)
     for (test_id, operation, media_type, check, rule_id), (event, count) in latest_failures.items():
         if isinstance(event, FailedTestEvent) and test_id in tests_with_check_failures:
             continue  # the failed checks of that test already explain it
@@ -171,7 +198,10 @@ def summarize(events: Iterable[Event], meta: RunMeta) -> RunSummary:
                 replay=replay_command(meta, event.test_name or test_id.rsplit("::", 1)[-1]),
                 test_id=test_id,
                 occurrences=count,
+                chain=event.chain if isinstance(event, FailedTestEvent) else "",
+                script=event.script if isinstance(event, FailedTestEvent) else "",
             )
         )
     summary.deviations = sorted(deviations.values(), key=lambda d: (d.judgement, d.operation, d.media_type))
+    summary.facts = fact_coverage(judged, statuses)
     return summary

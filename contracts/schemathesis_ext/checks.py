@@ -32,6 +32,7 @@ from contracts.oracle.response_checks import (
 from contracts.oracle.schema_views import DOCUMENTED, DRIFT, STRICT, schema_problems
 from contracts.oracle.spec import is_customer_service, spec_for
 from contracts.oracle.xml_data import decode_body
+from contracts.reports.recorder import record_judged
 
 
 class NorceFailure(Failure):
@@ -112,6 +113,7 @@ def xml_xsd_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
         return True
     problems = xsd_problems(operation, response.status_code, content_type or "", response.content)
     rule = "XSD-CUSTOMER-SERVICE" if is_customer_service(operation) else "XSD-CONNECT"
+    record_judged(rule, operation, held=not problems)
     _fail(case, "xml_xsd_conformance", rule, problems)
     return None
 
@@ -136,12 +138,9 @@ def json_schema_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
         return None
     status = response.status_code
     for view, rule in ((DOCUMENTED, "SCHEMA-DOCUMENTED"), (STRICT, "SCHEMA-STRICT"), (DRIFT, "SCHEMA-DRIFT")):
-        _fail(
-            case,
-            "json_schema_conformance",
-            rule,
-            schema_problems(operation, status, content_type, data, view),
-        )
+        problems = schema_problems(operation, status, content_type, data, view)
+        record_judged(rule, operation, held=not problems)
+        _fail(case, "json_schema_conformance", rule, problems)
     return None
 
 
@@ -160,6 +159,8 @@ def norce_error_envelope(ctx: Any, response: Any, case: Any) -> bool | None:
         return None
     business = is_customer_service(operation) and response.status_code == 400
     rule = "ERROR-BODY-BUSINESS" if business else "ERROR-BODY-OTHER"
+    if response.status_code >= 400:
+        record_judged(rule, operation, held=not problems)
     _fail(case, "norce_error_envelope", rule, problems, Severity.MEDIUM)
     return None
 
@@ -171,6 +172,7 @@ def content_negotiation(ctx: Any, response: Any, case: Any) -> bool | None:
     )
     documented = 200 <= response.status_code < 300 or response.status_code == 400
     rule = "NEGOTIATION" if documented else "NEGOTIATION-OTHER"
+    record_judged(rule, case_operation_id(case), held=not problems)
     _fail(case, "content_negotiation", rule, problems, Severity.MEDIUM)
     return None
 
@@ -203,6 +205,8 @@ def header_rule_oracle(ctx: Any, response: Any, case: Any) -> bool | None:
         response_body=response.content,
         positive_body=is_positive_body(case),
     )
+    if rule:
+        record_judged(rule, operation, held=not problems)
     if problems:
         raise NorceFailure(
             operation=import_kind(operation),
@@ -226,6 +230,7 @@ def empty_collections(ctx: Any, response: Any, case: Any) -> bool | None:
     except Exception:
         return True  # an unparseable body is the schema checks' business
     problems = empty_collection_problems(operation, response.status_code, content_type, data)
+    record_judged(EMPTY_COLLECTION_RULE, operation, held=not problems)
     _fail(case, "empty_collections", EMPTY_COLLECTION_RULE, problems)
     return None
 

@@ -12,10 +12,18 @@ from typing import Any
 
 import httpx
 
+from contracts.oracle.evidence import JUDGEMENTS
 from contracts.oracle.header import HEADER_NAME, IMPORT_OPERATIONS, expected_violation
 from contracts.reports.coverage import accepted_rule_hint, record_header_enums
-from contracts.reports.recorder import current_recorder, record_check, record_header_rule, register_secret
+from contracts.reports.recorder import (
+    current_recorder,
+    record_check,
+    record_header_rule,
+    record_judged,
+    register_secret,
+)
 from contracts.schemathesis_ext.checks import NorceFailure, case_operation_id, header_value
+from contracts.schemathesis_ext.hooks import judgement_of
 from contracts.transport.curl import as_curl
 
 
@@ -86,4 +94,9 @@ def record_validation(context: Any, case: Any, response: Any, results: list[Any]
         if not passed:
             detail = f"{getattr(failure, 'title', '')}\n{getattr(failure, 'message', '')}".strip()
             curl = curl if curl is not None else curl_of(request)
+            # filter_failure kept it, so the test fails on this judgement (or on the check, if none is known)
+            judgement = judgement_of(failure, response) or result.name
+            current_recorder().failure(judgement, operation, media_type)
         record_check(operation, media_type, result.name, passed, rule_id, detail, curl=curl or "")
+        if result.name in JUDGEMENTS:  # a Schemathesis built-in check: its name is its judgement
+            record_judged(result.name, operation)

@@ -34,12 +34,14 @@ def load_schema(
     max_examples: int | None,
     rate: float | None = None,
     coverage: dict[str, Any] | None = None,
+    smoke: bool = False,
 ) -> Any:
     """A Schemathesis schema over a vendored description, seeded for replay.
 
     `rate`: the run's requests per second, also given to Schemathesis' own limiter (every request already
     passes the client's pacer; this keeps Schemathesis from queuing ahead of it).
     `coverage`: the `phases.coverage` table for this module (default: on, every mode).
+    `smoke`: the quick profile: no coverage phase (its cases are not bounded by max-examples).
     """
     limit = {"rate-limit": f"{max(1, round(rate * 60))}/m"} if rate else {}
     config = schemathesis.Config.from_dict(
@@ -57,7 +59,7 @@ def load_schema(
             "phases": {
                 "fuzzing": {"error-feedback": {"enabled": False}, "extra-data-sources": {"responses": False}},
                 "stateful": {"enabled": False},
-                "coverage": coverage or {},
+                "coverage": {"enabled": False} if smoke else coverage or {},
             },
             "cache": {"enabled": False},
         }

@@ -6,9 +6,10 @@ fully populated customer through the documented 1.1 writes, read it back, and ch
 (JSON Schema / XSD) and the round trip of every documented field they set: a field that is dropped, renamed
 or retyped on the way out changes what a client reads.
 
-Sources: docs/norce-facts.md §1C (CreateCustomer3, UpdateAccountStatus, InsertCompanyPricelist2, List* reads),
+Sources: docs/norce-facts.md §1C (CreateCustomer3, InsertCompanyPricelist2, List* reads),
 docs/norce-facts.md §2C (component fields, XML namespaces and order), docs/norce-facts.md §4.5 (negotiation by
-Accept).
+Accept). What the customer and account writes change, and leave alone, is judged in
+test_customer_service_customer_writes.py.
 """
 
 from __future__ import annotations
@@ -132,30 +133,6 @@ def test_populated_customer_round_trips(
 
 
 @pytest.mark.writes
-def test_update_account_status_is_read_back(
-    norce: NorceClient, norce_seed: int, populated_customer: dict[str, Any]
-) -> None:
-    """UpdateAccountStatus sets Account.IsActive (docs/norce-facts.md §2C Account: "change it with
-    UpdateAccountStatus"); its Customer answer and a later GetCustomer show it, in JSON and XML."""
-    customer_id = populated_customer["id"]
-    for active in (False, True):
-        params = {"customerId": customer_id, "isActive": str(active).lower(), "updatedBy": account_id()}
-        answer = norce.call("UpdateAccountStatus", params=params)
-        answered = assert_conforms(norce, answer, "UpdateAccountStatus", JSON, norce_seed)
-        context = explain(norce, answer, operation="UpdateAccountStatus", seed=norce_seed)
-        assert (answered.get("Account") or {}).get("IsActive") is active, (
-            f"answer: IsActive != {active}{context}"
-        )
-        for accept in (JSON, XML):
-            response = norce.call("GetCustomer", params={"id": customer_id}, accept=accept)
-            read = assert_conforms(norce, response, "GetCustomer", accept, norce_seed)
-            context = explain(norce, response, operation="GetCustomer", seed=norce_seed)
-            assert (read.get("Account") or {}).get("IsActive") is active, (
-                f"Account.IsActive != {active}{context}"
-            )
-
-
-@pytest.mark.writes
 def test_company_pricelist_round_trips(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, populated_customer: dict[str, Any]
 ) -> None:
@@ -192,22 +169,3 @@ def test_company_pricelist_round_trips(
         pricelist_id = ours[0].get("Id")
     if isinstance(pricelist_id, int):  # leave the company as found
         norce.call("DeleteCompanyPricelist", params={"companyId": company["Id"], "pricelistId": pricelist_id})
-
-
-@pytest.mark.writes
-def test_inactivate_and_activate_customer_are_read_back(
-    norce: NorceClient, norce_seed: int, populated_customer: dict[str, Any]
-) -> None:
-    """InactivateCustomer / ActivateCustomer (docs/norce-facts.md §1C) change what GetCustomer reports as
-    Customer.IsActive."""
-    customer_id = populated_customer["id"]
-    steps = (("InactivateCustomer", "inactivatedBy", False), ("ActivateCustomer", "activatedBy", True))
-    for operation_id, by, active in steps:
-        answer = norce.call(operation_id, params={"customerId": customer_id, by: account_id()})
-        assert answer.status_code == 200, explain(norce, answer, operation=operation_id, seed=norce_seed)
-        response = norce.call("GetCustomer", params={"id": customer_id})
-        read = assert_conforms(norce, response, "GetCustomer", JSON, norce_seed)
-        context = explain(norce, response, operation="GetCustomer", seed=norce_seed)
-        assert isinstance(read, dict) and read.get("IsActive") is active, (
-            f"after {operation_id}: Customer.IsActive != {active}{context}"
-        )

@@ -34,7 +34,7 @@ from contracts.suite.flows import (
     explain,
     run_imports,
 )
-from contracts.suite.raw_import import send
+from contracts.suite.raw_import import is_refusal, send
 from contracts.transport.client import JobTimeout, NorceClient
 from contracts.transport.namespace import RunNamespace
 
@@ -224,7 +224,8 @@ def trials(
             continue  # the test reports it; nothing is sent for a case the oracle does not agree with
         items = [update, trial.insert]
         body = encode_body(operation, items, media_type)
-        trial.response = send(norce, ImportRequest(operation, media_type, trial.header_value, items, body))
+        broken = ImportRequest(operation, media_type, trial.header_value, items, body)
+        trial.response = send(norce, broken, broken=True)  # a reset is a refusal, judged by its effect
         if 200 <= trial.response.status_code < 300:  # refused asynchronously, if at all
             accepted[int(trial.response.json()["JobId"])] = trial
     for job_id, job in norce.wait_for_jobs(list(accepted)).items():
@@ -253,6 +254,8 @@ def test_header_breaking_a_rule_writes_nothing(
     assert response is not None
     context = explain(norce, response, operation=operation, seed=norce_seed, rule=rule)
     judge("not_a_server_error", response.status_code < 500, f"a header breaking {rule}{context}")
+    if is_refusal(response):  # the form of a refusal is ours (Q7): a reset instead of a 400 is a deviation
+        judge("HDR-FORM", False, f"refused below HTTP, not with a 400{context}", operation=operation)
 
     counted: dict[str, Any] = {}
     if isinstance(trial.job, JobTimeout):

@@ -21,10 +21,16 @@ from contracts.suite.conftest import collection_settings
 from contracts.transport.auth import AuthSession
 from contracts.transport.target import Target
 
-pytestmark = pytest.mark.contract
+pytestmark = [pytest.mark.contract, pytest.mark.generated]  # cases drawn from the seed
 
 SETTINGS = collection_settings()
-schema = load_schema(CONNECT_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.rate)
+schema = load_schema(
+    CONNECT_SPEC,
+    seed=SETTINGS.seed,
+    max_examples=SETTINGS.max_examples,
+    rate=SETTINGS.rate,
+    smoke=SETTINGS.smoke,
+)
 # The coverage phase's request variants (hundreds per import body) do not depend on the response media type,
 # so they run once, with `Accept: application/json`; XML answers get the examples and fuzzing phases.
 schema_without_coverage = load_schema(
@@ -33,6 +39,7 @@ schema_without_coverage = load_schema(
     max_examples=SETTINGS.max_examples,
     rate=SETTINGS.rate,
     coverage={"enabled": False},
+    smoke=SETTINGS.smoke,
 )
 
 

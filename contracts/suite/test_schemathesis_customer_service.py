@@ -23,7 +23,7 @@ from contracts.suite.conftest import collection_settings
 from contracts.transport.auth import AuthSession
 from contracts.transport.target import Target
 
-pytestmark = pytest.mark.contract
+pytestmark = [pytest.mark.contract, pytest.mark.generated]  # cases drawn from the seed
 
 # The coverage phase (every boundary and mutation the schema defines, not bounded by max-examples) stays on
 # for the reads, whose inputs are a few query parameters. On the writes it yields ~1000 cases per
@@ -31,7 +31,11 @@ pytestmark = pytest.mark.contract
 # (`phases.coverage.enabled = false`).
 SETTINGS = collection_settings()
 read_schema = load_schema(
-    CUSTOMER_SERVICE_SPEC, seed=SETTINGS.seed, max_examples=SETTINGS.max_examples, rate=SETTINGS.rate
+    CUSTOMER_SERVICE_SPEC,
+    seed=SETTINGS.seed,
+    max_examples=SETTINGS.max_examples,
+    rate=SETTINGS.rate,
+    smoke=SETTINGS.smoke,
 )
 write_schema = load_schema(
     CUSTOMER_SERVICE_SPEC,
@@ -39,6 +43,7 @@ write_schema = load_schema(
     max_examples=SETTINGS.max_examples,
     rate=SETTINGS.rate,
     coverage={"enabled": False},
+    smoke=SETTINGS.smoke,
 )
 
 

@@ -18,7 +18,7 @@ from contracts.transport.client import NorceClient
 from contracts.transport.namespace import RunNamespace
 
 # Each part waits for up to 2 x 5 jobs one after another.
-pytestmark = [pytest.mark.contract, pytest.mark.writes, pytest.mark.job_chain(10)]
+pytestmark = [pytest.mark.contract, pytest.mark.writes, pytest.mark.generated, pytest.mark.job_chain(10)]
 
 NAMES = st.sampled_from(["Alva", "Bo", "Cleo", "Dag"])
 

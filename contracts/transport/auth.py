@@ -164,10 +164,15 @@ class TokenProvider:
             if response.status_code == 429:
                 self.limiter.defer(retry_after_seconds(response, default=60.0))
                 continue
+            if response.status_code in (502, 503, 504) and not response.content.strip().startswith(b"{"):
+                # A gateway's transient answer (contracts/transport/transient.py): a token request is
+                # harmless to repeat; wait as told, or back off.
+                self.limiter.defer(min(retry_after_seconds(response, default=2.0), 30.0))
+                continue
             if response.status_code != 200:
                 raise TokenError(f"token endpoint {self.token_url} answered {response.status_code}")
             return self._parse(response)
-        raise TokenError(f"token endpoint {self.token_url} kept answering 429")
+        raise TokenError(f"token endpoint {self.token_url} kept answering {response.status_code}")
 
     def _parse(self, response: httpx.Response) -> CachedToken:
         try:

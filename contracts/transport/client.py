@@ -7,6 +7,7 @@ Every request is recorded (method, redacted URL, status, elapsed) for reports.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
 import json as jsonlib
@@ -24,11 +25,14 @@ from contracts.oracle.import_checks import read_import_items
 from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
 from contracts.transport.auth import AuthSession, retry_after_seconds
 from contracts.transport.curl import as_curl
+from contracts.transport.exchange import Exchange
 from contracts.transport.guard import WriteGuard, WriteRefused, check_raw_host, is_write, is_write_method
 from contracts.transport.ledger import Ledger
 from contracts.transport.namespace import RunNamespace
 from contracts.transport.redact import redact_text, redact_url
 from contracts.transport.target import Target, host_of
+from contracts.transport.transient import is_transient
+from contracts.transport.transient import wait_seconds as transient_wait_seconds
 
 STORM_HEADER = "X-StormConnect-Header"
 READ_PREFIXES = ("Get", "List", "Search")
@@ -58,9 +62,31 @@ class TrafficObserver(Protocol):
 
     def register_secret(self, label: str, value: str | None) -> None: ...
 
+    def note_operation(self, operation: str) -> None:
+        """A request went to `operation` (the fact coverage counts a test's judgements for its operations)."""
+        ...
+
+    def note_exchange(self, exchange: Exchange, answer: bytes = b"") -> None:
+        """A request and its final answer (or its network error): the chain a failure report shows; `answer`
+        is the whole body (the exchange keeps only its start), for the run's observations."""
+        ...
+
+    def note_job_time(self, seconds: float) -> None:
+        """An import's job took `seconds` from its answer to the poll that found it finished."""
+        ...
+
 
 class NullObserver:
     def note_request(self, curl: Callable[[], str]) -> None:
+        pass
+
+    def note_operation(self, operation: str) -> None:
+        pass
+
+    def note_exchange(self, exchange: Exchange, answer: bytes = b"") -> None:
+        pass
+
+    def note_job_time(self, seconds: float) -> None:
         pass
 
     def register_secret(self, label: str, value: str | None) -> None:
@@ -95,6 +121,7 @@ class ClientStats:
     requests: int = 0
     network_retries: int = 0
     throttled: int = 0
+    gateway_retries: int = 0  # transient 502/503/504 answers of a front end, retried
     auth_refreshes: int = 0
 
 
@@ -203,7 +230,7 @@ class NorceClient:
         ledger: Ledger | None = None,
         rate: float | None = None,
         timeout: float = 30.0,
-        max_retries: int = 3,
+        max_retries: int | None = None,
         job_timeout: float | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -215,7 +242,7 @@ class NorceClient:
         self.guard = guard or WriteGuard(target)
         self.namespace = namespace
         self.ledger = ledger
-        self.max_retries = max_retries
+        self.max_retries = target.retries if max_retries is None else max_retries
         self.job_timeout = job_timeout or target.job_timeout
         self.clock, self.sleep = clock, sleep
         self.pacer = Pacer(rate if rate is not None else target.rate, clock, sleep)
@@ -229,6 +256,7 @@ class NorceClient:
         self.secrets = tuple(target.credentials.secrets().values())
         self.observer: TrafficObserver = observer or NullObserver()
         self._jobs_stalled = False  # an earlier wait found the job service standing still
+        self._submitted: dict[int, float] = {}  # job id -> when its import was answered
 
     def close(self) -> None:
         self.http.close()
@@ -288,6 +316,7 @@ class NorceClient:
                 job = response.json()
                 if isinstance(job, dict) and job.get("IsFinished"):
                     outcomes[job_id] = dict(job)
+                    self.observer.note_job_time(self.clock() - self._submitted.pop(job_id, started))
                 if (last_seen[job_id] is not None and job != last_seen[job_id]) or job_id in outcomes:
                     idle_since, self._jobs_stalled = self.clock(), False  # the service moves
                 last_seen[job_id] = job
@@ -325,7 +354,15 @@ class NorceClient:
         if self.ledger is not None and self.guard.sends_writes:
             self.ledger.record_import(kind, items or [])
         headers = {STORM_HEADER: header, "Content-Type": media_type, "Accept": "application/json"}
-        return self._send("POST", url, api="connect", content=content, headers=headers)
+        response = self._send("POST", url, api="connect", content=content, headers=headers)
+        self._note_submitted(response)
+        return response
+
+    def _note_submitted(self, response: httpx.Response) -> None:
+        """When an import's job was handed out: its timing runs from here (the run's observations)."""
+        if response.status_code == 200:
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                self._submitted[int(response.json()["JobId"])] = self.clock()
 
     def _check_namespaced(self, operation: str, items: list[Any] | None) -> None:
         """On a real tenant every identity an import carries must be this run's: nothing else is touched.
@@ -411,11 +448,14 @@ class NorceClient:
             body = answer.read()
         except OSError as exc:
             self._record(shown, None, started, 1, type(exc).__name__)
+            self._note_exchange(shown, None, type(exc).__name__)
             raise NetworkError(f"POST {redact_url(url)} failed: {type(exc).__name__}") from None
         finally:
             connection.close()
         self._record(shown, answer.status, started, 1, None)
-        return httpx.Response(answer.status, headers=answer.getheaders(), content=body, request=shown)
+        response = httpx.Response(answer.status, headers=answer.getheaders(), content=body, request=shown)
+        self._note_exchange(shown, response)
+        return response
 
     # -- a request built elsewhere (a Schemathesis case) -----------------------------------------------
     def send_as_is(
@@ -511,6 +551,7 @@ class NorceClient:
                 # A write that may have reached the server is not repeated (it could import twice).
                 safe_to_retry = not write or isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 if not safe_to_retry or attempt > self.max_retries:
+                    self._note_exchange(request, None, type(exc).__name__)
                     raise NetworkError(
                         f"{method} {redact_url(url)} failed after {attempt} attempt(s): {type(exc).__name__}"
                     ) from None
@@ -523,6 +564,11 @@ class NorceClient:
                 self.stats.throttled += 1
                 self.sleep(min(retry_after_seconds(response, default=1.0), MAX_RETRY_AFTER))
                 continue
+            harmless = not write or self.operation_at(url) in IMPORT_KINDS  # imports: upserts by Code
+            if attempt <= self.max_retries and is_transient(response, repeat_is_harmless=harmless):
+                self.stats.gateway_retries += 1
+                self.sleep(transient_wait_seconds(response, attempt))
+                continue
             if response.status_code == 401 and not refreshed and self._refresh_after_401(api, request):
                 refreshed = True
                 self.stats.auth_refreshes += 1
@@ -530,7 +576,15 @@ class NorceClient:
                     fresh = self.auth.headers("oauth")["Authorization"]
                     headers = _replaced(headers or {}, {"Authorization": fresh})
                 continue
+            self._note_exchange(request, response)
             return response
+
+    def _note_exchange(
+        self, request: httpx.Request, response: httpx.Response | None, error: str | None = None
+    ) -> None:
+        self.observer.note_exchange(
+            Exchange.of(request, response, self.operation_at(str(request.url)), error)
+        )
 
     def _refresh_after_401(self, api: str | None, request: httpx.Request) -> bool:
         if api is not None:
@@ -568,6 +622,9 @@ class NorceClient:
             RequestRecord(request.method, url, status, elapsed, attempt, error, time.time() - elapsed)
         )
         self.observer.note_request(functools.partial(self.curl, request))
+        operation = self.operation_at(str(request.url))
+        if operation:
+            self.observer.note_operation(operation)
 
     def curl(self, request: httpx.Request) -> str:
         return as_curl(request, self.secrets)

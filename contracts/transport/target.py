@@ -50,6 +50,7 @@ EMULATOR_JOB_TIMEOUT = 30.0  # the embedded emulator runs a job at once
 # A run whose pending jobs all stand still this long has a stalled job service: fail within about a minute
 # rather than wait out every job's timeout (raise it for a tenant whose queue is busy with other teams' work).
 DEFAULT_JOB_STALL = 60.0
+DEFAULT_RETRIES = 3  # a 429, a gateway's transient 502/503/504 or a network error: tries after the first
 
 # Setting name -> environment variable. Names are the pyproject keys (kebab-case).
 SETTING_ENV_VARS: Mapping[str, str] = {
@@ -66,6 +67,7 @@ SETTING_ENV_VARS: Mapping[str, str] = {
     "application-key": "NORCE_APPLICATION_KEY",
     "account-id": "NORCE_ACCOUNT_ID",
     "job-stall": "NORCE_JOB_STALL",
+    "retries": "NORCE_RETRIES",
     "strictness": "NORCE_STRICTNESS",
     "waivers": "NORCE_WAIVERS",
     # Tenant reference data (ReferenceCodes): codes that exist on the tenant, comma-separated.
@@ -206,6 +208,8 @@ class Target:
     strictness: Level = Level.DOCUMENTED
     waivers: tuple[str, ...] = ()  # "+W-ID" / "-W-ID" adjustments of the default waivers
     reference: ReferenceCodes = field(default_factory=ReferenceCodes)
+    # How often a request is retried after a 429, a gateway's transient 502/503/504 or a network error.
+    retries: int = DEFAULT_RETRIES
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -354,7 +358,18 @@ def _build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Target:
         strictness=_strictness(settings.get("strictness"), is_emulator),
         waivers=_patterns(settings.get("waivers"), lower=False),
         reference=_reference(settings, is_emulator),
+        retries=_retries(settings.get("retries", DEFAULT_RETRIES)),
     )
+
+
+def _retries(value: Any) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ConfigError(f"retries must be a whole number, got {value!r}") from None
+    if not 0 <= number <= 20:
+        raise ConfigError(f"retries must be between 0 and 20, got {value!r}")
+    return number
 
 
 def _reference(settings: Mapping[str, Any], is_emulator: bool) -> ReferenceCodes:

@@ -188,7 +188,12 @@ def customer_flag_view(item: ReferenceItem) -> Plain:
     }
 
 
+# "Default PriceRule id 7" ("use standard price, percentage discount"; docs/norce-facts.md §1C).
+DEFAULT_PRICE_RULE = 7
+
+
 def pricelist_view(item: ReferenceItem, is_exclusive: bool = False) -> Plain:
+    rule_id = DEFAULT_PRICE_RULE if item.price_rule_id is None else item.price_rule_id
     return {
         "Id": item.id,
         "ParentId": None,
@@ -197,7 +202,7 @@ def pricelist_view(item: ReferenceItem, is_exclusive: bool = False) -> Plain:
         "Agreement": item.code,
         "Type": 0,
         "IsActive": True,
-        "PriceRule": {"RuleId": 7, "Value": None},
+        "PriceRule": {"RuleId": rule_id, "Value": item.price_rule_value},
         "PopulationRules": [],
         "CurrencyId": 1,
         "IsExclusive": is_exclusive,
@@ -235,6 +240,23 @@ def new_address(state: State, address_id: int, body: Plain) -> Address:
     address = Address(id=address_id)
     apply_address(state, address, body)
     return address
+
+
+def kept_addresses(
+    state: State, existing: list[Address], sent: list[Plain], next_address_id: Any
+) -> list[Address]:
+    """The addresses a body's list sends: one whose Id names an existing address updates it and keeps its Id
+    (a client holds that Id, e.g. for UpdateCompanyDeliveryAddress); one without is new."""
+    by_id = {address.id: address for address in existing}
+    kept = []
+    for body in sent:
+        known = by_id.pop(integer(body, "Id") or -1, None)
+        if known is None:
+            kept.append(new_address(state, next_address_id(), body))
+        else:
+            apply_address(state, known, body)  # the entity is the writer's copy (State.edit_*)
+            kept.append(known)
+    return kept
 
 
 def flag_codes(state: State, table: str, flags: list[Plain]) -> list[str]:
@@ -342,9 +364,9 @@ def apply_company(state: State, company: Company, body: Plain, next_address_id: 
         else:
             company.invoice_address = None
     if isinstance(body.get("DeliveryAddresses"), list):
-        company.delivery_addresses = [
-            new_address(state, next_address_id(), a) for a in objects(body, "DeliveryAddresses")
-        ]
+        company.delivery_addresses = kept_addresses(
+            state, company.delivery_addresses, objects(body, "DeliveryAddresses"), next_address_id
+        )
     if isinstance(body.get("Flags"), list):
         company.flags = flag_codes(state, "company_flags", objects(body, "Flags"))
     if isinstance(body.get("Info"), list):

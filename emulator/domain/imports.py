@@ -29,6 +29,7 @@ from emulator.faults import Faults
 from emulator.variants import Variants
 
 from .ids import IdSource
+from .import_fault_effects import stored_item, written_fields
 from .model import (
     SEVERITY_ERROR,
     SEVERITY_INFORMATION,
@@ -219,15 +220,17 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
         state.put_customer(customer)
     else:
         customer = state.edit_customer(existing.id)
-    _write_customer_fields(context, customer, item, listed)
-    if 14 in listed and item.get("Accounts") is not None:
-        _write_accounts(context, customer, item["Accounts"])
-    if 19 in listed and "Companies" in item:
+    # Matched and checked as sent; written as the family faults leave it (import_fault_effects).
+    written, stored = written_fields(faults, "customer", listed), stored_item(faults, "ImportCustomers", item)
+    _write_customer_fields(context, customer, stored, written)
+    if 14 in written and stored.get("Accounts") is not None:
+        _write_accounts(context, customer, stored["Accounts"])
+    if 19 in written and "Companies" in stored:
         _write_customer_companies(
             context,
             customer.id,
-            item.get("Companies") or [],
-            _list_delta(item.get("IsCompanyListDelta"), faults),
+            stored.get("Companies") or [],
+            _list_delta(stored.get("IsCompanyListDelta"), faults),
         )
     customer.updated = context.ids.timestamp()
     return inserted, customer.id
@@ -282,7 +285,7 @@ def _write_customer_fields(
 
 
 def _write_accounts(context: _ItemContext, customer: Customer, accounts: list[dict[str, Any]]) -> None:
-    account_fields = context.validated.header.account_fields
+    account_fields = written_fields(context.faults, "account", context.validated.header.account_fields)
     for sent in accounts:
         login_name = sent["LoginName"]
         owner = context.state.account_by_login_name(login_name)
@@ -316,10 +319,9 @@ def _write_accounts(context: _ItemContext, customer: Customer, accounts: list[di
                 account.is_active = status == 1
             if _status_or_roles_written(context.faults, account_fields, 3, 4, "roles") and roles is not None:
                 account.roles = roles
-            if (
-                0 in account_fields
-                and has_value(sent, "Password")
-                and context.faults.is_on("import-password-create-only-overwritten")
+            if has_value(sent, "Password") and (
+                (0 in account_fields and context.faults.is_on("import-password-create-only-overwritten"))
+                or context.faults.is_on("import-password-always-updated")
             ):
                 account.password_hash = hash_password(sent["Password"])
             account.updated = context.ids.timestamp()
@@ -385,9 +387,10 @@ def _write_customer_companies(
 
 # --- companies ---------------------------------------------------------------------------------------------
 def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, int]:
-    header, state = context.validated.header, context.state
+    header, state, faults = context.validated.header, context.state, context.faults
     listed = header.company_fields
-    search_only_by_code = 20 in listed
+    written, stored = written_fields(faults, "company", listed), stored_item(faults, "ImportCompanies", item)
+    search_only_by_code = 20 in written
     existing = _match_company(state, item, use_org_no=not search_only_by_code)
     if item.get("Id") is not None and existing is None:
         raise ItemFailed(f"Company with Id {item['Id']} does not exist")
@@ -405,19 +408,19 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
         state.put_company(company)
     else:
         company = state.edit_company(existing.id)
-    _write_company_fields(context, company, item, listed)
+    _write_company_fields(context, company, stored, written)
     clash = state.company_sharing_org_no_and_name(company)
     if clash is not None and not context.faults.is_on("cs-company-org-no-name-duplicated"):
         raise ItemFailed(
             f"OrganizationNo {company.organization_no!r} and Name {company.name!r} already belong to company "
             f"{clash.code!r} (OrgNo + Name is unique)"
         )
-    if 14 in listed and "Customers" in item:
+    if 14 in written and "Customers" in stored:
         _write_company_customers(
             context,
             company.id,
-            item.get("Customers") or [],
-            _list_delta(item.get("IsCustomerListDelta"), context.faults),
+            stored.get("Customers") or [],
+            _list_delta(stored.get("IsCustomerListDelta"), faults),
         )
     company.updated = context.ids.timestamp()
     return inserted, company.id

@@ -162,6 +162,22 @@ class ReferenceItem:
     group_name: str | None = None
     description: str | None = None
     sort_order: int = 0
+    # Price lists only: the PricelistPriceRule a 1.1 write gave the list (None: the default, rule 7).
+    price_rule_id: int | None = None
+    price_rule_value: float | None = None
+
+
+@dataclass
+class PricelistItem:
+    """A price of one part number in one price list (1.1 InsertPricelistItem / UpdatePricelistItem)."""
+
+    part_no: str
+    pricelist_id: int
+    price: float = 0
+    price_recommended: float | None = None
+    is_active: bool = True
+    price_rule_id: int | None = None
+    price_rule_value: float | None = None
 
 
 @dataclass
@@ -203,6 +219,7 @@ class Catalogues:
     payment_methods: list[ReferenceItem] = field(default_factory=list)
     countries: list[ReferenceItem] = field(default_factory=list)
     price_rules: list[ReferenceItem] = field(default_factory=list)
+    pricelist_items: list[PricelistItem] = field(default_factory=list)  # written by 1.1, none seeded
 
 
 # --- plain (JSON-ready) conversion -----------------------------------------------------------------------

@@ -454,12 +454,17 @@ class State:
         existing = self.reference_by_code(name, code)
         if existing is not None:
             return existing.id
-        if not self._owns_catalogues:
-            self.catalogues = copy.deepcopy(self.catalogues)
-            self._owns_catalogues = True
+        self.own_catalogues()
         item = ReferenceItem(ids.next_id("reference"), code, code)
         self.reference_table(name).append(item)
         return item.id
+
+    def own_catalogues(self) -> Catalogues:
+        """The catalogues for a writer: copied first while shared with another state (copy-on-write)."""
+        if not self._owns_catalogues:
+            self.catalogues = copy.deepcopy(self.catalogues)
+            self._owns_catalogues = True
+        return self.catalogues
 
     # --- plain form ----------------------------------------------------------------------------------------
     def to_plain(self) -> dict[str, Any]:

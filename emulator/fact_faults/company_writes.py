@@ -1,7 +1,207 @@
-"""Fact faults: company writes (see emulator/fact_faults/__init__.py)."""
+"""Fact faults: company writes (see emulator/fact_faults/__init__.py).
+
+One fault per fact of a Customer Service 1.1 company, address, method, discount or price-list write: what
+the write changes, or what it must leave alone. contracts/suite/test_customer_service_company_writes.py
+catches each by the judgement named here. The price-list faults can only be caught on the embedded emulator:
+price-list writes are never sent to a tenant (contracts/transport/tenant_policy.py NOT_SENT).
+"""
 
 from __future__ import annotations
 
-from emulator.fault_types import Fault
+from emulator.fault_types import D, Fault, R
 
-ENTRIES: tuple[Fault, ...] = ()
+CS = "customer-service"
+
+ENTRIES: tuple[Fault, ...] = (
+    # --- documented facts (docs/norce-facts.md §1C, §2C) ---
+    Fault(
+        name="cs-delete-company-customer-inactivates-customer",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES-UNTOUCHED",
+        description="DeleteCompanyCustomer removes the relation and also inactivates the customer",
+        fact="F-CS-DELETECOMPANYCUSTOMER",
+        operations=("DeleteCompanyCustomer",),
+    ),
+    Fault(
+        name="cs-delete-company-delivery-address-deletes-all",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES-UNTOUCHED",
+        description="DeleteCompanyDeliveryAddress deletes every delivery address of the company",
+        fact="F-CS-DELETECOMPANYDELIVERYADDRESS",
+        operations=("DeleteCompanyDeliveryAddress",),
+    ),
+    Fault(
+        name="cs-update-company-delivery-address-updates-all",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES-UNTOUCHED",
+        description="UpdateCompanyDeliveryAddress writes the body onto every delivery address of the company",
+        fact="F-CS-UPDATECOMPANYDELIVERYADDRESS",
+        operations=("UpdateCompanyDeliveryAddress",),
+    ),
+    Fault(
+        name="cs-insert-company-delivery-method-replaces-others",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES-UNTOUCHED",
+        description="InsertCompanyDeliveryMethod replaces the company's other delivery methods",
+        fact="F-CS-INSERTCOMPANYDELIVERYMETHOD",
+        operations=("InsertCompanyDeliveryMethod",),
+    ),
+    Fault(
+        name="cs-delete-company-delivery-method-removes-all",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES-UNTOUCHED",
+        description="DeleteCompanyDeliveryMethod removes every delivery method of the company",
+        fact="F-CS-DELETECOMPANYDELIVERYMETHOD",
+        operations=("DeleteCompanyDeliveryMethod",),
+    ),
+    Fault(
+        name="cs-insert-company-payment-method2-drops-capture-code",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES",
+        description="InsertCompanyPaymentMethod2 adds the method but drops invoiceCaptureSettingsCode",
+        fact="F-CS-INSERTCOMPANYPAYMENTMETHOD2",
+        operations=("InsertCompanyPaymentMethod2",),
+    ),
+    Fault(
+        name="cs-insert-company-payment-method-replaces-others",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES-UNTOUCHED",
+        description="InsertCompanyPaymentMethod replaces the company's other payment methods",
+        fact="F-CS-OP-InsertCompanyPaymentMethod",
+        operations=("InsertCompanyPaymentMethod",),
+    ),
+    Fault(
+        name="cs-update-company-writes-pricelist-ids",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES-UNTOUCHED",
+        description="UpdateCompany writes the read-only PricelistIds of the body onto the company",
+        fact="F-2C-COMPANY-PRICELISTIDS",
+        operations=("UpdateCompany",),
+    ),
+    Fault(
+        name="cs-insert-company-pricelist2-duplicates-existing",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES",
+        description="InsertCompanyPricelist2 creates a second list instead of connecting the existing one",
+        fact="F-CS-INSERTCOMPANYPRICELIST2",
+        operations=("InsertCompanyPricelist2",),
+    ),
+    Fault(
+        name="cs-update-company-pricelist2-inactive-kept",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES",
+        description="UpdateCompanyPricelist2 with IsActive false keeps the list on the company",
+        fact="F-CS-UPDATECOMPANYPRICELIST2",
+        operations=("UpdateCompanyPricelist2",),
+    ),
+    Fault(
+        name="cs-update-company-pricelist-inactive-kept",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES",
+        description="UpdateCompanyPricelist with IsActive false keeps the list on the company",
+        fact="F-2C-PRICELIST",
+        operations=("UpdateCompanyPricelist",),
+    ),
+    Fault(
+        name="cs-new-pricelist-default-rule-wrong",
+        category=CS,
+        level=D,
+        judgement="CS-WRITES",
+        description="A price list created without a PriceRule gets RuleId 1 instead of the default 7",
+        fact="F-2C-PRICERULE",
+        operations=("InsertCompanyPricelist2",),
+    ),
+    # --- WSDL-only writes: what the name and members say (recommended, Q12) ---
+    Fault(
+        name="cs-set-default-company-order-unchanged",
+        category=CS,
+        level=R,
+        judgement="CS-DEFAULT-COMPANY",
+        description="SetDefaultCompany answers OK but Customer.Companies keeps its order",
+        fact="F-2C-CUSTOMER-COMPANIES",
+        operations=("SetDefaultCompany",),
+    ),
+    Fault(
+        name="cs-update-company-clears-delivery-addresses",
+        category=CS,
+        level=R,
+        judgement="CS-WRITES-UNTOUCHED-WSDL",
+        description="UpdateCompany also clears the company's delivery addresses",
+        fact="F-CS-OP-UpdateCompany",
+        operations=("UpdateCompany",),
+    ),
+    Fault(
+        name="cs-inactivate-company-inactivates-customers",
+        category=CS,
+        level=R,
+        judgement="CS-WRITES-UNTOUCHED-WSDL",
+        description="InactivateCompany also inactivates the company's customers",
+        fact="F-CS-OP-InactivateCompany",
+        operations=("InactivateCompany",),
+    ),
+    Fault(
+        name="cs-insert-company-customer2-drops-other-customers",
+        category=CS,
+        level=R,
+        judgement="CS-WRITES-UNTOUCHED-WSDL",
+        description="InsertCompanyCustomer2 relates the new customer and drops the company's other customers",
+        fact="F-CS-OP-InsertCompanyCustomer2",
+        operations=("InsertCompanyCustomer2",),
+    ),
+    Fault(
+        name="cs-insert-company-delivery-address-to-default-company",
+        category=CS,
+        level=R,
+        judgement="CS-WRITES-WSDL",
+        description="InsertCompanyDeliveryAddress adds the address to the customer's default company",
+        fact="F-CS-OP-InsertCompanyDeliveryAddress",
+        operations=("InsertCompanyDeliveryAddress",),
+    ),
+    Fault(
+        name="cs-delete-company-payment-method-removes-all",
+        category=CS,
+        level=R,
+        judgement="CS-WRITES-UNTOUCHED-WSDL",
+        description="DeleteCompanyPaymentMethod removes every payment method of the company",
+        fact="F-CS-OP-DeleteCompanyPaymentMethod",
+        operations=("DeleteCompanyPaymentMethod",),
+    ),
+    Fault(
+        name="cs-upsert-company-discounts-replaces-all",
+        category=CS,
+        level=R,
+        judgement="CS-WRITES-UNTOUCHED-WSDL",
+        description="UpsertCompanyDiscounts replaces the company's discounts instead of adding or updating",
+        fact="F-CS-OP-UpsertCompanyDiscounts",
+        operations=("UpsertCompanyDiscounts",),
+    ),
+    Fault(
+        name="cs-insert-pricelist-item-not-stored",
+        category=CS,
+        level=R,
+        judgement="CS-WRITES-WSDL",
+        description="InsertPricelistItem answers the item but GetPricelistItem does not find it",
+        fact="F-2C-PRICELISTITEM",
+        operations=("InsertPricelistItem",),
+    ),
+    Fault(
+        name="cs-inactivate-company-missing-key-wrong",
+        category=CS,
+        level=R,
+        judgement="CS-ERROR-KEYS-INFERRED",
+        description="InactivateCompany of an absent company answers the key CompanyNotFound",
+        fact="F-KEY-INFERRED",
+        operations=("InactivateCompany",),
+    ),
+)

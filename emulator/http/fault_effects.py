@@ -15,6 +15,7 @@ from typing import Any
 
 from emulator.domain.errors import HeaderRuleViolation, PayloadTooLarge
 from emulator.faults import Faults
+from emulator.http import fact_fault_effects
 from emulator.http.errors import BadRequest, MethodNotAllowed, RequestTooLarge, RouteNotFound
 from emulator.http.negotiation import JSON_CHOICE, MediaChoice
 from emulator.http.spec import Operation, SpecDocument
@@ -118,7 +119,7 @@ _SHAPE_FAULT_NAMES = frozenset(name for entries in SHAPE_FAULTS.values() for nam
 
 def reshape(faults: Faults, value: Any, schema: Any, spec: SpecDocument) -> Any:
     """The success value with the active response-shape faults applied (the value itself when none is)."""
-    if value is None or not (faults.on & _SHAPE_FAULT_NAMES):
+    if value is None or not (faults.on & (_SHAPE_FAULT_NAMES | fact_fault_effects.MEMBER_FAULT_NAMES)):
         return value
     value = copy.deepcopy(value)
     _walk(faults, value, schema, spec, depth=0)
@@ -150,6 +151,8 @@ def _walk(faults: Faults, value: Any, raw: Any, spec: SpecDocument, depth: int) 
     for fault, mutate in SHAPE_FAULTS.get((spec.api, name or ""), []):
         if faults.is_on(fault):
             mutate(value)
+    if name:  # the generated member faults (emulator/fact_faults/families.py)
+        fact_fault_effects.mutate_members(faults, spec, name, value)
 
 
 # --- statuses, error bodies and media types ----------------------------------------------------------------

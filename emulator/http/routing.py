@@ -8,6 +8,7 @@ status, media type and body.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from emulator.domain.errors import DomainError, HeaderRuleViolation
-from emulator.http import auth, fault_effects, variant_effects
+from emulator.http import auth, fact_fault_effects, fault_effects, variant_effects
 from emulator.http.errors import (
     HttpProblem,
     MethodNotAllowed,
@@ -89,6 +90,10 @@ class RouteTable:
     def has_path(self, path: str) -> bool:
         return path.lower().rstrip("/") in self._by_path
 
+    def operations_at(self, path: str) -> list[str]:
+        methods = self._by_path.get(path.lower().rstrip("/"), {})
+        return [entry.operation.operation_id for entry in methods.values() if entry.operation is not None]
+
     def entries(self) -> list[RouteEntry]:
         return [entry for methods in self._by_path.values() for entry in methods.values()]
 
@@ -126,6 +131,7 @@ def _render(call_media: MediaChoice, value: Any, schema: Any, runtime: Runtime, 
         spec = runtime.specs.connect if api == "connect" else runtime.specs.customer
         options = variant_effects.xml_options(variants)
         return xml_serializer.render(value, schema, spec, runtime.faults, options=options)
+    value = fact_fault_effects.json_member_names(runtime.faults, api, value)
     return json_serializer.render(value, sort_keys=variant_effects.sort_json_members(variants))
 
 
@@ -141,9 +147,12 @@ def respond(call: Call, reply: Reply) -> Response:
     media = fault_effects.response_media(faults, call.media)
     status, schema = operation.success_response(media.content_type)
     status = fault_effects.success_status(faults, operation.operation_id, reply.status or status)
+    status = fact_fault_effects.success_status(faults, operation.spec.api, operation.method, status)
     if schema is None and reply.value is None:
-        return Response(b"", status_code=status, headers=reply.headers)
-    value = fault_effects.reshape(faults, reply.value, schema, operation.spec)
+        body = fact_fault_effects.no_entity_body(faults, operation.spec.api)
+        return Response(body, status_code=status, headers=reply.headers)
+    value = fact_fault_effects.answer_value(faults, operation.operation_id, reply.value)
+    value = fault_effects.reshape(faults, value, schema, operation.spec)
     if (
         operation.operation_id == "JobGetLog"
         and isinstance(value, list)
@@ -153,6 +162,7 @@ def respond(call: Call, reply: Reply) -> Response:
         value, schema = value[0], JOB_LOG_DTO
     value = variant_effects.reshape(variants, value, schema, operation.spec)
     content_type = variant_effects.content_type(variants, fault_effects.content_type(faults, media))
+    content_type = fact_fault_effects.content_type(faults, operation.operation_id, content_type)
     if (
         value is None
         and operation.spec.api == "customer"
@@ -177,6 +187,7 @@ def respond(call: Call, reply: Reply) -> Response:
 def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, api: str | None) -> Response:
     faults, variants = runtime.faults, runtime.variants
     status = fault_effects.error_status(faults, error, status_for(error))
+    status = fact_fault_effects.error_status(faults, api, status)
     gateway = variant_effects.gateway_response(variants, error, status)
     if gateway is not None:
         return gateway
@@ -186,6 +197,7 @@ def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, a
         faults, status, dict(error.headers) if isinstance(error, HttpProblem) else {}
     )
     headers = variant_effects.error_headers(variants, status, headers)
+    headers = variant_effects.allow_header(variants, headers)
     header_rule = isinstance(error, HeaderRuleViolation)
     if fault_effects.drops_error_body(faults, status) or (
         header_rule and variants.is_on("header-rules-empty-400")
@@ -196,6 +208,7 @@ def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, a
     media = fault_effects.response_media(faults, media)
     body: Any = error_message_body(status, key, message, runtime.timestamp())
     spec, schema = runtime.specs.error_schema(api or "customer")
+    body = fact_fault_effects.error_body(faults, spec, body)
     body = variant_effects.reshape(variants, body, schema, spec)
     if media.format == "xml":
         options = variant_effects.xml_options(variants)
@@ -203,6 +216,7 @@ def error_response(error: BaseException, runtime: Runtime, media: MediaChoice, a
             body, schema, spec, faults, fallback_name="ErrorMessage", options=options
         )
     else:
+        body = fact_fault_effects.json_member_names(faults, api or "customer", body)
         content = json_serializer.render(body, sort_keys=variant_effects.sort_json_members(variants))
     content_type = variant_effects.content_type(variants, fault_effects.content_type(faults, media))
     return Response(content, status_code=status, media_type=content_type, headers=headers)
@@ -227,7 +241,14 @@ class Dispatcher:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        response = await self.dispatch(request)
+        runtime, config = self.runtime, self.runtime.config
+        delay = variant_effects.latency_seconds(runtime.variants, config.latency_ms)
+        if delay:
+            await asyncio.sleep(delay)  # the network's round trip; other requests go on meanwhile
+        gateway = runtime.gateway.answer(
+            runtime.variants, config.gateway_503_every, config.gateway_503_retry_after
+        )
+        response = gateway if gateway is not None else await self.dispatch(request)
         accept_encoding = request.headers.get("accept-encoding")
         response = variant_effects.compressed(self.runtime.variants, accept_encoding, response)
         await response(scope, receive, send)
@@ -249,7 +270,11 @@ class Dispatcher:
                 path
             ):
                 return Response(b"null", media_type="application/json")
-            if not routes.has_path(path) or self._withdrawn(path):
+            if (
+                not routes.has_path(path)
+                or self._withdrawn(path)
+                or fact_fault_effects.withdrawn(runtime.faults, routes.operations_at(path))
+            ):
                 unknown = variant_effects.unknown_operation(variants, base, path)
                 if isinstance(unknown, Response):
                     return unknown

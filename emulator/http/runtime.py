@@ -20,7 +20,7 @@ from emulator.domain.store import Store
 from emulator.faults import Faults
 from emulator.http.auth import TokenService
 from emulator.http.spec import Specs
-from emulator.http.variant_effects import ApiThrottle
+from emulator.http.variant_effects import ApiThrottle, GatewayOutage
 from emulator.variants import Variants
 
 
@@ -56,6 +56,7 @@ class Runtime:
     specs: Specs
     coverage: dict[str, list[str]] = field(default_factory=dict)
     throttle: ApiThrottle = field(default_factory=ApiThrottle)
+    gateway: GatewayOutage = field(default_factory=GatewayOutage)
 
     def timestamp(self) -> str:
         return format_timestamp(self.clock.now())

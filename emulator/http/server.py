@@ -6,9 +6,9 @@ on .NET (Kestrel/HTTP.sys), which rejects obs-fold with 400, and the docs requir
 be one line (HDR-ONE-LINE). `NorceH11Protocol` therefore reads each request head *before* h11 parses it and
 answers a folded head itself with 400 and a Norce ErrorMessage. Use it with `uvicorn.Config(http=...)`.
 
-Two conforming variants (emulator/variants.py) change this where the docs leave the server side open:
+Three conforming variants (emulator/variants.py) change this where the docs leave the server side open:
 obs-fold-unfolded lets h11 unfold the header into one line (RFC 9112 §5.2), obs-fold-plain-text-400 refuses
-it with a text/plain body, as a front end would.
+it with a text/plain body, as a front end would, and reset-malformed resets the connection (no answer).
 """
 
 from __future__ import annotations
@@ -118,7 +118,12 @@ class NorceH11Protocol(H11Protocol):
         super().data_received(data)
 
     def _refuse_folded(self, field_name: bytes) -> None:
-        """Write the 400 directly (h11 has not seen the request) and close, like Kestrel does."""
+        """Write the 400 directly (h11 has not seen the request) and close, like Kestrel does; with
+        reset-malformed, reset the connection instead, as a front end that cannot parse the head may."""
+        if self._variants is not None and self._variants.is_on("reset-malformed"):
+            self.logger.info("reset a connection whose request head holds obs-fold in %r", field_name)
+            self.transport.abort()  # RST: no HTTP answer at all
+            return
         _, body = one_line_error(field_name, format_timestamp(datetime.now(UTC)))
         content_type = b"application/json; charset=utf-8"
         if self._variants is not None and self._variants.is_on("obs-fold-plain-text-400"):

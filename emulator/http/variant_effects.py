@@ -283,6 +283,45 @@ class ApiThrottle:
             )
 
 
+# --- a front end: its own 503s, the network's latency, a generic Allow -------------------------------------
+GATEWAY_503_PAGE = (
+    b"<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body>"
+    b"<h1>Service Unavailable</h1><p>The service is temporarily unavailable. Please try again shortly.</p>"
+    b"</body></html>"
+)
+GENERIC_ALLOW = "GET, POST"
+
+
+class GatewayOutage:
+    """gateway-503: every Nth request (any path) is answered by the front end with 503, before the API."""
+
+    def __init__(self) -> None:
+        self._count = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def answer(self, variants: Variants, every: int, retry_after: int) -> Response | None:
+        if not variants.is_on("gateway-503"):
+            return None
+        with self._lock:
+            number = next(self._count)
+        if every <= 0 or number % every:
+            return None
+        headers = {"Retry-After": str(retry_after)}
+        return Response(GATEWAY_503_PAGE, status_code=503, media_type="text/html", headers=headers)
+
+
+def latency_seconds(variants: Variants, milliseconds: int) -> float:
+    """network-latency: how long every answer waits (0 when the variant is off)."""
+    return milliseconds / 1000 if variants.is_on("network-latency") else 0.0
+
+
+def allow_header(variants: Variants, headers: dict[str, str]) -> dict[str, str]:
+    """generic-allow: a 405's Allow lists the front end's generic methods, not the operation's own."""
+    if not variants.is_on("generic-allow") or "Allow" not in headers:
+        return headers
+    return {**headers, "Allow": GENERIC_ALLOW}
+
+
 # --- content coding ----------------------------------------------------------------------------------------
 GZIP_MINIMUM_BYTES = 256
 

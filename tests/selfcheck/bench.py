@@ -152,9 +152,21 @@ def detection() -> list[str]:
     runs = runner.fault_runs(names, seed=0, workers=2)
     times = sorted(run.seconds for run in runs if run.verdict == "caught")
     head = f"Sample of {len(runs)} faults (one per category; no selfcheck report yet): {len(times)} caught"
+    facts = fact_figures()
     if not times:
-        return [head + "."]
-    return [head + f", median {statistics.median(times):.1f}s, worst {times[-1]:.1f}s to first failure."]
+        return [head + ".", *facts]
+    return [
+        head + f", median {statistics.median(times):.1f}s, worst {times[-1]:.1f}s to first failure.",
+        *facts,
+    ]
+
+
+def fact_figures() -> list[str]:
+    """The fact catalogue's figures without a self-check run: facts, observable, traced."""
+    from tests.selfcheck.fact_report import summary_lines
+    from tests.selfcheck.run import faulted_facts
+
+    return summary_lines(None, faulted_facts())
 
 
 def selfcheck_summary(report: str) -> list[str]:

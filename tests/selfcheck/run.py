@@ -1,8 +1,11 @@
 """`make selfcheck`: prove the suite's power on the emulator and write `reports/selfcheck.md`.
 
-1. Every fault in the catalogue (or the ones chosen): the full contract suite with that fault on, at the
-   fault's evidence level (`--strictness`), must fail. A documented fault is so caught by documented rules
-   alone, as on a tenant.
+1. Every fault in the catalogue (or the ones chosen) that names no fact: the full contract suite with that
+   fault on, at the fault's evidence level (`--strictness`), must fail. A documented fault is so caught by
+   documented rules alone, as on a tenant.
+   Every fault that names a fact (tests/selfcheck/fact_check.py): run at its level in tenant mode, batched
+   with faults of disjoint operations, and caught by its own fact's judgement; a catch by another judgement
+   is an accidental catch, to fix. `--faults facts` (or `--fact F-CS-*`) runs this phase alone.
 2. The false-positive gate: the fault-free emulator under N seeds; every run must pass.
 3. The tenant gate: the emulator served over HTTP as a tenant (tests/selfcheck/tenant.py), once plain and
    read-only, once plain with --allow-writes, once per conforming variant and once with all of them, the suite
@@ -16,6 +19,7 @@ Exit 0 when every fault is caught and every other run passes, 1 otherwise, 2 on 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import statistics
 import sys
 import threading
@@ -23,9 +27,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contracts.cli import TENANT_WORKERS
 from emulator import faults as catalogue
 from emulator import variants as variant_catalogue
-from tests.selfcheck import shared_tenant, tenant_gate
+from tests.selfcheck import fact_check, fact_report, shared_tenant, tenant_gate
+from tests.selfcheck.fact_check import DEFAULT_BATCH_SIZE, FactPhase, fact_faults
 from tests.selfcheck.runner import (
     CONTRACT_SUITE,
     DEFAULT_TIMEOUT_SECONDS,
@@ -42,7 +48,26 @@ DEFAULT_REPORT = Path("reports/selfcheck.md")
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.selfcheck.run", description=__doc__)
     parser.add_argument(
-        "--faults", help="comma-separated fault names, or 'none' (default: the whole catalogue)"
+        "--faults",
+        help="comma-separated fault names, 'facts' (every fault that names a fact), or 'none' "
+        "(default: the whole catalogue)",
+    )
+    parser.add_argument(
+        "--fact",
+        help="only the fact faults whose fact id matches one of these comma-separated patterns "
+        "(fnmatch, e.g. 'F-CS-*,F-CX-IMPORTCUSTOMERS')",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"fact faults of disjoint operations per run (default {DEFAULT_BATCH_SIZE}; 1 runs each alone)",
+    )
+    parser.add_argument(
+        "--tenant-workers",
+        type=int,
+        default=TENANT_WORKERS,
+        help=f"pytest workers of each tenant-mode fact-fault run (default {TENANT_WORKERS}, as on a tenant)",
     )
     parser.add_argument("--category", choices=catalogue.CATEGORIES, help="only the faults of one category")
     parser.add_argument("--seeds", type=int, default=100, help="false-positive runs (0 skips the gate)")
@@ -59,20 +84,40 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="runs in parallel (one process each)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the fault runs")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds per run")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help=f"seconds per run (default {DEFAULT_TIMEOUT_SECONDS:.0f}; a fact-fault run in tenant mode "
+        f"{fact_check.TENANT_RUN_TIMEOUT:.0f})",
+    )
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     parser.add_argument("--suite", action="append", help=argparse.SUPPRESS)  # machinery tests only
     parser.add_argument("--app", help=argparse.SUPPRESS)  # NORCE_EMULATOR_APP override, machinery tests only
     return parser.parse_args(argv)
 
 
-def selected_faults(names: str | None, category: str | None) -> list[str]:
+def selected_faults(names: str | None, category: str | None, facts: str | None = None) -> list[str]:
     if names == "none":
         return []
-    chosen = sorted(catalogue.parse(names)) if names else sorted(catalogue.CATALOGUE)
+    if names == "facts":
+        chosen = fact_faults(sorted(catalogue.CATALOGUE))
+    else:
+        chosen = sorted(catalogue.parse(names)) if names else sorted(catalogue.CATALOGUE)
     if category:
         chosen = [name for name in chosen if catalogue.CATALOGUE[name].category == category]
+    if facts:
+        patterns = [pattern.strip() for pattern in facts.split(",") if pattern.strip()]
+        chosen = [
+            name
+            for name in fact_faults(chosen)
+            if any(fnmatch.fnmatchcase(catalogue.CATALOGUE[name].fact, p) for p in patterns)
+        ]
     return chosen
+
+
+def faulted_facts() -> set[str]:
+    """Every fact some fault of the catalogue breaks."""
+    return {fault.fact for fault in catalogue.CATALOGUE.values() if fault.fact}
 
 
 def detection_times(runs: Sequence[SuiteRun]) -> list[float]:
@@ -86,6 +131,7 @@ def render_report(
     seed: int,
     baseline: SuiteRun | None = None,
     tenant_lines: Sequence[str] = (),
+    facts: FactPhase | None = None,
 ) -> str:
     """`baseline` is the fault-free run at the fault runs' seed; if it fails, no fault counts as caught."""
     valid = baseline is None or baseline.verdict == "pass"
@@ -111,7 +157,7 @@ def render_report(
                 f"({_first_problem(baseline)}), so no fault below counts as caught.",
             ]
         ),
-        f"- Score: **{len(caught)}/{len(faulted)} faults caught**"
+        f"- Score: **{len(caught)}/{len(faulted)} faults without a fact caught**"
         + (f" ({100 * len(caught) / len(faulted):.1f}%)" if faulted else ""),
     ]
     if times:
@@ -128,6 +174,7 @@ def render_report(
         lines.append("- False-positive gate: not run (`--seeds 0`)")
     lines += list(tenant_lines[:1])
     lines += _levels_summary(faulted, caught)
+    lines += fact_report.summary_lines(facts, faulted_facts())
     lines += [
         "",
         "## Faults",
@@ -154,6 +201,7 @@ def render_report(
         ]
         for run in fp_failures:
             lines.append(f"| {run.seed} | {run.verdict} | `{_first_problem(run)}` |")
+    lines += fact_report.section_lines(facts)
     lines += list(tenant_lines[1:])
     return "\n".join(lines) + "\n"
 
@@ -197,14 +245,26 @@ class Progress:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        names = selected_faults(args.faults, args.category)
+        chosen = selected_faults(args.faults, args.category, args.fact)
         tenant_gate.tenant_cases(args.variants)  # an unknown variant is a usage error before anything runs
-    except (catalogue.UnknownFaultError, variant_catalogue.UnknownVariantError) as exc:
+        fact_names = fact_faults(chosen)
+        for name in fact_names:  # an unknown fact id is a usage error too
+            fact_check.aim_of(catalogue.CATALOGUE[name])
+        if args.fact and not fact_names:
+            raise ValueError(f"no fault names a fact matching {args.fact!r}")
+        if args.batch_size < 1:
+            raise ValueError(f"--batch-size must be at least 1, not {args.batch_size}")
+    except (catalogue.UnknownFaultError, variant_catalogue.UnknownVariantError, KeyError, ValueError) as exc:
         print(f"selfcheck: error: {exc}", file=sys.stderr)
         return 2
-    plan = RunPlan(paths=tuple(args.suite or CONTRACT_SUITE), timeout=args.timeout, app_factory=args.app)
+    names = [name for name in chosen if name not in set(fact_names)]
+    timeout = args.timeout or DEFAULT_TIMEOUT_SECONDS
+    plan = RunPlan(paths=tuple(args.suite or CONTRACT_SUITE), timeout=timeout, app_factory=args.app)
     workers = max(1, args.workers)
-    print(f"selfcheck: {len(names)} fault run(s), {args.seeds} fault-free run(s), {workers} worker(s)")
+    print(
+        f"selfcheck: {len(names)} fault run(s), {len(fact_names)} fact fault(s), {args.seeds} fault-free "
+        f"run(s), {workers} worker(s)"
+    )
     total = (1 + len(names) if names else 0) + args.seeds
     progress = Progress(total)
     # The baseline shares the fault runs' seed: a fault is only caught if the same run passes without it.
@@ -223,6 +283,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         lambda seed: progress.done(run_suite((), seed=seed, plan=plan)),
         workers,
     )
+    fact_phase: FactPhase | None = None
+    if fact_names:
+        fact_plan = fact_check.FactRunPlan(
+            seed=args.seed,
+            batch_size=args.batch_size,
+            workers=workers,
+            tenant_workers=max(1, args.tenant_workers),
+            timeout=args.timeout or fact_check.TENANT_RUN_TIMEOUT,
+            paths=tuple(args.suite or CONTRACT_SUITE),
+        )
+        fact_phase = fact_check.check_facts(fact_names, fact_plan)
     cases = tenant_gate.tenant_cases(args.variants)
     tenant_runs = tenant_gate.run_gate(cases, seed=args.seed, workers=workers)
     tenant_lines = [tenant_gate.summary_line(tenant_runs), *tenant_gate.render_section(tenant_runs, cases)]
@@ -234,7 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         proof_lines = shared_tenant.figures(clean, throttled)
         print("\n".join(f"selfcheck: {line[2:]}" for line in proof_lines[1:3]), flush=True)
         tenant_lines += ["", "## Shared-tenant proof", "", *proof_lines]
-    report = render_report(faulted, fault_free, seed=args.seed, baseline=baseline, tenant_lines=tenant_lines)
+    report = render_report(
+        faulted, fault_free, seed=args.seed, baseline=baseline, tenant_lines=tenant_lines, facts=fact_phase
+    )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report, encoding="utf-8")
     baseline_passed = baseline is None or baseline.verdict == "pass"
@@ -252,7 +325,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"selfcheck: tenant runs failed: {', '.join(tenant_failures)}")
     if not shared_holds:
         print("selfcheck: the shared-tenant proof does not hold (see the report)")
-    return 1 if missed or false_alarms or tenant_failures or not shared_holds else 0
+    facts_hold = fact_phase is None or fact_phase.holds
+    if fact_phase is not None:
+        print(f"selfcheck: {fact_report.summary_lines(fact_phase, faulted_facts())[1][2:]}")
+        for v in fact_phase.verdicts:
+            if v.verdict != "caught" or not fact_phase.valid(v):
+                print(f"selfcheck: fact fault {v.fault} ({v.fact}): {v.label}")
+    return 1 if missed or false_alarms or tenant_failures or not shared_holds or not facts_hold else 0
 
 
 if __name__ == "__main__":

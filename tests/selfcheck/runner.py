@@ -23,6 +23,7 @@ from typing import TypeVar
 import defusedxml.ElementTree as SafeElementTree
 
 from contracts.oracle.evidence import JUDGEMENTS
+from contracts.reports.plugin import FAILED_JUDGEMENT, OPERATIONS_CALLED
 from emulator import faults as catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +54,7 @@ SCHEMATHESIS_TITLES: dict[str, str] = {
     "API rejected schema-compliant request": "positive_data_acceptance",
     "Missing required header accepted": "missing_required_header",
     "Wrong response to undeclared method": "unsupported_method",
+    "Allow header mismatch": "allow_header_conformance",
     "Authentication not enforced": "ignored_auth",
     "API accepts requests without authentication": "ignored_auth",
     "Deleted resource still available": "use_after_free",
@@ -65,6 +67,9 @@ CHECK_NAMES = frozenset(SCHEMATHESIS_TITLES.values())
 class FailedCase:
     test: str
     message: str
+    crash: str = ""  # the failure's own message (junit `message`), without the traceback
+    operations: tuple[str, ...] = ()  # the test case's `operation` property
+    judged: tuple[str, ...] = ()  # its `failed_judgement` properties: "JUDGEMENT|Op1,Op2|media"
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,9 @@ class SuiteRun:
     failures: tuple[FailedCase, ...] = ()
     error: str | None = None  # the run produced no verdict: timeout, no tests, internal/usage error
     catcher: str | None = None
+    # (pytest node id, operationIds it sent requests to) of every test that ran: what a fault-free run tells
+    # the fact-fault phase about which tests reach which operations
+    reach: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -158,12 +166,42 @@ def read_junit(path: Path) -> tuple[int, tuple[FailedCase, ...]]:
         if any(child.tag == "skipped" for child in outcomes):
             continue
         run += 1
+        properties = [(p.get("name", ""), p.get("value", "")) for p in case.iter("property")]
+        operations = tuple(
+            name for key, value in properties if key == "operation" for name in value.split(",") if name
+        )
+        judged = tuple(value for key, value in properties if key == FAILED_JUDGEMENT)
         for child in outcomes:
-            text = f"{child.get('message') or ''}\n{child.text or ''}"
+            crash = child.get("message") or ""
             failed.append(
-                FailedCase(test=f"{case.get('classname', '')}::{case.get('name', '')}", message=text)
+                FailedCase(
+                    test=f"{case.get('classname', '')}::{case.get('name', '')}",
+                    message=f"{crash}\n{child.text or ''}",
+                    crash=crash,
+                    operations=operations,
+                    judged=judged,
+                )
             )
     return run, tuple(failed)
+
+
+def node_id(classname: str, name: str) -> str:
+    """A junit test case's pytest node id (the suite's tests are module-level functions)."""
+    return f"{classname.replace('.', '/')}.py::{name}"
+
+
+def read_reach(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(node id, operations called) of every test case that ran, from the `operations_called` property."""
+    if not path.is_file():
+        return ()
+    found = []
+    for case in SafeElementTree.parse(path).getroot().iter("testcase"):
+        if any(child.tag == "skipped" for child in case):
+            continue
+        called = [p.get("value", "") for p in case.iter("property") if p.get("name") == OPERATIONS_CALLED]
+        operations = tuple(name for value in called for name in value.split(",") if name)
+        found.append((node_id(case.get("classname", ""), case.get("name", "")), operations))
+    return tuple(found)
 
 
 def suite_environment(faults: Iterable[str], app_factory: str | None) -> dict[str, str]:
@@ -213,9 +251,10 @@ def run_suite(faults: Iterable[str] = (), *, seed: int = 0, plan: RunPlan | None
             return SuiteRun(names, seed, -1, seconds, 0, error=f"timed out after {plan.timeout:.0f}s")
         seconds = time.monotonic() - started
         tests_run, failures = read_junit(report_dir / "junit.xml")
+        reach = read_reach(report_dir / "junit.xml")
     error = no_verdict(completed.returncode, tests_run, completed.stdout + completed.stderr)
     catcher = catcher_of(failures[0]) if failures and error is None else None
-    return SuiteRun(names, seed, completed.returncode, seconds, tests_run, failures, error, catcher)
+    return SuiteRun(names, seed, completed.returncode, seconds, tests_run, failures, error, catcher, reach)
 
 
 def no_verdict(exit_code: int, tests_run: int, output: str) -> str | None:

@@ -24,7 +24,8 @@ from typing import Any
 import httpx
 
 from contracts.transport.target import EMULATOR_APPLICATION_KEY, EMULATOR_CREDENTIALS, TOKEN_PATH
-from tests.selfcheck.runner import REPO_ROOT, SuiteRun, catcher_of, no_verdict, read_junit
+from emulator.domain.catalogues import seeded_catalogues
+from tests.selfcheck.runner import REPO_ROOT, SuiteRun, catcher_of, no_verdict, read_junit, read_reach
 
 STARTUP_SECONDS = 60.0  # a prepopulated tenant builds its store before it listens
 CLI = Path(sys.executable).with_name("norce-contracts")
@@ -113,13 +114,31 @@ def state_of(base: str) -> dict[str, Any]:
 
 
 def tenant_environment() -> dict[str, str]:
-    """What a user sets for a tenant: the emulator's documented credentials, its application key, and the
-    write allow-list naming the local host (a tenant is never written to unless its host is listed)."""
+    """What a user sets for a tenant: the emulator's documented credentials, its application key, the write
+    allow-list naming the local host (a tenant is never written to unless its host is listed), and its
+    reference data."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("NORCE_")}
     env.update(EMULATOR_CREDENTIALS)
     env["NORCE_APPLICATION_KEY"] = EMULATOR_APPLICATION_KEY
     env["NORCE_WRITE_HOSTS"] = "127.0.0.1"
+    env.update(reference_environment())
     return env
+
+
+def reference_environment() -> dict[str, str]:
+    """The served emulator's reference data, named as a QA engineer names a tenant's (NORCE_*_CODES, see
+    contracts/transport/target.py ReferenceCodes): the codes of the catalogues every emulator starts with. A
+    tenant's codes cannot be discovered through 1.1, and without them the tests that need them leave that
+    part out, so a served emulator must be told its codes as a tenant is."""
+    catalogues = seeded_catalogues()
+    tables = {
+        "NORCE_CUSTOMER_FLAG_CODES": catalogues.customer_flags,
+        "NORCE_COMPANY_FLAG_CODES": catalogues.company_flags,
+        "NORCE_PRICELIST_CODES": catalogues.price_lists,
+        "NORCE_DELIVERY_METHOD_CODES": catalogues.delivery_methods,
+        "NORCE_PAYMENT_METHOD_CODES": catalogues.payment_methods,
+    }
+    return {variable: ",".join(item.code for item in items) for variable, items in tables.items()}
 
 
 def suite_command(base: str, plan: TenantPlan, seed: int, report_dir: Path) -> list[str]:
@@ -176,7 +195,10 @@ def run_against(base: str, plan: TenantPlan, *, seed: int, report_dir: Path, ten
     output = completed.stdout + completed.stderr
     error = no_verdict(completed.returncode, tests_run, output)
     catcher = catcher_of(failures[0]) if failures and error is None else None
-    run = SuiteRun(tenant.faults, seed, completed.returncode, seconds, tests_run, failures, error, catcher)
+    reach = read_reach(report_dir / "junit.xml")
+    run = SuiteRun(
+        tenant.faults, seed, completed.returncode, seconds, tests_run, failures, error, catcher, reach
+    )
     return TenantRun(tenant, run, deviations_in(report_dir), output)
 
 

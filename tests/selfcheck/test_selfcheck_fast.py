@@ -144,3 +144,56 @@ def test_fault_of_each_category_is_caught(category: str, fault_free_runs: dict[i
         f"fault {case.fault!r} ({category}) was {result.verdict}: {result.error or 'the suite passed'} "
         "(is the fault wired into the emulator, and does the suite check what it breaks?)"
     )
+
+
+# ---- faults by fact: one served batch, each catch laid at its own fault's door ----
+
+# Two faults of disjoint operations, given facts for this test only (the catalogue's own `fact`s are filled
+# area by area). cs-not-found-500 breaks the not-found answer of the GetCustomer family: its fact's judgement
+# CS-NOT-FOUND must catch it there (its GetCompany failures belong to no fault of this batch). The second is
+# mapped to a fact on purpose whose judgements (JOB-*) cannot be what catches a company-customer delete: an
+# accidental catch, which the batch leaves to a solo re-run that must say so and name the judgement it was.
+FACT_BATCH = {
+    "cs-not-found-500": (
+        "F-CS-GETCUSTOMER-FAMILY",
+        (
+            "GetCustomer",
+            "GetCustomerByAccountId",
+            "GetCustomerByCode",
+            "GetCustomerByEmail",
+            "GetCustomerByKey",
+            "GetCustomerByLoginName",
+        ),
+    ),
+    "cs-delete-last-company-customer-allowed": ("F-JOB-BASE", ("DeleteCompanyCustomer",)),
+}
+FACT_BATCH_KEYWORD = (
+    "test_get_not_found_answers_null or test_cannot_delete_last_customer_and_customer_missing"
+)
+
+
+def test_a_served_batch_attributes_each_catch_and_flags_an_accidental_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataclasses import replace
+
+    from tests.selfcheck import fact_check
+
+    for name, (fact_id, operations) in FACT_BATCH.items():
+        entry = replace(catalogue.CATALOGUE[name], fact=fact_id, operations=operations)
+        monkeypatch.setitem(catalogue.CATALOGUE, name, entry)
+    plan = fact_check.FactRunPlan(
+        seed=FAULT_RUN_SEED, workers=2, tenant_workers=1, timeout=FAST_RUN_TIMEOUT, keyword=FACT_BATCH_KEYWORD
+    )
+    phase = fact_check.check_facts(sorted(FACT_BATCH), plan, progress=lambda _: None)
+    ((_, baseline),) = phase.baselines
+    assert baseline.verdict == "pass", f"baseline (no fault) does not pass: {first_problem(baseline)}"
+    verdicts = {v.fault: v for v in phase.verdicts}
+    caught = verdicts["cs-not-found-500"]
+    assert (caught.where, caught.batch, caught.verdict) == ("tenant", "B001", "caught"), caught
+    assert caught.attribution.judgement == "CS-NOT-FOUND", caught
+    assert set(caught.attribution.where.split(",")) <= set(FACT_BATCH["cs-not-found-500"][1]), caught
+    accidental = verdicts["cs-delete-last-company-customer-allowed"]
+    assert (accidental.batch, accidental.verdict) == ("B001/solo", "accidental"), accidental
+    assert accidental.attribution.judgement and not accidental.attribution.judgement.startswith("JOB-")
+    assert (phase.batches, phase.reruns, phase.holds) == (1, 1, False)

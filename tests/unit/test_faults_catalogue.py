@@ -33,7 +33,7 @@ def test_catalogue_has_at_least_sixty_faults_in_every_category() -> None:
 
 
 def test_names_are_unique_kebab_case_and_match_their_keys() -> None:
-    names = [entry[0] for entry in faults._ENTRIES]
+    names = [entry.name for entry in faults._ENTRIES]
     assert len(names) == len(set(names))
     for name, fault in faults.CATALOGUE.items():
         assert fault.name == name
@@ -56,9 +56,12 @@ def test_every_fault_names_a_judgement_of_its_own_level() -> None:
 
 
 def test_most_faults_break_documented_behaviour() -> None:
-    """The catalogue is about regressions a tenant run catches, not about our conventions."""
+    """The catalogue is about regressions a tenant run catches, not about our conventions: most faults break
+    a documented rule, few break only our own. The rest break a recommendation (a §5 choice, an operation
+    known only from the WSDL): one fault per fact follows the facts, a quarter of which are recommended."""
     levels = [fault.level for fault in faults.CATALOGUE.values()]
-    assert levels.count(faults.D) >= 0.7 * len(levels)
+    assert levels.count(faults.D) >= 0.6 * len(levels)
+    assert levels.count(faults.E) <= 0.1 * len(levels)
 
 
 def test_every_header_rule_has_a_fault() -> None:

@@ -65,6 +65,8 @@ class Accounts(Group):
             found = state.account_by_login_name(login_name)
             if found is None or not verify_password(old_password, found[1].password_hash):
                 raise BusinessError("LoginFailed", "Wrong login name or password.")
+            if self.faults.is_on("cs-change-password-keeps-old"):  # answers OK, the old password stays
+                return
             customer = state.edit_customer(found[0].id)
             account = next(a for a in customer.accounts if a.login_name == login_name)
             account.password_hash = hash_password(new_password1)
@@ -84,6 +86,8 @@ class Accounts(Group):
                 raise BusinessError("AccountCustomerMissing", f"Customer {customer_id} has no account.")
             if not self.faults.is_on("cs-update-account-status-ignored"):
                 customer.accounts[0].is_active = is_active
+            if self.faults.is_on("cs-update-account-status-moves-customer"):  # the customer is not named
+                customer.is_active = is_active
             customer.accounts[0].updated = self.store.ids.timestamp()
         return self.shared.customer_result(customer_id, include_companies)
 

@@ -35,6 +35,8 @@ class Address(Group):
     ) -> Plain | None:
         with self.store.transaction() as state:
             customer = self.shared.editable_customer(state, customer_id)
+            if self.faults.is_on("cs-insert-delivery-address-replaces"):  # the others are dropped
+                customer.delivery_addresses = []
             customer.delivery_addresses.append(
                 views.new_address(
                     state, self.shared.next_address_id(), body if isinstance(body, dict) else {}
@@ -52,6 +54,8 @@ class Address(Group):
             address = next(
                 (a for a in customer.delivery_addresses if a.id == views.integer(data, "Id")), None
             )
+            if address is not None and self.faults.is_on("cs-update-delivery-address-wrong-one"):
+                address = customer.delivery_addresses[0]  # the first, not the one the body names
             if address is None:
                 raise NotFound("AddressMissing", f"Customer {customer_id} has no address {data.get('Id')!r}.")
             views.apply_address(state, address, data)
@@ -66,6 +70,8 @@ class Address(Group):
             kept = [a for a in customer.delivery_addresses if a.id != address_id]
             if len(kept) == len(customer.delivery_addresses):
                 raise NotFound("AddressMissing", f"Customer {customer_id} has no address {address_id}.")
+            if self.faults.is_on("cs-delete-delivery-address-deletes-all"):
+                kept = []
             customer.delivery_addresses = kept
             self.shared.touch(customer)
         return self.shared.customer_result(customer_id, include_companies)
@@ -79,7 +85,12 @@ class Address(Group):
         **_unused: Any,
     ) -> Plain | None:
         with self.store.transaction() as state:
-            company = _company_of_customer(state, customer_id, company_id)
+            named = (
+                None
+                if self.faults.is_on("cs-insert-company-delivery-address-to-default-company")
+                else company_id
+            )
+            company = _company_of_customer(state, customer_id, named)
             company.delivery_addresses.append(
                 views.new_address(
                     state, self.shared.next_address_id(), body if isinstance(body, dict) else {}
@@ -94,8 +105,11 @@ class Address(Group):
         data = body if isinstance(body, dict) else {}
         with self.store.transaction() as state:
             company = _company_address_owner(state, customer_id, views.integer(data, "Id"))
-            address = next(a for a in company.delivery_addresses if a.id == views.integer(data, "Id"))
-            views.apply_address(state, address, data)
+            addresses = [a for a in company.delivery_addresses if a.id == views.integer(data, "Id")]
+            if self.faults.is_on("cs-update-company-delivery-address-updates-all"):
+                addresses = company.delivery_addresses
+            for address in addresses:
+                views.apply_address(state, address, data)
             self.shared.touch(company)
         return self.shared.customer_result(customer_id, include_companies)
 
@@ -105,5 +119,7 @@ class Address(Group):
         with self.store.transaction() as state:
             company = _company_address_owner(state, customer_id, address_id)
             company.delivery_addresses = [a for a in company.delivery_addresses if a.id != address_id]
+            if self.faults.is_on("cs-delete-company-delivery-address-deletes-all"):
+                company.delivery_addresses = []
             self.shared.touch(company)
         return self.shared.customer_result(customer_id, include_companies)

@@ -89,9 +89,16 @@ class Companies(Group):
     # --- the company and its customers ---
     def InactivateCompany(self, company_id: int, **_unused: Any) -> None:
         with self.store.transaction() as state:
+            if state.company_by_id(company_id) is None and self.faults.is_on(
+                "cs-inactivate-company-missing-key-wrong"
+            ):
+                raise NotFound("CompanyNotFound", f"Company {company_id} does not exist.")
             company = self.shared.editable_company(state, company_id)
             company.is_active = False
             self.shared.touch(company)
+            if self.faults.is_on("cs-inactivate-company-inactivates-customers"):
+                for customer in state.customers_of_company(company_id):
+                    state.edit_customer(customer.id).is_active = False
 
     def DeleteCompanyCustomer(self, company_id: int, customer_id: int, **_unused: Any) -> None:
         """Removes the relation only. Keys: CompanyMissing, CustomerMissing, CannotDeleteLastCustomer."""
@@ -109,9 +116,11 @@ class Companies(Group):
                     f"Customer {customer_id} is the last customer of company {company_id}.",
                 )
             state.remove_relation(customer_id, company_id)
+            if self.faults.is_on("cs-delete-company-customer-inactivates-customer"):
+                state.edit_customer(customer_id).is_active = False
 
     def _insert_company_customer(
-        self, company_id: int, body: Any, password: str | None, include_companies: str | None
+        self, operation: str, company_id: int, body: Any, password: str | None, include_companies: str | None
     ) -> list[Plain]:
         data = body if isinstance(body, dict) else {}
         with self.store.transaction() as state:
@@ -121,13 +130,20 @@ class Companies(Group):
                 customer_id = self.shared.insert_customer(state, data, password).id
             else:
                 require_customer(state, customer_id)
+            if operation == "InsertCompanyCustomer2" and self.faults.is_on(
+                "cs-insert-company-customer2-drops-other-customers"
+            ):
+                for other in state.customers_of_company(company_id):
+                    state.remove_relation(other.id, company_id)
             state.add_relation(customer_id, company_id)
         return self.shared.customers_result(lambda s: s.customers_of_company(company_id), include_companies)
 
     def InsertCompanyCustomer(
         self, company_id: int, body: Any = None, include_companies: str | None = None, **_unused: Any
     ) -> list[Plain]:
-        return self._insert_company_customer(company_id, body, None, include_companies)
+        return self._insert_company_customer(
+            "InsertCompanyCustomer", company_id, body, None, include_companies
+        )
 
     def InsertCompanyCustomer2(
         self,
@@ -137,7 +153,9 @@ class Companies(Group):
         include_companies: str | None = None,
         **_unused: Any,
     ) -> list[Plain]:
-        return self._insert_company_customer(company_id, body, password, include_companies)
+        return self._insert_company_customer(
+            "InsertCompanyCustomer2", company_id, body, password, include_companies
+        )
 
     def SetDefaultCompany(
         self, company_id: int, body: Any = None, include_companies: str | None = None, **_unused: Any
@@ -147,7 +165,8 @@ class Companies(Group):
             customer_id = require_customer(state, sent_id)
             if (customer_id, company_id) not in state.relations:
                 raise company_missing(company_id)
-            state.set_primary_company(customer_id, company_id)
+            if not self.faults.is_on("cs-set-default-company-order-unchanged"):
+                state.set_primary_company(customer_id, company_id)
         return self.shared.customer_result(customer_id, include_companies)
 
     def UpdateCompany(
@@ -159,6 +178,13 @@ class Companies(Group):
             company = self.shared.editable_company(state, views.integer(data, "Id") or -1)
             views.apply_company(state, company, data, self.shared.next_address_id)
             self.shared.refuse_shared_org_no_and_name(state, company)
+            if self.faults.is_on("cs-update-company-clears-delivery-addresses"):
+                company.delivery_addresses = []
+            if self.faults.is_on("cs-update-company-writes-pricelist-ids") and isinstance(
+                data.get("PricelistIds"), list
+            ):
+                found = (state.reference_by_id("price_lists", i) for i in data["PricelistIds"])
+                company.price_lists = [item.code for item in found if item is not None]
             self.shared.touch(company)
         return self.shared.customer_result(customer_id, include_companies)
 
@@ -167,6 +193,8 @@ class Companies(Group):
         with self.store.transaction() as state:
             company = self.shared.editable_company(state, company_id)
             code = _method(state, "delivery_methods", method_id).code
+            if self.faults.is_on("cs-insert-company-delivery-method-replaces-others"):
+                company.delivery_methods = []
             if code not in company.delivery_methods:
                 company.delivery_methods.append(code)
         return self.shared.company_result(company_id)
@@ -176,6 +204,26 @@ class Companies(Group):
             company = self.shared.editable_company(state, company_id)
             code = _method(state, "delivery_methods", method_id).code
             company.delivery_methods = [c for c in company.delivery_methods if c != code]
+            if self.faults.is_on("cs-delete-company-delivery-method-removes-all"):
+                company.delivery_methods = []
+        return self.shared.company_result(company_id)
+
+    def _insert_payment_method(
+        self, operation: str, method_id: int, company_id: int, capture_code: str | None
+    ) -> Plain | None:
+        if operation == "InsertCompanyPaymentMethod2" and self.faults.is_on(
+            "cs-insert-company-payment-method2-drops-capture-code"
+        ):
+            capture_code = None
+        with self.store.transaction() as state:
+            company = self.shared.editable_company(state, company_id)
+            code = _method(state, "payment_methods", method_id).code
+            company.payment_methods = [m for m in company.payment_methods if m.code != code]
+            if operation == "InsertCompanyPaymentMethod" and self.faults.is_on(
+                "cs-insert-company-payment-method-replaces-others"
+            ):
+                company.payment_methods = []
+            company.payment_methods.append(PaymentMethodLink(code, capture_code))
         return self.shared.company_result(company_id)
 
     def InsertCompanyPaymentMethod2(
@@ -185,21 +233,20 @@ class Companies(Group):
         invoice_capture_settings_code: str | None = None,
         **_unused: Any,
     ) -> Plain | None:
-        with self.store.transaction() as state:
-            company = self.shared.editable_company(state, company_id)
-            code = _method(state, "payment_methods", method_id).code
-            company.payment_methods = [m for m in company.payment_methods if m.code != code]
-            company.payment_methods.append(PaymentMethodLink(code, invoice_capture_settings_code))
-        return self.shared.company_result(company_id)
+        return self._insert_payment_method(
+            "InsertCompanyPaymentMethod2", method_id, company_id, invoice_capture_settings_code
+        )
 
     def InsertCompanyPaymentMethod(self, method_id: int, company_id: int, **_unused: Any) -> Plain | None:
-        return self.InsertCompanyPaymentMethod2(method_id, company_id)
+        return self._insert_payment_method("InsertCompanyPaymentMethod", method_id, company_id, None)
 
     def DeleteCompanyPaymentMethod(self, method_id: int, company_id: int, **_unused: Any) -> Plain | None:
         with self.store.transaction() as state:
             company = self.shared.editable_company(state, company_id)
             code = _method(state, "payment_methods", method_id).code
             company.payment_methods = [m for m in company.payment_methods if m.code != code]
+            if self.faults.is_on("cs-delete-company-payment-method-removes-all"):
+                company.payment_methods = []
         return self.shared.company_result(company_id)
 
     def GetCompanyPaymentMethod(
@@ -234,6 +281,8 @@ class Companies(Group):
         entries = [e for e in body if isinstance(e, dict)] if isinstance(body, list) else []
         with self.store.transaction() as state:
             company = self.shared.editable_company(state, company_id)
+            if self.faults.is_on("cs-upsert-company-discounts-replaces-all"):
+                company.discounts = []
             for entry in map(_discount_from, entries):
                 company.discounts = [
                     d for d in company.discounts if (d.type, d.value_code) != (entry.type, entry.value_code)

@@ -8,6 +8,7 @@ from typing import Any
 from .. import customer_views as views
 from ..model import Customer
 from ..state import State
+from ..store import hash_password
 from .shared import Group, Plain, customer_missing, require_company, require_customer
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -49,6 +50,25 @@ def _search(state: State, search_string: str, company_id: str | None, size: str 
     found = [c for c in pool if any(needle in (getattr(c, f) or "").lower() for f in _SEARCHED_FIELDS)]
     limit = int(size) if size and size.strip().isdigit() else None
     return found[:limit] if limit is not None else found
+
+
+def _pricelist_codes(state: State, body: Plain) -> list[str]:
+    """The codes of the price lists a body's PricelistIds name (only a fault writes them: read-only)."""
+    ids = [i for i in body.get("PricelistIds") or [] if isinstance(i, int)]
+    found = (state.reference_by_id("price_lists", i) for i in ids)
+    return [item.code for item in found if item is not None]
+
+
+def _company_colleagues(state: State, customer_id: int) -> list[int]:
+    """The other customers of the customer's companies."""
+    return sorted(
+        {
+            other.id
+            for company in state.companies_of_customer(customer_id)
+            for other in state.customers_of_company(company.id)
+            if other.id != customer_id
+        }
+    )
 
 
 class Customers(Group):
@@ -227,12 +247,24 @@ class Customers(Group):
         views.apply_customer(state, customer, body, lambda: None)
         return {**views.customer_view(state, customer, self.faults), "Id": views.integer(body, "Id")}
 
-    GetExternalCustomerAddress2 = GetExternalCustomerAddress
+    def GetExternalCustomerAddress2(
+        self, body: Any = None, include_companies: str | None = None, **_unused: Any
+    ) -> Plain:
+        """As GetExternalCustomerAddress: a lookup that stores nothing."""
+        if self.faults.is_on("cs-external-address2-stores-customer") and isinstance(body, dict):
+            created = self._create(body, None, include_companies)
+            if created is not None:
+                return created
+        return self.GetExternalCustomerAddress(body=body, include_companies=include_companies)
 
     # --- writes ---
-    def _attach_companies(self, state: State, customer: Customer, body: Plain) -> None:
-        """Companies with an Id must exist and are related; ones without an Id are created (as UpdateCustomer;
-        semantics). The first one becomes the primary company when the customer has none."""
+    def _attach_companies(
+        self, state: State, customer: Customer, body: Plain, *, update_existing: bool = False
+    ) -> None:
+        """Companies without an Id are created; ones with an Id must exist and are related, and on an update
+        their members are written too (UpdateCustomer: "A Company without Id is treated as new, with Id as an
+        update", docs/norce-facts.md §1C). The first one becomes the primary company when the customer has
+        none."""
         for company_body in views.objects(body, "Companies"):
             company_id = views.integer(company_body, "Id")
             if company_id is None:
@@ -241,6 +273,10 @@ class Customers(Group):
                 self.shared.refuse_shared_org_no_and_name(state, company)
                 state.put_company(company)
                 company_id = company.id
+            elif update_existing and not self.faults.is_on("cs-update-customer-company-id-not-updated"):
+                company = self.shared.editable_company(state, company_id)
+                views.apply_company(state, company, company_body, self.shared.next_address_id)
+                self.shared.touch(company)
             else:
                 require_company(state, company_id)
             state.add_relation(customer.id, company_id)
@@ -259,9 +295,33 @@ class Customers(Group):
             customer = self.shared.editable_customer(state, customer_id)
             views.apply_customer(state, customer, body, self.shared.next_address_id)
             self.shared.attach_account(state, customer, body, password)
-            self._attach_companies(state, customer, body)
+            self._attach_companies(state, customer, body, update_existing=True)
+            if self.faults.is_on("cs-update-customer-overwrites-pricelist-ids"):  # PricelistIds is read-only
+                customer.price_lists = _pricelist_codes(state, body)
             self.shared.touch(customer)
         return self.shared.customer_result(customer_id, include_companies)
+
+    def _register(self, body: Any, password: str | None, include_companies: str | None) -> Plain | None:
+        """Create, or update the customer with the same Email: parts not passed stay untouched, and the
+        password changes only with the Account root data (docs/norce-facts.md §1C RegisterCustomer3)."""
+        data = body if isinstance(body, dict) else {}
+        email, code = views.text(data, "Email"), views.text(data, "Code")
+        if self.faults.is_on("cs-register-matches-by-code"):
+            existing = self.shared.read(lambda s: s.customer_by_code(code)) if code else None
+        else:
+            existing = self.shared.read(lambda s: s.customer_by_email(email)) if email else None
+        if existing is None:
+            return self._create(data, password, include_companies)
+        if self.faults.is_on("cs-register-clears-unsent-addresses"):
+            data = {"DeliveryAddresses": [], "InvoiceAddress": None} | data
+        if password and "Account" not in data and self.faults.is_on("cs-register-password-without-account"):
+            self._set_password(existing.id, password)
+        return self._update(existing.id, data, password, include_companies)
+
+    def _set_password(self, customer_id: int, password: str) -> None:
+        with self.store.transaction() as state:
+            for account in self.shared.editable_customer(state, customer_id).accounts[:1]:
+                account.password_hash = hash_password(password)
 
     def CreateCustomer3(
         self,
@@ -270,6 +330,9 @@ class Customers(Group):
         include_companies: str | None = None,
         **_unused: Any,
     ) -> Plain | None:
+        if self.faults.is_on("cs-createcustomer3-ignores-existing-company") and isinstance(body, dict):
+            companies = views.objects(body, "Companies")
+            body = {**body, "Companies": [c for c in companies if views.integer(c, "Id") is None]}
         return self._create(body, password, include_companies)
 
     def CreateCustomer2(
@@ -284,6 +347,9 @@ class Customers(Group):
     def CreateCustomer(
         self, body: Any = None, include_companies: str | None = None, **_unused: Any
     ) -> Plain | None:
+        """CreateCustomer3 with an empty password (docs/norce-facts.md §1C: it delegates)."""
+        if self.faults.is_on("cs-createcustomer-drops-addresses") and isinstance(body, dict):
+            body = {k: v for k, v in body.items() if k not in ("InvoiceAddress", "DeliveryAddresses")}
         return self._create(body, None, include_companies)
 
     def UpdateCustomer3(
@@ -311,7 +377,16 @@ class Customers(Group):
     def UpdateCustomer(
         self, body: Any = None, include_companies: str | None = None, **_unused: Any
     ) -> Plain | None:
+        if self.faults.is_on("cs-updatecustomer-not-stored"):  # answers the update, stores nothing
+            return self._unstored_update(body if isinstance(body, dict) else {}, include_companies)
         return self.UpdateCustomer3(body=body, include_companies=include_companies)
+
+    def _unstored_update(self, body: Plain, include_companies: str | None) -> Plain | None:
+        with self.store.reading() as state:
+            working = state.fork()
+            customer = self.shared.editable_customer(working, views.integer(body, "Id") or -1)
+            views.apply_customer(working, customer, body, self.shared.next_address_id)
+            return self.shared.customer_view(working, customer, include_companies)
 
     def RegisterCustomer3(
         self,
@@ -320,13 +395,7 @@ class Customers(Group):
         include_companies: str | None = None,
         **_unused: Any,
     ) -> Plain | None:
-        """Create, or update the customer with the same Email (parts not passed stay untouched)."""
-        data = body if isinstance(body, dict) else {}
-        email = views.text(data, "Email")
-        existing = self.shared.read(lambda s: s.customer_by_email(email)) if email else None
-        if existing is None:
-            return self._create(data, password, include_companies)
-        return self._update(existing.id, data, password, include_companies)
+        return self._register(body, password, include_companies)
 
     def RegisterCustomer2(
         self,
@@ -335,12 +404,14 @@ class Customers(Group):
         include_companies: str | None = None,
         **_unused: Any,
     ) -> Plain | None:
-        return self.RegisterCustomer3(body=body, password=password, include_companies=include_companies)
+        if self.faults.is_on("cs-registercustomer2-never-matches"):  # unlike its sibling, always creates
+            return self._create(body, password, include_companies)
+        return self._register(body, password, include_companies)
 
     def RegisterCustomer(
         self, body: Any = None, include_companies: str | None = None, **_unused: Any
     ) -> Plain | None:
-        return self.RegisterCustomer3(body=body, include_companies=include_companies)
+        return self._register(body, None, include_companies)
 
     def _set_active(self, customer_id: int, active: bool) -> None:
         with self.store.transaction() as state:
@@ -349,6 +420,9 @@ class Customers(Group):
             self.shared.touch(customer)
 
     def ActivateCustomer(self, customer_id: int, **_unused: Any) -> None:
+        if self.faults.is_on("cs-activate-customer-activates-company"):  # every customer of its companies
+            for other in self.shared.read(lambda s: _company_colleagues(s, customer_id)):
+                self._set_active(other, True)
         self._set_active(customer_id, True)
 
     def InactivateCustomer(self, customer_id: int, **_unused: Any) -> None:

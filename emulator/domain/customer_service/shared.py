@@ -118,6 +118,10 @@ class Shared:
 
     # --- lookups for writing ---
     def editable_customer(self, state: State, customer_id: int) -> Customer:
+        """The customer a write names, else CustomerMissing (the key DeleteCompanyCustomer documents; the
+        customer writes use it too: docs/norce-facts.md §1C known error keys, inferred)."""
+        if state.customer_by_id(customer_id) is None and self.faults.is_on("cs-absent-customer-key-renamed"):
+            raise NotFound("CustomerNotFound", f"Customer {customer_id} does not exist.")
         require_customer(state, customer_id)
         return state.edit_customer(customer_id)
 

@@ -20,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from emulator.faults import Faults
+from emulator.http import fact_fault_effects
 from emulator.http.spec import Schema, SpecDocument
 
 MEDIA_TYPE = "application/xml"
@@ -160,6 +161,7 @@ class _Writer:
         item_name = (
             info.get("name") or _ref_name(items_raw) or _scalar_item_name(self.spec.resolve(items_raw))
         )
+        item_name = fact_fault_effects.xml_item_name(self.faults, self.spec.api, item_name)
         item_ns = info.get("namespace") or namespace
         in_scope = namespace if parent_ns is None else parent_ns
         for entry in values:
@@ -208,6 +210,7 @@ def render(
         return b""
     writer = _Writer(spec, faults, options)
     name, namespace = _root(schema, spec, writer, fallback_name)
+    name = fact_fault_effects.xml_root_name(faults, spec, schema, name)
     writer.element(name, namespace, None, schema if schema is not None else {}, value)
     return _document(writer, faults)
 
@@ -235,6 +238,7 @@ def _document(writer: _Writer, faults: Faults) -> bytes:
         if document[head_end - 1] == "/":
             head_end -= 1
         document = document[:head_end] + declarations + document[head_end:]
+    document = fact_fault_effects.xml_document(faults, writer.spec.api, document)
     declaration = '<?xml version="1.0" encoding="utf-8"?>' if writer.options.declaration else ""
     return (declaration + document).encode("utf-8")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from contracts.oracle.enums import header_rules
-from contracts.oracle.evidence import JUDGEMENTS, Level, Strictness, judgement, markdown_table
+from contracts.oracle.evidence import JUDGEMENTS, Level, Strictness, judgement
+from contracts.oracle.evidence_doc import markdown
 from contracts.reports.recorder import Recorder, pop_recorder, push_recorder
 from contracts.reports.verdicts import ContractViolation, judge
 from contracts.schemathesis_ext.checks import CHECKS
@@ -17,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_docs_evidence_md_is_the_table_in_the_code() -> None:
-    assert (ROOT / "docs" / "evidence.md").read_text(encoding="utf-8") == markdown_table(), (
-        "regenerate it: python -m contracts.oracle.evidence > docs/evidence.md"
+    assert (ROOT / "docs" / "evidence.md").read_text(encoding="utf-8") == markdown(), (
+        "regenerate it: python -m contracts.oracle.evidence_doc > docs/evidence.md"
     )
 
 
@@ -41,6 +42,22 @@ def test_every_header_rule_and_check_has_evidence() -> None:
         "empty_collections",
         "entity_invariants",
     }
+
+
+def test_every_schemathesis_check_the_suite_runs_has_evidence() -> None:
+    """Every check registered with Schemathesis (its built-ins and ours) has a judgement: a check whose
+    failure had none would be enforced at any strictness, so an RFC detail of a front end (an OPTIONS
+    answer's Allow header, say) would fail a tenant run."""
+    import schemathesis.specs.openapi.checks  # noqa: F401  (registers the built-in checks)
+    from schemathesis.checks import CHECKS as REGISTERED
+
+    from contracts.schemathesis_ext import register
+
+    register()
+    ours = {check.__name__ for check in CHECKS}
+    built_in = {check.__name__ for check in REGISTERED.get_all()} - ours
+    assert built_in <= set(JUDGEMENTS), sorted(built_in - set(JUDGEMENTS))
+    assert JUDGEMENTS["allow_header_conformance"].level is Level.EMULATOR
 
 
 def test_levels_parse_and_order() -> None:

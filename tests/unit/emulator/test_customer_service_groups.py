@@ -38,6 +38,6 @@ def test_each_group_has_its_own_module() -> None:
 def test_the_facade_finds_each_operation_on_its_group() -> None:
     service = CustomerService(Store(), Faults())
     assert service.operation("GetCustomer") == service.customers.GetCustomer
-    assert service.operation("GetExternalCustomerAddress2") == service.customers.GetExternalCustomerAddress
+    assert service.operation("GetExternalCustomerAddress2") == service.customers.GetExternalCustomerAddress2
     assert CustomerService.implements("LoginPost") and not CustomerService.implements("NoSuchOperation")
     assert service.operation("ListAccountRoles")() == service.accounts.ListAccountRoles()

@@ -12,7 +12,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from tests.unit.emulator_faults import read_scenarios
+from tests.unit.emulator_faults.company_write_scenarios import SCENARIOS as COMPANY_WRITE_SCENARIOS
+from tests.unit.emulator_faults.customer_write_scenarios import SCENARIOS as CUSTOMER_WRITE_SCENARIOS
+from tests.unit.emulator_faults.read_scenarios import SCENARIOS as READ_SCENARIOS
 from tests.unit.emulator_faults.served import raw_exchange, served_over_http
 from tests.unit.emulator_http.support import CONNECT, CUSTOMER, GOOD_FORM, PASSWORD, TOKEN
 
@@ -468,6 +470,7 @@ SCENARIOS: dict[str, Scenario] = {
         post_import(c, h, [person("C1")]) and by_code(c, h, "C1")["Email"]
     ),
     "cs-delete-last-company-customer-allowed": delete_last_customer,
+    **COMPANY_WRITE_SCENARIOS,
     # auth
     "auth-missing-token-accepted": lambda c, h: c.get(f"{CUSTOMER}/ListAccountRoles").status_code,
     "auth-expired-token-accepted": expired_token,
@@ -489,7 +492,9 @@ SCENARIOS: dict[str, Scenario] = {
     "robust-500-on-unknown-query-param": lambda c, h: (
         c.get(f"{CUSTOMER}/GetCustomer", params={**MISSING_ID, "noSuchParameter": "1"}, headers=h).status_code
     ),
-    **read_scenarios.SCENARIOS,
+    # fact faults (emulator/fact_faults/), one module of scenarios per area
+    **CUSTOMER_WRITE_SCENARIOS,
+    **READ_SCENARIOS,
 }
 
 # Emulator settings a scenario needs (a small body limit, so "too large" needs no 10 MiB request).

@@ -81,6 +81,20 @@ def throttled(client: Client, headers: Headers) -> list[tuple[int, str | None]]:
     return [(a.status_code, a.headers.get("retry-after")) for a in answers]
 
 
+def timed_read(client: Client, headers: Headers) -> float:
+    started = time.monotonic()
+    client.get(f"{CUSTOMER}/ListAccountRoles", headers=headers)
+    return time.monotonic() - started
+
+
+def folded_header_reset(client: Client, headers: Headers) -> object:
+    """The folded-header request's answer, or "reset" when the connection was reset with no answer."""
+    try:
+        return folded_header_over_socket(client, headers)
+    except (ConnectionError, IndexError, ValueError):
+        return "reset"
+
+
 def encoding_of_a_customer(client: Client, headers: Headers) -> str | None:
     created = create_1_1(client, headers)
     read = client.get(
@@ -141,6 +155,10 @@ SCENARIOS: dict[str, Scenario] = {
         c.get(f"{CONNECT}/Job/List", headers={"Authorization": f"Basic {BASIC}"}).status_code
     ),
     "api-throttling": throttled,
+    "gateway-503": throttled,
+    "network-latency": lambda c, h: timed_read(c, h) >= 0.05,
+    "reset-malformed": folded_header_reset,
+    "generic-allow": lambda c, h: c.options(f"{CUSTOMER}/GetCustomer", headers=h).headers.get("allow"),
     "gateway-errors-text": lambda c, h: media_type(c.get("/no/such/path", headers=h)),
     "gateway-errors-html": lambda c, h: media_type(c.get("/no/such/path", headers=h)),
     "unknown-operation-html-404": lambda c, h: media_type(c.get(f"{CUSTOMER}/NoSuchOperation", headers=h)),
@@ -205,6 +223,8 @@ SCENARIOS: dict[str, Scenario] = {
 # Emulator settings a scenario needs: small limits so nothing waits or sends megabytes.
 SETTINGS: dict[str, dict[str, Any]] = {
     "api-throttling": {"throttle_every": 3},
+    "gateway-503": {"gateway_503_every": 3},
+    "network-latency": {"latency_ms": 100},
     "no-body-limit": {"max_body_bytes": 512},
     "slow-jobs": {"slow_job_seconds": (0.5, 1.0)},
     "prepopulated-tenant": {"prepopulate_customers": 30},

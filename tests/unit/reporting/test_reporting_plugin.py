@@ -60,6 +60,36 @@ def test_plain_assertion():
     assert 1 == 2, "company name differs"
 """
 
+# A test that imports, reads the job log and fails its read-back: the chain, the breaking request (the
+# import, not the last request) and the whole message.
+CHAIN_TEST = """
+import httpx
+from contracts.reports import recorder as reporting
+from contracts.reports.verdicts import judge
+from contracts.transport.exchange import Exchange
+
+import pytest
+
+pytestmark = pytest.mark.contract
+CONNECT = "http://127.0.0.1/commerce/connect/4.0"
+
+
+def test_read_back():
+    recorder = reporting.current_recorder()
+    sent = httpx.Request(
+        "POST", f"{CONNECT}/Customer/ImportCustomers",
+        headers={"X-StormConnect-Header": '{"AccountId":1,"CustomerFieldsThatAreSet":[2]}',
+                 "Authorization": "Bearer tok-abcdef123456", "Content-Type": "application/json"},
+        content=b'[{"Code":"' + b"c" * 60 + b'"}]',
+    )
+    recorder.note_exchange(Exchange.of(sent, httpx.Response(200, json={"JobId": "7"}), "ImportCustomers"))
+    log = [{"SeverityId": 3, "Message": "Item 0: Customer.Code is longer than 50 characters"}]
+    token = {"Authorization": "Bearer tok-abcdef123456"}
+    read = httpx.Request("GET", f"{CONNECT}/Job/GetLog?id=7", headers=token)
+    recorder.note_exchange(Exchange.of(read, httpx.Response(200, json=log), "JobGetLog"))
+    judge("IMP-READ-BACK", False, "Code: sent " + "c" * 600 + ", read nothing. END-OF-MESSAGE")
+"""
+
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
@@ -103,7 +133,10 @@ def test_summary_markdown_has_run_data_counts_coverage_and_failures(suite: pytes
 def test_failure_entries_carry_curl_replay_and_redacted_message(suite: pytest.Pytester) -> None:
     run(suite)
     summary = read(suite, "summary.md")
-    assert "### 1. ImportCustomers [xml] HDR-DEP-ACCOUNTS" in summary
+    assert (
+        "### 1. HDR-DEP-ACCOUNTS — ImportCustomers [xml] — test_rule[ImportCustomers-xml-HDR-DEP-ACCOUNTS]"
+        in summary
+    )
     assert "curl -X POST http://127.0.0.1/commerce/connect/4.0/Customer/ImportCustomers" in summary
     assert "norce-contracts run --seed 1234 -k 'test_rule[ImportCustomers-xml-HDR-DEP-ACCOUNTS]'" in summary
     assert "tok-abcdef123456" not in summary and "Bearer [REDACTED]" in summary
@@ -113,11 +146,35 @@ def test_failure_entries_carry_curl_replay_and_redacted_message(suite: pytest.Py
     assert "norce-contracts run --seed 1234 -k test_plain_assertion" in summary
     failures = sorted((suite.path / "reports" / "failures").glob("*.txt"))
     assert [f.name for f in failures] == [
-        "001-ImportCustomers-HDR-DEP-ACCOUNTS.txt",
-        "002-GetCompany-test.txt",
+        "001-HDR-DEP-ACCOUNTS-ImportCustomers.txt",
+        "002-assertion-GetCompany.txt",
     ]
     text = failures[0].read_text(encoding="utf-8")
-    assert "rule: HDR-DEP-ACCOUNTS" in text and "replay:\nnorce-contracts run --seed 1234" in text
+    assert (
+        "judgement: HDR-DEP-ACCOUNTS" in text and "replay the test:\nnorce-contracts run --seed 1234" in text
+    )
+    assert summary.index("## Failures (2)") < summary.index("## Checks per operation")  # failures first
+
+
+def test_a_failure_file_holds_the_whole_message_the_chain_and_the_breaking_request(
+    suite: pytest.Pytester,
+) -> None:
+    suite.makepyfile(test_chain=CHAIN_TEST)
+    run(suite, "test_chain.py").assert_outcomes(failed=1)
+    (text_file,) = (suite.path / "reports" / "failures").glob("*.txt")
+    assert text_file.name == "001-IMP-READ-BACK-ImportCustomers.txt"
+    text = text_file.read_text(encoding="utf-8")
+    assert "END-OF-MESSAGE" in text  # the whole message, not its first 300 characters
+    assert "Item 0: Customer.Code is longer than 50 characters" in text  # the job log, in the chain
+    assert "1. POST http://127.0.0.1/commerce/connect/4.0/Customer/ImportCustomers [ImportCustomers]" in text
+    assert "<== the request that broke the contract" in text.split("\n2. ")[0]
+    assert 'X-StormConnect-Header: {"AccountId":1,"CustomerFieldsThatAreSet":[2]}' in text
+    curl = text.split("reproduce the request that broke the contract:\n", 1)[1].splitlines()[0]
+    assert curl.startswith("curl -X POST") and "ImportCustomers" in curl
+    assert "tok-abcdef123456" not in text
+    script = text_file.with_suffix(".sh").read_text(encoding="utf-8")
+    assert script.count("curl -X") == 2 and '"Authorization: Bearer $NORCE_TOKEN"' in script
+    assert "tok-abcdef123456" not in script
 
 
 def test_html_is_self_contained_and_has_the_same_tables(suite: pytest.Pytester) -> None:
@@ -309,3 +366,85 @@ def test_grouped(): pass
     )
     result = pytester.runpytest("-p", "no:xdist", "--strict-markers", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_a_failing_test_names_the_judgements_it_broke_in_junit(pytester: pytest.Pytester) -> None:
+    """Each failure carries `failed_judgement` properties (judgement|operations|media), so the self-check
+    attributes it to a fact: from `judge` (with or without an operation), a ContractViolation raised directly
+    or inside an exception group, and a Schemathesis check the recorder saw fail."""
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_judged="""
+import pytest
+from contracts.reports.recorder import current_recorder
+from contracts.reports.verdicts import ContractViolation, judge
+
+pytestmark = pytest.mark.contract
+
+def test_judged_on_an_operation():
+    judge("CS-WRITES", True, "fine", operation="GetCustomer")
+    judge("CS-WRITES", False, "differs", operation="GetCustomer", media_type="application/xml")
+
+def test_judged_without_an_operation():
+    judge("JOB-FINISHES", False, "stuck")
+
+def test_raised_in_a_group():
+    raise ExceptionGroup("two", [ValueError("x"), ContractViolation("JOB-FINISHES", "j", operation="JobGet")])
+
+def test_schemathesis_check():
+    current_recorder().failure("not_a_server_error", "GetCompany", "application/json")
+    assert False, "Server error"
+
+def test_passes():
+    judge("CS-WRITES", True, "fine")
+
+def test_plain_assert():
+    assert False, "set-up problem"
+"""
+    )
+    run(pytester).assert_outcomes(passed=1, failed=5)
+    root = ET.fromstring(read(pytester, "junit.xml"))
+    found = {
+        case.get("name"): [
+            p.get("value") for p in case.iter("property") if p.get("name") == "failed_judgement"
+        ]
+        for case in root.iter("testcase")
+    }
+    assert found == {
+        "test_judged_on_an_operation": ["CS-WRITES|GetCustomer|xml"],
+        "test_judged_without_an_operation": ["JOB-FINISHES||"],
+        "test_raised_in_a_group": ["JOB-FINISHES|JobGet|"],
+        "test_schemathesis_check": ["not_a_server_error|GetCompany|json"],
+        "test_passes": [],
+        "test_plain_assert": [],
+    }
+
+
+def test_every_test_names_the_operations_it_sent_requests_to_in_junit(pytester: pytest.Pytester) -> None:
+    """`operations_called`: what the self-check narrows a fact-fault run by (the client tells the recorder
+    each request's operation)."""
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_called="""
+import pytest
+from contracts.reports.recorder import current_recorder
+
+pytestmark = pytest.mark.contract
+
+def test_two_operations():
+    for operation in ("ImportCustomers", "JobGet", "ImportCustomers"):
+        current_recorder().note_operation(operation)
+
+def test_nothing_sent():
+    pass
+"""
+    )
+    run(pytester).assert_outcomes(passed=2)
+    root = ET.fromstring(read(pytester, "junit.xml"))
+    found = {
+        case.get("name"): [
+            p.get("value") for p in case.iter("property") if p.get("name") == "operations_called"
+        ]
+        for case in root.iter("testcase")
+    }
+    assert found == {"test_two_operations": ["ImportCustomers,JobGet"], "test_nothing_sent": []}

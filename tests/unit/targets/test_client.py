@@ -313,3 +313,70 @@ def test_a_folded_header_crosses_as_obs_fold_and_is_recorded() -> None:
     )
     assert client.records[-1].status == 400 and client.stats.requests == 1
     assert "\\r\\n " in client.curl(response.request)
+
+
+GATEWAY_PAGE = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
+NORCE_ERROR = {"MessageId": 503, "Message": "Down for maintenance", "Messages": []}
+
+
+def test_a_gateway_503_is_retried_after_retry_after_or_a_backoff_and_counted() -> None:
+    answers = iter(
+        [
+            httpx.Response(503, headers={"Retry-After": "1"}, content=GATEWAY_PAGE),
+            httpx.Response(503, content=GATEWAY_PAGE),  # no Retry-After: back off
+            httpx.Response(200, json={}),
+        ]
+    )
+    client, clock = client_with(lambda request: next(answers))
+    assert client.job(1).status_code == 200
+    assert clock.sleeps == [1.0, 1.0]  # Retry-After, then the second backoff step
+    assert client.stats.gateway_retries == 2
+
+
+def test_a_5xx_with_a_norce_body_or_one_that_persists_is_answered_as_it_is() -> None:
+    client, _ = client_with(lambda request: httpx.Response(503, json=NORCE_ERROR))
+    assert client.job(1).status_code == 503 and client.stats.gateway_retries == 0
+    client, clock = client_with(lambda request: httpx.Response(503, content=GATEWAY_PAGE))
+    assert client.job(1).status_code == 503
+    assert client.stats.gateway_retries == client.max_retries == len(clock.sleeps)
+
+
+def test_a_write_is_retried_on_502_or_504_only_when_repeating_it_is_harmless() -> None:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        if len(sent) == 1:
+            return httpx.Response(502, content=b"Bad Gateway")
+        return httpx.Response(200, json={"JobId": "1"})
+
+    client, _ = client_with(handler)
+    # a 1.1 write that may have acted upstream is not repeated
+    url = f"{client.target.customer_url}/InactivateCustomer"
+    write = client.raw("POST", url, authenticate=False, params={"customerId": 1, "inactivatedBy": 1})
+    assert write.status_code == 502 and len(sent) == 1
+    # a namespaced import is an upsert by Code: repeating it writes the same entities again
+    sent.clear()
+    header = json.dumps({"AccountId": 1, "CompanyFieldsThatAreSet": [2]})
+    response = client.import_companies([{"Code": "x"}], header)
+    assert response.status_code == 200 and len(sent) == 2 and client.stats.gateway_retries == 1
+
+
+def test_a_broken_import_refused_below_http_is_a_refusal_not_an_error() -> None:
+    """A front end may reset the connection of a malformed request instead of answering 400: for a request
+    the test broke on purpose that is a refusal (status REFUSED, judged by its effect); for any other
+    request the network error stands."""
+    from contracts.oracle.strategies.requests import ImportRequest
+    from contracts.suite.raw_import import REFUSED, is_refusal, send
+
+    def reset(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+
+    client, _ = client_with(reset)
+    header = '{"AccountId":1}'
+    request = ImportRequest("ImportCustomers", "application/json", header, [{"Code": "x"}], b'[{"Code":"x"}]')
+    refused = send(client, request, broken=True)
+    assert is_refusal(refused) and refused.status_code == REFUSED
+    assert "RemoteProtocolError" in refused.text and "ImportCustomers" in str(refused.request.url)
+    with pytest.raises(NetworkError):
+        send(client, request)

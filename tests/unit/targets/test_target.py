@@ -160,3 +160,11 @@ def test_reference_codes_come_from_a_profile_or_the_environment() -> None:
     assert reason is not None and "delivery-method-codes" in reason
     # The embedded emulator registers codes on first use: nothing is missing there.
     assert resolve_target({}, env={}, pyproject={}).reference.missing("delivery-methods") is None
+
+
+def test_retries_are_configurable_and_bounded() -> None:
+    assert resolve_target({}, env={}, pyproject={}).retries == 3
+    assert resolve_target({"retries": 5}, env={}, pyproject={}).retries == 5
+    assert resolve_target({}, env={"NORCE_RETRIES": "0"}, pyproject={}).retries == 0
+    with pytest.raises(ConfigError, match="retries must be between 0 and 20"):
+        resolve_target({"retries": 99}, env={}, pyproject={})

@@ -1,0 +1,141 @@
+"""Observations and the comparison: answer shapes without values, the document, what counts as a change, what
+is sampling noise, the policy, and the reports the comparison writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contracts.cli import main
+from contracts.oracle.shapes import answer_shape
+from contracts.reports.compare import (
+    ENUM_APPEARED,
+    FACT_LOST,
+    FIXED_FAILURE,
+    JOB_TIMING,
+    MEMBER_APPEARED,
+    NEW_DEVIATION,
+    NEW_FAILURE,
+    STATUS_APPEARED,
+    TYPE_CHANGED,
+    compare,
+    fails,
+    parse_policy,
+)
+from contracts.reports.compare_report import write_comparison
+from contracts.reports.observations import (
+    ObservationLog,
+    document,
+    merged_marks,
+    read_document,
+    write_document,
+)
+
+
+def test_an_answer_shape_keeps_members_types_and_enum_values_never_other_values() -> None:
+    body = json.dumps(
+        {"Id": 12, "Code": "nct-1", "Companies": [{"Id": 1}, {"Id": 2, "Name": None}], "StatusId": 2}
+    ).encode()
+    shape, enums = answer_shape(body, "application/json; charset=utf-8")
+    assert ("Companies[].Id", "integer") in shape and ("Companies[].Name", "null") in shape
+    assert enums == {("StatusId", "2")}
+    assert "nct-1" not in repr(shape)  # values are not kept
+    xml = b'<Customer xmlns="x"><Id>1</Id><Messages><Key>LoginFailed</Key></Messages></Customer>'
+    shape, enums = answer_shape(xml, "application/xml")
+    assert ("Customer/Messages/Key", "text") in shape and enums == {("Key", "LoginFailed")}
+    assert answer_shape(b"", "application/json") == ({("$", "empty")}, set())
+
+
+def observations(*answers: tuple[str, int, dict[str, object], bool], outcomes=(), jobs=()) -> dict:  # type: ignore[no-untyped-def]
+    log = ObservationLog()
+    for operation, status, body, generated in answers:
+        log.answer(operation, "json", status, json.dumps(body).encode(), "application/json", generated)
+    for key, generated in outcomes:
+        log.mark(("outcome", *key), generated)
+    for seconds in jobs:
+        log.job_time(seconds)
+    marks, job_seconds = merged_marks([log.as_data()])
+    return document(marks, job_seconds, ["F-A"], {"seed": 1})
+
+
+def test_the_same_observations_compare_as_unchanged() -> None:
+    run = observations(
+        ("GetCustomer", 200, {"Id": 1}, False), outcomes=[(("GetCustomer", "J", "pass"), False)]
+    )
+    assert compare(run, run).changes == []
+
+
+def test_members_statuses_enums_outcomes_timing_and_coverage_changes_are_reported() -> None:
+    before = observations(
+        ("GetCustomer", 200, {"Id": 1, "Email": "a"}, False),
+        outcomes=[(("GetCustomer", "J-DOC", "pass"), False), (("GetCompany", "J-OLD", "failure"), False)],
+        jobs=[0.1] * 20,
+    )
+    after = observations(
+        ("GetCustomer", 200, {"Id": "1", "Email": "a", "ExternalId": None}, False),
+        ("GetCustomer", 404, {"Key": "NotFound"}, False),
+        outcomes=[(("GetCustomer", "J-DOC", "failure"), False), (("GetCompany", "J-OLD", "pass"), False)],
+        jobs=[6.0] * 20,
+    )
+    after["facts"]["exercised"] = []
+    kinds = {(c.kind, c.what) for c in compare(before, after).real}
+    assert (NEW_FAILURE, "J-DOC") in kinds and (FIXED_FAILURE, "J-OLD") in kinds
+    assert (MEMBER_APPEARED, "ExternalId") in kinds and (TYPE_CHANGED, "Id") in kinds
+    assert (STATUS_APPEARED, "404") in kinds and (ENUM_APPEARED, "Key=NotFound") in kinds
+    assert (JOB_TIMING, "p95") in kinds and (FACT_LOST, "F-A") in kinds
+
+
+def test_what_only_generated_cases_saw_is_noise_and_never_fails() -> None:
+    before = observations(("GetCustomer", 200, {"Id": 1}, False))
+    after = observations(
+        ("GetCustomer", 200, {"Id": 1}, False),
+        ("GetCustomer", 400, {"Key": "BodyMalformed"}, True),  # a random body's answer
+        outcomes=[(("GetCustomer", "positive_data_acceptance", "deviation"), True)],
+    )
+    comparison = compare(before, after)
+    assert comparison.real == [] and {c.kind for c in comparison.noise} >= {STATUS_APPEARED, NEW_DEVIATION}
+    assert fails(comparison, parse_policy("all")) == []
+
+
+def test_the_policy_fails_on_new_failures_always_and_on_the_rest_when_asked() -> None:
+    before = observations(outcomes=[(("GetCustomer", "J", "pass"), False)])
+    deviating = observations(outcomes=[(("GetCustomer", "J", "deviation"), False)])
+    failing = observations(outcomes=[(("GetCustomer", "J", "failure"), False)])
+    assert [c.kind for c in fails(compare(before, failing), parse_policy(None))] == [NEW_FAILURE]
+    assert fails(compare(before, deviating), parse_policy(None)) == []
+    assert [c.kind for c in fails(compare(before, deviating), parse_policy("deviations"))] == [NEW_DEVIATION]
+    with pytest.raises(ValueError, match="unknown colours"):
+        parse_policy("colours")
+
+
+def test_the_comparison_is_written_as_markdown_html_junit_and_to_the_step_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    step_summary = tmp_path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step_summary))
+    before = observations(outcomes=[(("GetCustomer", "J", "pass"), False)])
+    after = observations(outcomes=[(("GetCustomer", "J", "failure"), False)])
+    comparison = compare(before, after)
+    write_comparison(comparison, fails(comparison, parse_policy(None)), tmp_path)
+    markdown = (tmp_path / "compare.md").read_text(encoding="utf-8")
+    assert "new failure (1)" in markdown and "| new failure | GetCustomer | J |" in markdown
+    assert (
+        '<testcase classname="compare" name="new failure"><failure'
+        in (tmp_path / "compare-junit.xml").read_text()
+    )
+    assert step_summary.read_text(encoding="utf-8") == markdown + "\n"
+
+
+def test_the_compare_command_exits_by_the_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base, current = tmp_path / "base", tmp_path / "current"
+    base.mkdir(), current.mkdir()
+    write_document(observations(outcomes=[(("GetCustomer", "J", "pass"), False)]), base)
+    write_document(observations(outcomes=[(("GetCustomer", "J", "deviation"), False)]), current)
+    assert read_document(base)["version"] == 1
+    args = ["compare", str(base), str(current), "--report-dir", str(tmp_path / "out")]
+    assert main(args) == 0
+    assert main([*args, "--fail-on", "deviations"]) == 1
+    assert main(["compare", str(base), str(tmp_path / "nothing")]) == 2
+    assert "no observations at" in capsys.readouterr().err
