@@ -222,6 +222,7 @@ def negotiation_problems(
 # twice (same Id) breaks none.
 INVARIANTS_RULE = "CS-INVARIANTS"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+ENTITIES = frozenset({"Customer", "Company"})
 
 
 class CustomerKeyMemo:
@@ -312,6 +313,15 @@ def _shared_org_no_and_name(companies: Iterable[tuple[str, dict[str, Any]]]) -> 
 def _company_list_problems(companies: list[tuple[str, dict[str, Any]]]) -> list[str]:
     problems = [p for where, company in companies for p in _key_problems("Company", company, where)]
     return problems + _shared_org_no_and_name(companies)
+
+
+def invariants_apply(operation_id: str, status: int, media_type: str) -> bool:
+    """Whether a 2xx 1.1 answer carries Customers or Companies, which CS-INVARIANTS judges."""
+    if not 200 <= status < 300 or not is_customer_service(operation_id):
+        return False
+    spec = spec_for(operation_id)
+    entry = spec.media_entry(operation_id, status, media_type)
+    return entry is not None and "schema" in entry and _entity_kind(spec, entry["schema"])[0] in ENTITIES
 
 
 def invariant_problems(

@@ -26,6 +26,7 @@ from contracts.oracle.response_checks import (
     empty_collection_problems,
     error_envelope_problems,
     invariant_problems,
+    invariants_apply,
     negotiation_problems,
     xsd_problems,
 )
@@ -271,6 +272,8 @@ def entity_invariants(ctx: Any, response: Any, case: Any) -> bool | None:
         return True  # an unparseable body is the schema checks' business
     memo = customer_key_memo(response.request.url) if shows_stored_entities(operation) else None
     problems = invariant_problems(operation, response.status_code, content_type, data, memo)
+    if invariants_apply(operation, response.status_code, content_type):
+        record_judged(INVARIANTS_RULE, operation, held=not problems)
     _fail(case, "entity_invariants", INVARIANTS_RULE, problems)
     return None
 

@@ -11,6 +11,7 @@ from contracts.oracle.response_checks import (
     CustomerKeyMemo,
     info_id_problems,
     invariant_problems,
+    invariants_apply,
 )
 from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC
 from contracts.oracle.xml_data import decode_body
@@ -160,3 +161,10 @@ def test_entity_invariants_raises_the_rule_through_schemathesis() -> None:
         entity_invariants(None, answer(_customer(2)), case)
     assert len(customer_key_memo("http://INVARIANTS.test/other")) == 1  # one memo per origin
     assert len(customer_key_memo("http://elsewhere.test/GetCustomer")) == 0
+
+
+def test_the_invariants_apply_to_answers_of_customers_and_companies() -> None:
+    assert invariants_apply("GetCustomer", 200, JSON) and invariants_apply("ListCompaniesByOrgNo", 200, XML)
+    assert invariants_apply("InsertCompanyCustomer2", 200, JSON)  # a write answering Customer[]
+    assert not invariants_apply("ListCustomerInfoTypes", 200, JSON)  # IdValue[]
+    assert not invariants_apply("GetCustomer", 400, JSON) and not invariants_apply("JobGet", 200, JSON)
