@@ -27,7 +27,7 @@ from contracts.reports import plugin as reports
 from contracts.reports.events import TrafficEvent
 from contracts.reports.recorder import Recorder, current_recorder
 from contracts.schemathesis_ext.case_gate import CaseGate
-from contracts.transport.auth import AuthSession, TokenError, TokenProvider
+from contracts.transport.auth import AuthSession, TokenAnswer, TokenError, TokenProvider
 from contracts.transport.client import NorceClient
 from contracts.transport.embedded import EmbeddedServer
 from contracts.transport.guard import WriteGuard
@@ -355,7 +355,13 @@ def norce_auth(pytestconfig: pytest.Config, target: Target, recorder: Recorder) 
     shared = getattr(pytestconfig, "workerinput", {}).get("norce_token")
     if tokens is not None and shared:
         age = float(shared["age"]) + max(0.0, time.time() - float(shared["sent_at"]))
-        tokens.adopt(str(shared["access_token"]), str(shared["token_type"]), float(shared["expires_in"]), age)
+        tokens.adopt(
+            str(shared["access_token"]),
+            str(shared["token_type"]),
+            float(shared["expires_in"]),
+            age,
+            TokenAnswer.from_data(shared.get("answer")),
+        )
     try:
         yield AuthSession(credentials, tokens)
     finally:

@@ -190,7 +190,7 @@ def payment_method_problems(item: Item, header: CustomerHeader, methods: list[An
 # -- the pieces ----------------------------------------------------------------------------------------
 
 
-def _address_differences(path: str, sent: Mapping[str, Any], read: Any) -> list[str]:
+def address_differences(path: str, sent: Mapping[str, Any], read: Any) -> list[str]:
     """`path.Member: sent X, read Y` for each Address member the item sent that reads back otherwise."""
     read_address = read if isinstance(read, Mapping) else {}
     return [
@@ -206,7 +206,7 @@ def _addresses(problems: _Problems, item: Item, read: Mapping[str, Any], listed:
             problems.same("InvoiceAddress", "an address", read.get("InvoiceAddress"))
         else:
             problems.extend(
-                _address_differences("InvoiceAddress", item["InvoiceAddress"], read["InvoiceAddress"])
+                address_differences("InvoiceAddress", item["InvoiceAddress"], read["InvoiceAddress"])
             )
     if _sent(item, "DeliveryAddresses", listed):
         _delivery_addresses(problems, [a for a in item["DeliveryAddresses"] if isinstance(a, Mapping)], read)
@@ -219,9 +219,9 @@ def _delivery_addresses(problems: _Problems, sent: list[Mapping[str, Any]], read
     for index, address in enumerate(sent):
         if not unclaimed:
             break
-        closest = min(unclaimed, key=lambda r: len(_address_differences("", address, r)))
+        closest = min(unclaimed, key=lambda r: len(address_differences("", address, r)))
         unclaimed.remove(closest)
-        problems.extend(_address_differences(f"DeliveryAddresses[{index}]", address, closest))
+        problems.extend(address_differences(f"DeliveryAddresses[{index}]", address, closest))
 
 
 def _info(

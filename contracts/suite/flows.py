@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from contracts.oracle.enums import account_fields, company_fields, customer_fields
-from contracts.oracle.header import CustomerHeader, to_json, to_xml
-from contracts.oracle.media import XmlUnreadable, is_nil, parse_xml
+from contracts.oracle.header import HEADER_NAME, CustomerHeader, to_json, to_xml
+from contracts.oracle.import_checks import read_import_items
+from contracts.oracle.media import XmlUnreadable, is_nil, is_xml_media_type, parse_xml
 from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
     empty_collection_problems,
@@ -29,6 +30,7 @@ from contracts.oracle.response_checks import (
 )
 from contracts.oracle.schema_views import schema_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
+from contracts.oracle.strategies.requests import encode_body
 from contracts.oracle.xml_data import decode_body
 from contracts.reports.verdicts import ContractViolation, judge
 from contracts.schemathesis_ext.checks import SCHEMA_VIEWS
@@ -38,6 +40,11 @@ from contracts.transport.redact import redact_body
 
 JSON = "application/json"
 XML = "application/xml"
+# Every import-semantics test runs with both body types (docs/norce-facts.md §1A: JSON or XML bodies), so a
+# mapping that loses a member in one of them only is caught: `@pytest.mark.parametrize("body", BODY_TYPES,
+# ids=BODY_IDS)`.
+BODY_TYPES = (JSON, XML)
+BODY_IDS = ("json-body", "xml-body")
 
 
 def application_key() -> str:
@@ -176,12 +183,33 @@ def judge_body(operation: str, data: Any, context: str, *, status: int = 200, me
 
 @dataclass(frozen=True)
 class Import:
-    """One import to send: the operation, its items (or a ready body) and its header."""
+    """One import to send: the operation, its items (or a ready body) and its header.
+
+    Items given as a list go as a JSON array, or under `media_type=XML` as DataContract XML (`ArrayOf...`)
+    with the header in its XML form (a header object; a header given as text goes as it is)."""
 
     operation: str
     items: list[dict[str, Any]] | bytes
     header: CustomerHeader | str
     media_type: str = JSON
+    header_name: str = HEADER_NAME
+
+    def wire(self) -> tuple[list[dict[str, Any]] | bytes, str]:
+        """(body, header value) as sent."""
+        xml = is_xml_media_type(self.media_type)
+        body = self.items
+        if xml and isinstance(self.items, list):
+            body = encode_body(self.operation, self.items, XML)
+        if isinstance(self.header, str):
+            return body, self.header
+        return body, to_xml(self.header) if xml else to_json(self.header)
+
+    def item_count(self) -> int | None:
+        """How many items the body holds (None when it cannot be read)."""
+        if isinstance(self.items, list):
+            return len(self.items)
+        items = read_import_items(self.media_type, self.items)
+        return None if items is None else len(items)
 
 
 @dataclass(frozen=True)
@@ -190,6 +218,7 @@ class _Submitted:
     response: httpx.Response
     job_response: dict[str, Any]
     context: str
+    items_sent: int | None
 
     @property
     def job_id(self) -> int:
@@ -218,14 +247,14 @@ def run_imports(client: NorceClient, imports: Sequence[Import], *, seed: int) ->
 
 
 def _submit(client: NorceClient, one: Import, *, seed: int) -> _Submitted:
-    value = one.header if isinstance(one.header, str) else to_json(one.header)
+    body, value = one.wire()
     send = client.import_customers if one.operation == "ImportCustomers" else client.import_companies
-    response = send(one.items, value, one.media_type)
+    response = send(body, value, one.media_type, header_name=one.header_name)
     context = explain(client, response, operation=one.operation, seed=seed)
     judge("HDR-VALID", response.status_code == 200, f"import not accepted{context}", operation=one.operation)
     job_response = response.json()
     judge_body(one.operation, job_response, context)
-    return _Submitted(one.operation, response, job_response, context)
+    return _Submitted(one.operation, response, job_response, context, one.item_count())
 
 
 def _finish(
@@ -235,6 +264,7 @@ def _finish(
     context, job_id = submitted.context, submitted.job_id
     if isinstance(job, JobTimeout):
         raise ContractViolation("JOB-FINISHES", f"{job}{context}") from None
+    judge_follow_up(submitted, job)
     judge_body("JobGet", job, f"; job={job}{context}")
     log_response = client.job_log(job_id)
     log_context = explain(client, log_response, operation="JobGetLog", seed=seed)
@@ -252,6 +282,27 @@ def _finish(
         job,
         log if isinstance(log, list) else [],
     )
+
+
+def judge_follow_up(submitted: _Submitted, job: dict[str, Any]) -> None:
+    """JOB-FOLLOW-UP: the JobResponse's JobId names the job ("use it for follow-up", docs/norce-facts.md §2B):
+    Job/Get of it answers that job, with that id and this import's counters (its Totals are the items sent:
+    IMP-COUNTS)."""
+    follow_up = f"Job/Get?id={submitted.job_id} after {submitted.operation}"
+    judge(
+        "JOB-FOLLOW-UP",
+        job.get("JobId") == submitted.job_id,
+        f"{follow_up} answered JobId {job.get('JobId')!r}; job={job}{submitted.context}",
+        operation="JobGet",
+    )
+    if submitted.items_sent is not None:
+        judge(
+            "JOB-FOLLOW-UP",
+            job.get("Totals") == submitted.items_sent,
+            f"{follow_up} answered the counters of another import: Totals {job.get('Totals')!r}, but "
+            f"{submitted.items_sent} item(s) were sent; job={job}{submitted.context}",
+            operation="JobGet",
+        )
 
 
 def judge_job_reads_in_xml(client: NorceClient, job_id: int, *, seed: int) -> None:

@@ -3,7 +3,8 @@
 No credentials, or a wrong bearer token, must get 401 with `WWW-Authenticate` on every operation in the
 vendored specs; so must a valid token sent with someone else's application id. Connect also accepts the legacy
 `Basic base64(<applicationId>:<secretKey>)` (a wrong Basic secret is refused); Customer Service 1.1 does not.
-The token endpoint answers 429 with Retry-After once a client asks too often.
+The token endpoint answers 429 with Retry-After once a client asks too often, and its answer to the run's own
+token request is JSON with access_token, token_type Bearer, expires_in (at most 3600 s) and scope.
 
 Token expiry (AUTH-TOKEN-EXPIRY): Norce tokens live 3600 s and the token endpoint allows 3 requests a minute,
 so the suite cannot wait for a normal token to expire. A target may declare a second "expiry probe" client
@@ -25,9 +26,10 @@ from contracts.oracle.response_checks import negotiation_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, Operation, load_spec
 from contracts.reports.recorder import register_secret
 from contracts.reports.verdicts import judge
-from contracts.suite.flows import JSON, XML, explain
+from contracts.suite.flows import JSON, XML, compact, explain
 from contracts.transport.auth import (
     APPLICATION_ID_HEADER,
+    WITHHELD,
     AuthSession,
     basic_headers,
     bearer_headers,
@@ -292,6 +294,59 @@ def test_token_endpoint_is_rate_limited(norce: NorceClient, norce_auth: AuthSess
     context = f"\n  token endpoint statuses in order: {statuses} seed={norce_seed}"
     assert statuses[-1] == 429, f"no 429 after {len(statuses)} token requests{context}"
     assert response.headers.get("Retry-After", "").strip(), f"429 without Retry-After{context}"
+
+
+DOCUMENTED_LIFETIME = 3600  # seconds: "a JWT valid for 3600 s" (docs/norce-facts.md §4.3)
+
+
+def seconds(value: Any) -> float | None:
+    """A positive JSON number of seconds, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return None
+    return float(value)
+
+
+def test_token_answer(norce: NorceClient, norce_auth: AuthSession, norce_seed: int) -> None:
+    """The token endpoint answers the run's client-credentials form post (client_id, client_secret,
+    grant_type=client_credentials, scope: docs/norce-facts.md §4.3) with JSON holding access_token,
+    token_type Bearer (RFC 6749 §7.1: case-insensitive), expires_in, a positive number of seconds, and scope
+    (AUTH-TOKEN-ANSWER); expires_in is at most the documented 3600 s (AUTH-TOKEN-LIFETIME).
+
+    The answer judged is the one to the token request the run made anyway (recorded by its token cache, the
+    access token withheld; an xdist worker has the controller's): the endpoint allows 3 requests a minute."""
+    norce_auth.headers("oauth")  # the run's token: asked for now unless the run already holds it
+    tokens = norce_auth.tokens
+    assert tokens is not None, "the target has no OAuth2 client configured"
+    answer = tokens.answer
+    assert answer is not None, "the run holds a token but not the token endpoint's answer to it"
+    members = answer.members or {}
+    token_type, expires_in, scope = (members.get(k) for k in ("token_type", "expires_in", "scope"))
+    shown = compact(members) if answer.members is not None else "(not a JSON object)"
+    context = (
+        f"\n  token endpoint {norce.target.token_url} answered {answer.status} {answer.content_type}: {shown}"
+    )
+    problems = []
+    if "json" not in answer.content_type.lower() or answer.members is None:
+        problems.append("the answer is not a JSON object")
+    if members.get("access_token") != WITHHELD:
+        problems.append("no access_token (a non-empty string)")
+    if not isinstance(token_type, str) or token_type.lower() != "bearer":
+        problems.append(f"token_type {token_type!r} is not Bearer")
+    lifetime = seconds(expires_in)
+    if lifetime is None:
+        problems.append(f"expires_in {expires_in!r} is not a positive number of seconds")
+    requested = (norce.target.credentials.scope or "").split()
+    if not isinstance(scope, str):
+        problems.append(f"scope {scope!r} is not a (space-delimited) string")
+    elif not set(requested) <= set(scope.split()):
+        problems.append(f"scope {scope!r} lacks the scope asked for, {' '.join(requested)!r}")
+    judge("AUTH-TOKEN-ANSWER", not problems, f"{'; '.join(problems)}{context}")
+    if lifetime is not None:
+        judge(
+            "AUTH-TOKEN-LIFETIME",
+            lifetime <= DOCUMENTED_LIFETIME,
+            f"expires_in {expires_in} is longer than the documented {DOCUMENTED_LIFETIME} s{context}",
+        )
 
 
 def _basic_credentials(client: NorceClient) -> tuple[str, str]:

@@ -10,10 +10,12 @@ and what 1.1 cannot show, is the field mapping in `contracts/oracle/read_back.py
 Reference data the item names must exist on the target. Account roles and info types are discovered with
 ListAccountRoles and List{Customer,Company}InfoTypes (IdValue carries the Code). Flags, price lists, delivery
 and payment methods cannot be: no 1.1 read carries their codes (CustomerFlag is Id, Name, Description,
-SortOrder, Group; 1.1 has no list of price lists or methods). On the embedded emulator the item names fresh
-run-owned codes, which it registers on first use (docs/import-semantics.md "Code collections", ours); on any
-other target those lists are left out, since a code the tenant lacks would fail the item for a reason the docs
-do not give. What is left out, and why, is recorded as the test's junit property `left_out`.
+SortOrder, Group; 1.1 has no list of price lists or methods). So on a tenant the item names the codes its
+configuration gives (`Target.reference`: flag-codes, pricelist-codes, delivery-method-codes,
+payment-method-codes), and on the embedded emulator fresh run-owned codes, which it registers on first use
+(docs/import-semantics.md "Code collections", ours). A list whose codes are not configured is left out, since
+a code the tenant lacks would fail the item for a reason the docs do not give. What is left out, and why, is
+recorded as the test's junit property `left_out`.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from contracts.suite.flows import (
     run_imports,
     serialize,
 )
+from contracts.suite.reference import record_left_out, reference_codes
 from contracts.transport.client import NorceClient
 from contracts.transport.namespace import EMAIL_DOMAIN, RunNamespace
 
@@ -172,7 +175,7 @@ class Offer:
     lookups: Lookups
     roles: list[str] = field(default_factory=list)
     info_types: list[str] = field(default_factory=list)
-    fresh: dict[str, list[str]] = field(default_factory=dict)  # member -> codes the target registers on use
+    coded: dict[str, list[str]] = field(default_factory=dict)  # member -> reference codes it names
     left_out: list[str] = field(default_factory=list)
 
 
@@ -183,9 +186,15 @@ def discovered(norce: NorceClient, operation_id: str, seed: int) -> dict[str, in
     return dict(list(found.items())[:2])
 
 
+# Member -> the kind of tenant reference data its entries name (contracts/transport/target.py ReferenceCodes).
 CODED_LISTS = {
-    CUSTOMERS: ("Flags", "PriceLists"),
-    COMPANIES: ("Flags", "PriceLists", "DeliveryMethods", "PaymentMethods"),
+    CUSTOMERS: (("Flags", "customer-flags"), ("PriceLists", "pricelists")),
+    COMPANIES: (
+        ("Flags", "company-flags"),
+        ("PriceLists", "pricelists"),
+        ("DeliveryMethods", "delivery-methods"),
+        ("PaymentMethods", "payment-methods"),
+    ),
 }
 
 
@@ -200,11 +209,13 @@ def offer(norce: NorceClient, ns: RunNamespace, seed: int, operation: str, relat
         result.left_out.append(f"AdditionalInfo: {info_list} offers no info type with a Code")
     if operation == CUSTOMERS and not role_ids:
         result.left_out.append("Accounts[].Roles: ListAccountRoles offers no role with a Code")
-    for member in CODED_LISTS[operation]:
-        if norce.target.is_emulator:
-            result.fresh[member] = [padded(ns.code(member.lower()), 50) for _ in range(2)]
-        else:
-            result.left_out.append(f"{member}: no 1.1 read lists their codes, and this target's are unknown")
+    run_owned = norce.target.reference.run_owned
+    for member, kind in CODED_LISTS[operation]:
+        found = reference_codes(norce, ns, kind, 2, at_least=1)  # two entries where the target has two
+        if found.missing is not None:
+            result.left_out.append(f"{member}: {found.missing}")
+        else:  # run-owned codes at 1.1's 50-character maxLength; a tenant's as they are
+            result.coded[member] = [padded(code, 50) if run_owned else code for code in found.codes]
     return result
 
 
@@ -243,7 +254,7 @@ def populated_customer(ns: RunNamespace, offered: Offer, related: Related) -> di
     }
     if offered.info_types:
         item["AdditionalInfo"] = info(offered.info_types)
-    for member, codes in offered.fresh.items():
+    for member, codes in offered.coded.items():
         item[member] = [{"Code": code} for code in codes]
     return item
 
@@ -265,11 +276,11 @@ def populated_company(ns: RunNamespace, offered: Offer, related: Related) -> dic
     }
     if offered.info_types:
         item["AdditionalInfo"] = info(offered.info_types)
-    for member, codes in offered.fresh.items():
+    for member, codes in offered.coded.items():
         item[member] = [{"Code": code} for code in codes]
     if "PaymentMethods" in item:
-        for n, method in enumerate(item["PaymentMethods"]):
-            method["InvoiceCaptureSettingsCode"] = f"{method['Code'][:40]}-ics{n}"
+        for method in item["PaymentMethods"]:
+            method["InvoiceCaptureSettingsCode"] = ns.code("ics")
     return item
 
 
@@ -359,8 +370,7 @@ def test_everything_imported_reads_back(
     """One fully populated item is imported (the job counts one insert), then every member the header lists
     reads back, in a JSON and in an XML answer, as docs/norce-facts.md §2C maps it."""
     offered = offer(norce, run_namespace, norce_seed, operation, related)
-    # A junit property, as the reports' plugin writes its own (record_property refuses junit_family xunit2).
-    request.node.user_properties.append(("left_out", "; ".join(offered.left_out) or "nothing"))
+    record_left_out(request, offered.left_out)
     populated, read_problems = ENTITIES[operation]
     item = populated(run_namespace, offered, related)
     header = header_for(operation, item)

@@ -65,6 +65,46 @@ class SlidingWindowLimiter:
         self.calls = deque([until - self.window] * self.max_calls)
 
 
+# What stands for the access token in a recorded token answer: the token itself is a secret.
+WITHHELD = "<withheld>"
+
+
+@dataclass(frozen=True)
+class TokenAnswer:
+    """What the token endpoint answered the run's own token request, for AUTH-TOKEN-ANSWER: the token endpoint
+    allows 3 requests a minute, so the suite judges the answer it already had instead of asking again.
+    `members` is the JSON body with the access token withheld (a non-empty string becomes WITHHELD)."""
+
+    status: int
+    content_type: str
+    members: dict[str, Any] | None  # None: the body was not a JSON object
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> TokenAnswer:
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        members = dict(body) if isinstance(body, dict) else None
+        if members is not None and isinstance(members.get("access_token"), str) and members["access_token"]:
+            members["access_token"] = WITHHELD
+        return cls(response.status_code, response.headers.get("content-type", ""), members)
+
+    def as_data(self) -> dict[str, Any]:
+        return {"status": self.status, "content_type": self.content_type, "members": self.members}
+
+    @classmethod
+    def from_data(cls, data: Any) -> TokenAnswer | None:
+        if not isinstance(data, dict):
+            return None
+        members = data.get("members")
+        return cls(
+            int(data.get("status", 0)),
+            str(data.get("content_type", "")),
+            dict(members) if isinstance(members, dict) else None,
+        )
+
+
 @dataclass
 class CachedToken:
     access_token: str
@@ -101,6 +141,7 @@ class TokenProvider:
         self.max_attempts = max_attempts
         self.secrets = secrets
         self.requests_made = 0
+        self.answer: TokenAnswer | None = None  # the last answer of the token endpoint to this run's client
         self._token: CachedToken | None = None
         self.retired: list[str] = []  # tokens replaced after a 401, still recognised as ours
         self._lock = threading.Lock()
@@ -113,13 +154,22 @@ class TokenProvider:
                 self._token = self._fetch()
             return self._token.access_token
 
-    def adopt(self, access_token: str, token_type: str, expires_in: float, age: float) -> None:
-        """Take a token another process of the run fetched (`age` seconds ago): xdist workers share the
-        controller's, so a run with N workers asks the token endpoint once, not N times (3 a minute)."""
+    def adopt(
+        self,
+        access_token: str,
+        token_type: str,
+        expires_in: float,
+        age: float,
+        answer: TokenAnswer | None = None,
+    ) -> None:
+        """Take a token another process of the run fetched (`age` seconds ago), with the token endpoint's
+        answer: xdist workers share the controller's, so a run with N workers asks the token endpoint once,
+        not N times (3 a minute)."""
         if self.secrets is not None:
             self.secrets.register_secret("access_token", access_token)
         with self._lock:
             self._token = CachedToken(access_token, token_type, self.clock() - max(0.0, age), expires_in)
+            self.answer = answer
 
     def shareable(self) -> dict[str, Any]:
         """The cached token (fetched now if need be) as plain data for `adopt` in another process."""
@@ -132,6 +182,7 @@ class TokenProvider:
                 "token_type": cached.token_type,
                 "expires_in": cached.expires_in,
                 "age": self.clock() - cached.obtained_at,
+                "answer": self.answer.as_data() if self.answer is not None else None,
             }
 
     def current(self) -> str | None:
@@ -171,7 +222,9 @@ class TokenProvider:
                 continue
             if response.status_code != 200:
                 raise TokenError(f"token endpoint {self.token_url} answered {response.status_code}")
-            return self._parse(response)
+            token = self._parse(response)
+            self.answer = TokenAnswer.of(response)
+            return token
         raise TokenError(f"token endpoint {self.token_url} kept answering {response.status_code}")
 
     def _parse(self, response: httpx.Response) -> CachedToken:

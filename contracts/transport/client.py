@@ -263,14 +263,25 @@ class NorceClient:
 
     # -- Connect 4.0 -------------------------------------------------------------------------------
     def import_customers(
-        self, items_or_bytes: Any, header: str, media_type: str = "application/json"
+        self,
+        items_or_bytes: Any,
+        header: str,
+        media_type: str = "application/json",
+        *,
+        header_name: str = STORM_HEADER,
     ) -> httpx.Response:
-        return self._import("ImportCustomers", "customer", items_or_bytes, header, media_type)
+        """`header_name`: the header's name as sent (HTTP field names are case-insensitive: HDR-NAME-CASE)."""
+        return self._import("ImportCustomers", "customer", items_or_bytes, header, media_type, header_name)
 
     def import_companies(
-        self, items_or_bytes: Any, header: str, media_type: str = "application/json"
+        self,
+        items_or_bytes: Any,
+        header: str,
+        media_type: str = "application/json",
+        *,
+        header_name: str = STORM_HEADER,
     ) -> httpx.Response:
-        return self._import("ImportCompanies", "company", items_or_bytes, header, media_type)
+        return self._import("ImportCompanies", "company", items_or_bytes, header, media_type, header_name)
 
     def job(self, job_id: int) -> httpx.Response:
         return self._send("GET", f"{self.target.connect_url}/Job/Get", api="connect", params={"id": job_id})
@@ -339,7 +350,9 @@ class NorceClient:
                 delay = min(delay * 1.5, 2.0)
         return {job_id: outcomes[job_id] for job_id in job_ids}
 
-    def _import(self, operation: str, kind: str, body: Any, header: str, media_type: str) -> httpx.Response:
+    def _import(
+        self, operation: str, kind: str, body: Any, header: str, media_type: str, header_name: str
+    ) -> httpx.Response:
         url = f"{self.target.connect_url}/Customer/{operation}"
         if isinstance(body, (bytes, bytearray, str)):
             content = body.encode() if isinstance(body, str) else bytes(body)
@@ -353,7 +366,7 @@ class NorceClient:
         self._check_namespaced(operation, items)
         if self.ledger is not None and self.guard.sends_writes:
             self.ledger.record_import(kind, items or [])
-        headers = {STORM_HEADER: header, "Content-Type": media_type, "Accept": "application/json"}
+        headers = {header_name: header, "Content-Type": media_type, "Accept": "application/json"}
         response = self._send("POST", url, api="connect", content=content, headers=headers)
         self._note_submitted(response)
         return response
@@ -421,8 +434,9 @@ class NorceClient:
         """POST with header values that hold line breaks, written as obs-fold (CRLF + space, RFC 9112 §5.2).
 
         httpx refuses to write such a value, so http.client carries this one request; the guard, the
-        namespace check, the ledger, the pacer and the record apply as to every other request. It is sent
-        once (no retry: a front end may answer a folded header in any way, and that answer is the result).
+        namespace check, the ledger, the pacer and the record apply as to every other request. A front end
+        may answer a folded header in any way, and that answer is the result; only a gateway's transient
+        503 (the service did not take the request) is sent again, as for any request.
         """
         folded = {name: LINE_BREAKS.sub("\r\n ", value) for name, value in headers.items()}
         printable = {name: value.replace("\r\n ", "\\r\\n ") for name, value in folded.items()}
@@ -430,6 +444,18 @@ class NorceClient:
         if planned is not None:
             return planned
         self._before_import(url, headers, content)
+        attempt = 0
+        while True:
+            attempt += 1
+            response = self._post_folded_once(url, folded, printable, content, attempt)
+            if attempt > self.max_retries or not is_transient(response, repeat_is_harmless=False):
+                return response
+            self.stats.gateway_retries += 1
+            self.sleep(transient_wait_seconds(response, attempt))
+
+    def _post_folded_once(
+        self, url: str, folded: Mapping[str, str], printable: Mapping[str, str], content: bytes, attempt: int
+    ) -> httpx.Response:
         api = "connect" if url.startswith(self.target.connect_url) else "customer"
         scheme = self.target.connect_auth if api == "connect" else "oauth"
         sent = {**folded, **self.auth.headers(scheme)}
@@ -447,12 +473,12 @@ class NorceClient:
             answer = connection.getresponse()
             body = answer.read()
         except OSError as exc:
-            self._record(shown, None, started, 1, type(exc).__name__)
+            self._record(shown, None, started, attempt, type(exc).__name__)
             self._note_exchange(shown, None, type(exc).__name__)
             raise NetworkError(f"POST {redact_url(url)} failed: {type(exc).__name__}") from None
         finally:
             connection.close()
-        self._record(shown, answer.status, started, 1, None)
+        self._record(shown, answer.status, started, attempt, None)
         response = httpx.Response(answer.status, headers=answer.getheaders(), content=body, request=shown)
         self._note_exchange(shown, response)
         return response

@@ -137,10 +137,14 @@ class Ledger:
             other = item.get(second) if self._ours(item.get(second)) else None
             if code is None and other is None:
                 continue
+            # A relation entry names an entity that must already exist (docs/norce-facts.md §2A); one that
+            # names none must create nothing, but a server that creates it anyway leaves a run-owned entity,
+            # so it is recorded too (cleanup finds it absent when all went well).
             if kind == "customer":
                 found.append(LedgerEntry("customer", code=code, email=other))
                 for company in item.get("Companies") or []:
                     if isinstance(company, Mapping) and self._ours(company.get("Code")):
+                        found.append(LedgerEntry("company", code=company["Code"]))
                         found.append(
                             LedgerEntry("relation", company_code=company["Code"], customer_code=code)
                         )
@@ -148,6 +152,7 @@ class Ledger:
                 found.append(LedgerEntry("company", code=code, org_no=other))
                 for customer in item.get("Customers") or []:
                     if isinstance(customer, Mapping) and self._ours(customer.get("Code")):
+                        found.append(LedgerEntry("customer", code=customer["Code"]))
                         found.append(
                             LedgerEntry("relation", company_code=code, customer_code=customer["Code"])
                         )

@@ -13,6 +13,8 @@ import re
 from typing import Any, Literal
 from xml.etree.ElementTree import Element
 
+from emulator.faults import Faults
+
 from .errors import BodyMalformed, PayloadTooLarge
 from .header import is_xml_media_type
 from .schema import BOOL, INT, INTEGER_TEXT, NUMBER, TYPES, Enum, FieldType, ListOf, Obj
@@ -29,8 +31,13 @@ _NUMBER_TEXT = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
 def parse_import_body(
-    body: bytes, content_type: str | None, entity: EntityName, max_bytes: int = MAX_BODY_BYTES
+    body: bytes,
+    content_type: str | None,
+    entity: EntityName,
+    max_bytes: int = MAX_BODY_BYTES,
+    faults: Faults | None = None,
 ) -> list[Any]:
+    faults = faults if faults is not None else Faults()
     if len(body) > max_bytes:
         raise PayloadTooLarge(f"body is {len(body)} bytes; the limit is {max_bytes}")
     try:
@@ -40,12 +47,12 @@ def parse_import_body(
     if not text.strip():
         raise BodyMalformed("body is empty")
     if is_xml_media_type(content_type):
-        return _xml_items(text, entity)
-    return _json_items(text)
+        return _xml_mapping_faults(faults, _xml_items(text, entity, faults))
+    return _json_items(text, faults)
 
 
 # --- JSON --------------------------------------------------------------------------------------------------
-def _json_items(text: str) -> list[Any]:
+def _json_items(text: str, faults: Faults) -> list[Any]:
     decoder = json.JSONDecoder(parse_constant=_reject_constant)
     stripped = text.strip()
     try:
@@ -61,6 +68,8 @@ def _json_items(text: str) -> list[Any]:
             values.append(value)
             while position < len(stripped) and stripped[position].isspace():
                 position += 1
+        if faults.is_on("import-back-to-back-json-first-only"):
+            return values[:1]
         return values
     except (ValueError, RecursionError) as exc:
         raise BodyMalformed(f"body is not valid JSON: {type(exc).__name__}") from exc
@@ -71,7 +80,7 @@ def _reject_constant(name: str) -> None:
 
 
 # --- XML ---------------------------------------------------------------------------------------------------
-def _xml_items(text: str, entity: EntityName) -> list[Any]:
+def _xml_items(text: str, entity: EntityName, faults: Faults) -> list[Any]:
     wrapper = parse_xml(f"<{_WRAPPER}>{strip_declaration(text)}</{_WRAPPER}>")
     if (wrapper.text or "").strip() or any((child.tail or "").strip() for child in wrapper):
         raise BodyMalformed("text outside the root elements")
@@ -84,6 +93,8 @@ def _xml_items(text: str, entity: EntityName) -> list[Any]:
         _require_element_only(roots[0])
         elements = list(roots[0])
     elif all(local_name(root) == entity for root in roots):
+        if len(roots) > 1 and faults.is_on("import-xml-repeated-roots-refused"):
+            raise BodyMalformed(f"XML root must be ArrayOf{entity}")
         elements = roots
     else:
         raise BodyMalformed(f"XML root must be ArrayOf{entity} or a sequence of {entity} elements")
@@ -94,6 +105,26 @@ def _xml_items(text: str, entity: EntityName) -> list[Any]:
         return [_element_to_dict(element, entity) for element in elements]
     except RecursionError as exc:
         raise BodyMalformed("XML is nested too deeply") from exc
+
+
+# XML-only mapping faults: a member the XML reader drops, per item (or per entry of a nested list).
+_XML_DROPPED_MEMBERS = {
+    "xml-body-drops-cell-phone": (None, "CellPhoneNumber"),
+    "xml-body-ignores-company-list-delta": (None, "IsCompanyListDelta"),
+    "xml-body-drops-flag-is-active": ("Flags", "IsActive"),
+}
+
+
+def _xml_mapping_faults(faults: Faults, items: list[Any]) -> list[Any]:
+    for name, (nested, member) in _XML_DROPPED_MEMBERS.items():
+        if not faults.is_on(name):
+            continue
+        for item in (item for item in items if isinstance(item, dict)):
+            entries = item.get(nested) if nested else [item]
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict):
+                    entry.pop(member, None)
+    return items
 
 
 def _require_element_only(element: Element) -> None:

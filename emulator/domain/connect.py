@@ -111,7 +111,7 @@ class ConnectService:
 
     def _parse(self, body: bytes, content_type: str | None, entity: EntityName) -> list[Any]:
         limit = FRONT_END_MAX_BODY_BYTES if self.variants.is_on("no-body-limit") else MAX_BODY_BYTES
-        return parse_import_body(body, content_type, entity, limit)
+        return parse_import_body(body, content_type, entity, limit, self.faults)
 
     def _read_items(
         self, header: CustomerHeader, body: bytes, content_type: str | None, entity: EntityName

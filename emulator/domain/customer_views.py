@@ -130,6 +130,8 @@ def customer_view(state: State, customer: Customer, faults: Faults, include_comp
     companies = state.companies_of_customer(customer.id)  # primary first
     if not include_companies:
         companies = companies[:1]
+    elif faults.is_on("cs-default-company-not-first"):
+        companies = sorted(companies, key=lambda company: company.id)
     return {
         "Id": customer.id,
         "Key": customer.key,

@@ -279,7 +279,7 @@ def _write_customer_fields(
             context, "customer_info_types", customer.additional_info, item["AdditionalInfo"]
         )
     if 16 in listed and "Flags" in item:
-        customer.flags = _apply_flags(context, "customer_flags", customer.flags, item["Flags"], 21 in listed)
+        _apply_flags(context, "customer_flags", customer, item["Flags"], 21 in listed)
     if 17 in listed and "PriceLists" in item:
         customer.price_lists = _codes(context, "price_lists", item["PriceLists"])
 
@@ -287,11 +287,12 @@ def _write_customer_fields(
 def _write_accounts(context: _ItemContext, customer: Customer, accounts: list[dict[str, Any]]) -> None:
     account_fields = written_fields(context.faults, "account", context.validated.header.account_fields)
     for sent in accounts:
-        login_name = sent["LoginName"]
-        owner = context.state.account_by_login_name(login_name)
+        # LoginName is required (validation): absent only under import-account-without-login-name-written
+        login_name: str = sent.get("LoginName") or ""
+        owner = context.state.account_by_login_name(login_name) if login_name else None
         if owner is not None and owner[0].id != customer.id:
             raise ItemFailed(f"LoginName {login_name!r} belongs to another customer")
-        account = next((a for a in customer.accounts if a.login_name == login_name), None)
+        account = next((a for a in customer.accounts if login_name and a.login_name == login_name), None)
         status = enum_value(ACCOUNT_STATUS, sent.get("Status", sent.get("AccountStatus")))
         roles = _roles(context, sent.get("Roles")) if account_fields & {3, 4} and "Roles" in sent else None
         if account is None:
@@ -363,7 +364,7 @@ def _write_customer_companies(
     for ref in refs:
         if ref is None:
             continue
-        company = _match_company(state, ref, use_org_no=True)
+        company = _related_company(context, ref)
         if company is None:
             raise ItemFailed(f"Company {_describe(ref, ('Id', 'Code', 'OrganizationNo'))} does not exist")
         if company.id not in company_ids:
@@ -442,7 +443,11 @@ def _write_company_fields(
     for field_value, (member, attribute) in COMPANY_SCALARS.items():
         if _writes(context.faults, field_value, listed, item, member):
             setattr(company, attribute, copy.deepcopy(item[member]))
-    if 8 in listed and "ParentCompanyCode" in item:
+    if (
+        8 in listed
+        and "ParentCompanyCode" in item
+        and not context.faults.is_on("import-parent-company-code-ignored")
+    ):
         code = item["ParentCompanyCode"]
         parent = context.state.company_by_code(code) if code else None
         company.parent_company_code = code
@@ -455,7 +460,9 @@ def _write_company_fields(
         company.delivery_addresses = _delivery_addresses(
             context, company.delivery_addresses, item["DeliveryAddresses"]
         )
-    if item.get("UseInvoiceAddressAsDeliveryAddress") is True:
+    if item.get("UseInvoiceAddressAsDeliveryAddress") is True and not context.faults.is_on(
+        "import-use-invoice-as-delivery-ignored"
+    ):
         if {10, 11} <= listed:
             company.use_invoice_address_as_delivery_address = True
             invoice = company.invoice_address
@@ -481,10 +488,14 @@ def _write_company_fields(
             _discount(context, entry) for entry in item["Discounts"] or [] if entry is not None
         ]
     if 17 in listed and "Flags" in item:
-        company.flags = _apply_flags(context, "company_flags", company.flags, item["Flags"], 22 in listed)
+        _apply_flags(context, "company_flags", company, item["Flags"], 22 in listed)
     if 18 in listed and "PaymentMethods" in item:
         _register(context, "payment_methods", item["PaymentMethods"])
-        company.payment_methods = _merge_payment_methods(company.payment_methods, item["PaymentMethods"])
+        company.payment_methods = _merge_payment_methods(
+            company.payment_methods,
+            item["PaymentMethods"],
+            default_active=not context.faults.is_on("import-payment-method-default-inactive"),
+        )
     if 19 in listed and "PriceLists" in item:
         company.price_lists = _codes(context, "price_lists", item["PriceLists"])
 
@@ -498,7 +509,7 @@ def _write_company_customers(
     for ref in refs:
         if ref is None:
             continue
-        customer = _match_customer(state, ref, context.faults, use_email=True)
+        customer = _related_customer(context, ref)
         if customer is None:
             raise ItemFailed(f"Customer {_describe(ref, ('Id', 'Code', 'EmailAddress'))} does not exist")
         if customer.id not in customer_ids:
@@ -514,6 +525,53 @@ def _write_company_customers(
                 state.remove_relation(relation.customer_id, company_id)
     for customer_id in customer_ids:
         state.add_relation(customer_id, company_id)
+
+
+def _related_company(context: _ItemContext, ref: dict[str, Any]) -> Company | None:
+    """The existing company a Customer.Companies entry names: the first present of Id, Code, OrgNo."""
+    state, faults = context.state, context.faults
+    if has_value(ref, "OrganizationNo") and faults.is_on("import-relation-company-org-no-before-code"):
+        by_org_no = state.company_by_org_no(ref["OrganizationNo"])
+        if by_org_no is not None:
+            return by_org_no
+    found = _match_company(state, ref, use_org_no=True)
+    if found is None and ref.get("Id") is None and faults.is_on("import-relation-creates-unknown-company"):
+        now = context.ids.timestamp()
+        found = Company(
+            id=context.ids.next_id("company"),
+            key=context.ids.new_key(),
+            code=ref.get("Code"),
+            organization_no=ref.get("OrganizationNo"),
+            name=ref.get("Name"),
+            created=now,
+            updated=now,
+        )
+        state.put_company(found)
+    return found
+
+
+def _related_customer(context: _ItemContext, ref: dict[str, Any]) -> Customer | None:
+    """The existing customer a Company.Customers entry names: the first present of Id, Code, EmailAddress."""
+    state, faults = context.state, context.faults
+    if has_value(ref, "EmailAddress") and faults.is_on("import-relation-customer-email-before-code"):
+        by_email = state.customer_by_email(ref["EmailAddress"])
+        if by_email is not None:
+            return by_email
+    found = _match_customer(state, ref, faults, use_email=True)
+    if found is None and ref.get("Id") is None and faults.is_on("import-relation-creates-unknown-customer"):
+        now = context.ids.timestamp()
+        found = Customer(
+            id=context.ids.next_id("customer"),
+            key=context.ids.new_key(),
+            code=ref.get("Code"),
+            email_address=ref.get("EmailAddress"),
+            first_name=ref.get("FirstName"),
+            last_name=ref.get("LastName"),
+            created=now,
+            updated=now,
+        )
+        state.put_customer(found)
+    return found
 
 
 # --- shared pieces -----------------------------------------------------------------------------------------
@@ -587,34 +645,58 @@ def _merge_info(
     if sent is None:
         return []
     merged = {info.code: InfoValue(info.code, info.value) for info in current}
+    added_twice: list[InfoValue] = []  # import-info-added-twice: a code sent again is added, not updated
     for entry in sent:
         context.state.reference_id(table, entry["Code"], context.ids)
-        merged[entry["Code"]] = InfoValue(entry["Code"], entry["Value"])
-    return list(merged.values())
+        value = InfoValue(entry["Code"], entry.get("Value"))  # without Value only under its fault
+        if entry["Code"] in merged and context.faults.is_on("import-info-added-twice"):
+            added_twice.append(value)
+        else:
+            merged[entry["Code"]] = value
+    return list(merged.values()) + added_twice
 
 
 def _apply_flags(
-    context: _ItemContext, table: str, current: list[str], sent: list[Any] | None, preserve: bool
-) -> list[str]:
-    existing = list(current)
-    if context.faults.is_on("import-preserve-flags-ignored"):
+    context: _ItemContext, table: str, entity: Customer | Company, sent: list[Any] | None, preserve: bool
+) -> None:
+    """Without PreserveFlags the sent flags replace the entity's, with it they are applied to them. Per flag
+    (docs/norce-facts.md §2A Flag): IsActive false takes it off; IsCreateOnly leaves a flag the entity has as
+    it is; IsLimitedUpdate changes a flag the entity has only when the same account (the header's AccountId)
+    last wrote it. Who last wrote a flag is known for flags imports wrote; any other is taken as the same
+    account's (ours: 1.1 writes record no account per flag)."""
+    faults, account = context.faults, context.validated.header.account_id
+    existing = list(entity.flags)
+    if faults.is_on("import-preserve-flags-ignored"):
         preserve = False
-    if context.faults.is_on("import-preserve-flags-inverted"):
+    if faults.is_on("import-preserve-flags-inverted"):
         preserve = not preserve
     result = list(existing) if preserve else []
+    written = dict(entity.flag_updated_by)
+    default_active = not faults.is_on("import-flag-default-inactive")
     for flag in sent or []:
         code = flag["Code"]
         context.state.reference_id(table, code, context.ids)
-        if flag.get("IsCreateOnly") and code in existing:
+        if code in existing and _leaves_flag_as_is(flag, written.get(code, account) == account, faults):
             if code not in result:
-                result.append(code)  # create-only: an existing flag is left exactly as it is
+                result.append(code)
             continue
-        if flag.get("IsActive", True) is False:
+        if flag.get("IsActive", default_active) is False and not faults.is_on("import-flag-inactive-ignored"):
             if code in result:
                 result.remove(code)
         elif code not in result:
             result.append(code)
-    return result
+        written[code] = account
+    entity.flags = result
+    entity.flag_updated_by = {code: who for code, who in written.items() if code in result}
+
+
+def _leaves_flag_as_is(flag: dict[str, Any], same_account: bool, faults: Faults) -> bool:
+    """Whether a flag entry leaves a flag the entity already has as it is."""
+    if flag.get("IsCreateOnly") and not faults.is_on("import-flag-create-only-overwrites"):
+        return True
+    if flag.get("IsLimitedUpdate"):
+        return not same_account or faults.is_on("import-flag-limited-update-refused")
+    return False
 
 
 def _codes(context: _ItemContext, table: str, sent: list[Any] | None) -> list[str]:
@@ -645,13 +727,13 @@ def _merge_codes(current: list[str], sent: list[Any] | None) -> list[str]:
 
 
 def _merge_payment_methods(
-    current: list[PaymentMethodLink], sent: list[Any] | None
+    current: list[PaymentMethodLink], sent: list[Any] | None, *, default_active: bool = True
 ) -> list[PaymentMethodLink]:
     if sent is None:
         return []
     result = {link.code: PaymentMethodLink(link.code, link.invoice_capture_settings_code) for link in current}
     for entry in sent:
-        if entry.get("IsActive", True) is False:
+        if entry.get("IsActive", default_active) is False:
             result.pop(entry["Code"], None)
         else:
             result[entry["Code"]] = PaymentMethodLink(entry["Code"], entry.get("InvoiceCaptureSettingsCode"))

@@ -254,7 +254,12 @@ class JobRunner:
             job = state.jobs.get(job_id)
             if job is None and self.faults.is_on("job-get-unknown-returns-500"):
                 raise RuntimeError(f"seeded fault job-get-unknown-returns-500: job {job_id}")
-            return None if job is None else self._dto(job, self.store.ids.timestamp())
+            if job is None:
+                return None
+            other = state.jobs.get(job_id - 1)  # job-get-answers-another-job: an off-by-one lookup
+            if other is not None and self.faults.is_on("job-get-answers-another-job"):
+                job = other
+            return self._dto(job, self.store.ids.timestamp())
 
     def _dto(self, job: Job, now: str) -> dict[str, Any]:
         dto = job_dto(job, now)

@@ -92,6 +92,8 @@ class Customer:
     accounts: list[Account] = field(default_factory=list)
     additional_info: list[InfoValue] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # flag codes
+    # flag code -> the AccountId of the import that last wrote it (IsLimitedUpdate: docs/norce-facts.md §2A)
+    flag_updated_by: dict[str, int] = field(default_factory=dict)
     price_lists: list[str] = field(default_factory=list)  # price list codes
     refer_id: int | None = None
     refer_url: str | None = None
@@ -138,6 +140,8 @@ class Company:
     discounts: list[Discount] = field(default_factory=list)
     price_lists: list[str] = field(default_factory=list)  # price list codes
     flags: list[str] = field(default_factory=list)  # flag codes
+    # flag code -> the AccountId of the import that last wrote it (IsLimitedUpdate: docs/norce-facts.md §2A)
+    flag_updated_by: dict[str, int] = field(default_factory=dict)
     refer_id: int | None = None
     refer_url: str | None = None
     created: str | None = None

@@ -153,7 +153,7 @@ def item_problem(
         return f"{entity} needs one of {', '.join(identity)}"
     for field_value, member, item_type in collections:
         if field_value in listed:
-            problem = _missing_keys(item.get(member), member, item_type)
+            problem = _missing_keys(item.get(member), member, item_type, _unchecked_keys(faults))
             if problem is not None:
                 return problem
     if operation == "ImportCustomers" and 14 in listed and header.account_fields & ACCOUNT_ROLES_FIELDS:
@@ -190,12 +190,29 @@ def _length_problem(item: dict[str, Any], entity: str) -> str | None:
     return None
 
 
-def _missing_keys(entries: Any, member: str, item_type: str) -> str | None:
+def _missing_keys(
+    entries: Any, member: str, item_type: str, unchecked: frozenset[tuple[str, str]] = frozenset()
+) -> str | None:
     for position, entry in enumerate(entries or []):
         for key in REQUIRED_KEYS[item_type]:
+            if (item_type, key) in unchecked:
+                continue
             if not isinstance(entry, dict) or not has_value(entry, key):
                 return f"{member}[{position}].{key} is required"
     return None
+
+
+# Required members a seeded fault stops checking: (item type, member) per fault.
+_UNCHECKED_BY_FAULT = {
+    "import-info-without-value-written": ("Info", "Value"),
+    "import-account-without-login-name-written": ("Account", "LoginName"),
+}
+
+
+def _unchecked_keys(faults: Faults) -> frozenset[tuple[str, str]]:
+    if not faults.on:
+        return frozenset()
+    return frozenset(key for name, key in _UNCHECKED_BY_FAULT.items() if faults.is_on(name))
 
 
 def _type_problem(

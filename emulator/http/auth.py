@@ -82,6 +82,8 @@ class TokenService:
         """The token lifetime of a known client (main or expiry probe), None for unknown ones."""
         config = self.config
         if _same(client_id, config.client_id) and _same(client_secret, config.client_secret):
+            if self.faults.is_on("auth-token-lives-a-day"):
+                return 24 * 3600
             return config.token_lifetime_seconds
         probe_id = config.probe_client_id
         if probe_id and _same(client_id, probe_id) and _same(client_secret, config.probe_client_secret):
@@ -105,12 +107,15 @@ class TokenService:
         with self._lock:
             self._tokens = {t: i for t, i in self._tokens.items() if i.expires_at > now}
             self._tokens[token] = IssuedToken(client_id=client_id, expires_at=now + lifetime)
-        return {
+        answer: dict[str, object] = {
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": lifetime,
             "scope": self.config.scope,
         }
+        if self.faults.is_on("auth-token-answer-lacks-token-type"):
+            del answer["token_type"]
+        return answer
 
     def is_valid(self, token: str) -> bool:
         with self._lock:

@@ -107,6 +107,7 @@ SHAPE_FAULTS: dict[tuple[str, str], list[tuple[str, Callable[[Plain], None]]]] =
         ("company-renamed-org-no", _rename("OrgNo", "OrganizationNo")),
         ("cs-company-key-is-code", _set("Key", lambda v: v.get("Code"))),
         ("cs-company-info-id-is-position", _info_ids_as_positions),
+        ("cs-company-parent-id-null", _set("ParentId", lambda v: None)),
     ],
     ("customer", "Account"): [("account-drops-is-active", _drop("IsActive"))],
     ("customer", "Address"): [("address-renamed-zip", _rename("Zip", "ZipCode"))],

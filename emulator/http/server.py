@@ -27,7 +27,11 @@ from emulator.variants import Variants
 
 PROTOCOL_IMPORT_STRING = "emulator.http.server:NorceH11Protocol"
 ONE_LINE_FAULT = "hdr-one-line-not-enforced"
+HEADER_CASE_FAULT = "header-name-case-sensitive"
 STORM_CONNECT_HEADER = b"x-stormconnect-header"
+# The spelling a server that matched the header name case-sensitively would read (the ImportCompanies page's).
+EXACT_SPELLING = b"X-StormConnect-Header"
+CONNECT_HEADER_LINE = re.compile(rb"(\n)(x-stormconnect-header)([ \t]*:)", re.IGNORECASE)
 HEAD_END = re.compile(rb"\r?\n\r?\n")
 # A line inside the head that starts with SP/HTAB continues the line before it (obs-fold).
 FOLD = re.compile(rb"\r?\n[ \t]")
@@ -72,6 +76,21 @@ def variants_of(app: object) -> Variants | None:
     return variants if isinstance(variants, Variants) else None
 
 
+def unread_other_spellings(data: bytes) -> bytes:
+    """header-name-case-sensitive: the request head with the Connect header renamed unless it is spelled
+    exactly X-StormConnect-Header, so the app never sees it (HTTP field names are case-insensitive; uvicorn
+    hands the app lower-cased names, so the spelling is only seen here). Only the head is changed."""
+    end = HEAD_END.search(data)
+    head, rest = (data, b"") if end is None else (data[: end.start()], data[end.start() :])
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        if match.group(2) == EXACT_SPELLING:
+            return match.group(0)
+        return match.group(1) + b"X-Unread-" + match.group(2) + match.group(3)
+
+    return CONNECT_HEADER_LINE.sub(rename, head) + rest
+
+
 def one_line_error(field_name: bytes, timestamp: str) -> tuple[str, bytes]:
     """(ErrorMessage key, JSON body) for a folded header; HDR-ONE-LINE when it is the Connect header."""
     name = field_name.decode("latin-1")
@@ -94,16 +113,22 @@ class NorceH11Protocol(H11Protocol):
     _faults: Faults | None = None
     _variants: Variants | None = None
 
-    def _refuses_folds(self) -> bool:
+    def _switches(self) -> tuple[Faults, Variants]:
         if self._faults is None:  # once per connection; the sets themselves are replaced in place at run time
             self._faults = faults_of(self.app) or Faults()
             self._variants = variants_of(self.app) or Variants()
         assert self._variants is not None
-        return not self._faults.is_on(ONE_LINE_FAULT) and not self._variants.is_on("obs-fold-unfolded")
+        return self._faults, self._variants
+
+    def _refuses_folds(self) -> bool:
+        faults, variants = self._switches()
+        return not faults.is_on(ONE_LINE_FAULT) and not variants.is_on("obs-fold-unfolded")
 
     def data_received(self, data: bytes) -> None:
         if self._head is None and self.conn.their_state in (h11.IDLE, h11.DONE):
             self._head = bytearray()
+            if self._switches()[0].is_on(HEADER_CASE_FAULT):  # a head split over reads keeps its later part
+                data = unread_other_spellings(data)
         if self._head is not None:
             self._head += data
             end = HEAD_END.search(self._head)

@@ -56,6 +56,9 @@ class TenantPlan:
     keyword: str | None = None
     timeout: float = 1800.0
     extra_args: Sequence[str] = field(default_factory=tuple)
+    # The tenant's reference data as a QA engineer configures it (REFERENCE_ENVIRONMENT); False: none, so the
+    # tests that need it say what they left out, and why.
+    reference_codes: bool = True
 
 
 def free_port() -> int:
@@ -113,15 +116,16 @@ def state_of(base: str) -> dict[str, Any]:
     return state
 
 
-def tenant_environment() -> dict[str, str]:
+def tenant_environment(*, reference_codes: bool = True) -> dict[str, str]:
     """What a user sets for a tenant: the emulator's documented credentials, its application key, the write
-    allow-list naming the local host (a tenant is never written to unless its host is listed), and its
-    reference data."""
+    allow-list naming the local host (a tenant is never written to unless its host is listed) and, unless
+    told otherwise, the codes of its reference data."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("NORCE_")}
     env.update(EMULATOR_CREDENTIALS)
     env["NORCE_APPLICATION_KEY"] = EMULATOR_APPLICATION_KEY
     env["NORCE_WRITE_HOSTS"] = "127.0.0.1"
-    env.update(reference_environment())
+    if reference_codes:
+        env.update(reference_environment())
     return env
 
 
@@ -179,7 +183,7 @@ def run_against(base: str, plan: TenantPlan, *, seed: int, report_dir: Path, ten
         completed = subprocess.run(
             suite_command(base, plan, seed, report_dir),
             cwd=REPO_ROOT,
-            env=tenant_environment(),
+            env=tenant_environment(reference_codes=plan.reference_codes),
             capture_output=True,
             text=True,
             timeout=plan.timeout,

@@ -47,6 +47,21 @@ def encode_body(operation: str, items: list[dict[str, Any]], content_type: str) 
     return xml_to_bytes(items, spec.request_schema(import_kind(operation), XML), spec)
 
 
+def encode_streamed(operation: str, items: list[dict[str, Any]], content_type: str) -> bytes:
+    """The items back to back, as the official client streams them (docs/norce-facts.md §4.1 "Body framing",
+    Q2): each serialized on its own, JSON objects with no brackets or separators, XML one root element per
+    item (a DataContractSerializer writes no declaration before each)."""
+    if not is_xml_media_type(content_type):
+        return b"".join(json.dumps(item, separators=(",", ":")).encode() for item in items)
+    spec = load_spec(CONNECT_SPEC)
+    item_schema = spec.resolve(spec.request_schema(import_kind(operation), XML))["items"]
+    return b"".join(_without_declaration(xml_to_bytes(item, item_schema, spec)) for item in items)
+
+
+def _without_declaration(document: bytes) -> bytes:
+    return document.split(b"?>", 1)[1] if document.startswith(b"<?xml") else document
+
+
 @dataclass(frozen=True)
 class ImportRequest:
     operation: str

@@ -260,6 +260,24 @@ def test_flags_replace_preserve_inactive_and_create_only(emu: Emulator) -> None:
     assert sorted(emu.customer("A").flags) == ["BLOCKED", "NEWSLETTER"]
 
 
+def test_limited_update_applies_for_the_account_that_last_wrote_the_flag(emu: Emulator) -> None:
+    """IsLimitedUpdate: "save only if new, or last updated by the same account" (docs/norce-facts.md §2A
+    Flag): the header's AccountId that last wrote a flag may change it, another account may not, and a new
+    flag is saved whoever sends it."""
+    limited_off = [{"Code": "VIP", "IsLimitedUpdate": True, "IsActive": False}]
+    emu.customers([person("A", Flags=[{"Code": "VIP"}]), person("B", Flags=[{"Code": "VIP"}])], AccountId=7)
+    emu.customers([{"Code": "A", "Flags": limited_off}], fields=[16, 21], AccountId=8)
+    assert emu.customer("A").flags == ["VIP"]  # account 7 wrote it: account 8 may not change it
+    emu.customers([{"Code": "B", "Flags": limited_off}], fields=[16, 21], AccountId=7)
+    assert emu.customer("B").flags == []  # account 7 wrote it and may
+    new_flag = [{"Code": "B2B", "IsLimitedUpdate": True}]
+    emu.customers([{"Code": "A", "Flags": new_flag}], fields=[16, 21], AccountId=8)
+    assert sorted(emu.customer("A").flags) == ["B2B", "VIP"]  # a flag A did not have is saved
+    emu.customers([{"Code": "A", "Flags": [{"Code": "VIP"}]}], fields=[16, 21], AccountId=8)
+    emu.customers([{"Code": "A", "Flags": limited_off}], fields=[16, 21], AccountId=8)
+    assert emu.customer("A").flags == ["B2B"]  # account 8 wrote VIP last: now it may
+
+
 def test_company_flags_preserve(emu: Emulator) -> None:
     emu.companies([firm("C", Flags=[{"Code": "RESELLER"}])])
     emu.companies([{"Code": "C", "Flags": [{"Code": "KEY-ACCOUNT"}]}], fields=[17, 22])

@@ -11,7 +11,11 @@ from emulator.cli import main
 from emulator.fact_faults import families
 from tests.unit.emulator_http.support import auth_headers, make_client
 
-from .scenarios import SCENARIOS, SETTINGS
+from .import_scenarios import IMPORT_SCENARIOS
+from .scenarios import SCENARIOS as SHARED_SCENARIOS
+from .scenarios import SETTINGS
+
+SCENARIOS = {**SHARED_SCENARIOS, **IMPORT_SCENARIOS}
 
 
 def faults_on(client: Any) -> frozenset[str]:

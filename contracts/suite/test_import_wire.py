@@ -1,0 +1,130 @@
+"""How an import crosses the wire, beyond the documented array and header spelling: items streamed back to
+back, as the official client sends them (docs/norce-facts.md §4.1 "Body framing", Q2), and the header name in
+another case than the docs print it (§1A, §3 rule 9: HTTP field names are case-insensitive).
+
+Both are recommendations (IMP-FRAMING, HDR-NAME-CASE): a target that refuses is a deviation on a tenant, so
+these tests send and judge by themselves rather than through `flows.run_import`, whose acceptance check is
+documented. Every test runs with a JSON and with an XML body (and header).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.oracle.header import HEADER_NAME, CustomerHeader
+from contracts.oracle.strategies.requests import encode_body, encode_streamed
+from contracts.reports.verdicts import judge
+from contracts.suite.entities import (
+    COMPANIES,
+    CUSTOMERS,
+    OPERATIONS,
+    entity_by_code,
+    insert_header,
+    new_entity,
+)
+from contracts.suite.flows import BODY_IDS, BODY_TYPES, XML, compact, explain, serialize
+from contracts.transport.client import NorceClient
+from contracts.transport.namespace import RunNamespace
+
+pytestmark = [
+    pytest.mark.contract,
+    pytest.mark.writes,
+    pytest.mark.parametrize("body", BODY_TYPES, ids=BODY_IDS),
+]
+
+
+def send(
+    norce: NorceClient,
+    operation: str,
+    content: bytes,
+    header: CustomerHeader,
+    body: str,
+    header_name: str = HEADER_NAME,
+) -> httpx.Response:
+    value = serialize(header, "xml" if body == XML else "json")
+    import_ = norce.import_customers if operation == CUSTOMERS else norce.import_companies
+    return import_(content, value, body, header_name=header_name)
+
+
+def imported(
+    norce: NorceClient, operation: str, response: httpx.Response, items: list[dict[str, Any]], seed: int
+) -> tuple[dict[str, Any], list[str]]:
+    """The finished job of an accepted import, and the items that do not read back (by Code)."""
+    job = norce.wait_for_job(int(response.json()["JobId"]))
+    missing = [
+        item["Code"] for item in items if entity_by_code(norce, operation, item["Code"], seed=seed) is None
+    ]
+    return job, missing
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_items_sent_back_to_back_are_all_imported(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation: str, body: str
+) -> None:
+    """A body of items back to back, as the official client streams them (JSON objects with no brackets or
+    separators; XML one root element per item), is accepted and every item imported (IMP-FRAMING, Q2)."""
+    items = [new_entity(operation, run_namespace) for _ in range(3)]
+    response = send(norce, operation, encode_streamed(operation, items, body), insert_header(operation), body)
+    context = explain(norce, response, operation=operation, seed=norce_seed)
+    judge(
+        "not_a_server_error", response.status_code < 500, f"items back to back{context}", operation=operation
+    )
+    accepted = judge(
+        "IMP-FRAMING",
+        response.status_code == 200,
+        f"{len(items)} items back to back were refused{context}",
+        operation=operation,
+        media_type=body,
+    )
+    if not accepted:
+        return
+    job, missing = imported(norce, operation, response, items, norce_seed)
+    judge(
+        "IMP-FRAMING",
+        not missing and job.get("Totals") == len(items),
+        f"{len(items)} items back to back: job {compact(job)}; not imported: {missing}{context}",
+        operation=operation,
+        media_type=body,
+    )
+
+
+# Each import with the header named in the other spelling of the docs (docs/norce-facts.md §3 rule 9): the
+# docs print X-StormConnect-Header on ImportCompanies and x-stormconnect-header on ImportCustomers.
+OTHER_SPELLING = {COMPANIES: "x-stormconnect-header", CUSTOMERS: "X-StormConnect-Header"}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_the_header_name_is_read_whatever_its_case(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation: str, body: str
+) -> None:
+    """The header named in lower case on ImportCompanies and in mixed case on ImportCustomers is read: the
+    import is accepted and the item written (HDR-NAME-CASE: HTTP field names are case-insensitive)."""
+    name = OTHER_SPELLING[operation]
+    item = new_entity(operation, run_namespace)
+    response = send(
+        norce, operation, encode_body(operation, [item], body), insert_header(operation), body, name
+    )
+    context = explain(norce, response, operation=operation, seed=norce_seed)
+    judge(
+        "not_a_server_error", response.status_code < 500, f"header named {name}{context}", operation=operation
+    )
+    accepted = judge(
+        "HDR-NAME-CASE",
+        response.status_code == 200,
+        f"the header named {name!r} was not read{context}",
+        operation=operation,
+        media_type=body,
+    )
+    if not accepted:
+        return
+    job, missing = imported(norce, operation, response, [item], norce_seed)
+    judge(
+        "HDR-NAME-CASE",
+        not missing,
+        f"the header named {name!r}: the item was not written; job {compact(job)}{context}",
+        operation=operation,
+        media_type=body,
+    )
