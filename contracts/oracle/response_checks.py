@@ -12,11 +12,18 @@ and reused unchanged by the Schemathesis adapters (`contracts.schemathesis_ext.c
 - `empty_collection_problems` (CS-EMPTY-COLLECTION): a 1.1 Customer, Company or Account never carries a null
   collection member; an empty one is `[]` (XML: an empty element, not `i:nil="true"`).
 - `business_400_key`: the key of a well-formed 1.1 business-error answer.
+- `invariant_problems` (CS-INVARIANTS): what every 1.1 answer must keep of the documented entity invariants:
+  Customer.Key and Company.Key are GUIDs, no two customers share a Key (within an answer, and across the
+  answers a `CustomerKeyMemo` has seen), no two companies share OrgNo + Name; `info_id_problems`: Info ids
+  come from the info types lists.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 from contracts.oracle.media import XmlUnreadable, is_xml_media_type, parse_xml
@@ -206,3 +213,163 @@ def negotiation_problems(
         else content_type
     )
     return [] if got == wanted else [f"Accept asks for {wanted}, the response is {content_type}"]
+
+
+# CS-INVARIANTS. The 1.1 schema pages (docs/norce-facts.md §2C): Customer.Key "Unique across the system", a
+# GUID and never null (WSDL); Company.Key a guid; Company.Name "OrgNo + Name must be unique" (and
+# ListCompaniesByOrgNo: "OrgNo alone is not unique; OrgNo + Name is"); Info "Ids come from
+# ListCustomerInfoTypes / ListCompanyInfoTypes". The checks judge what an answer shows; one entity listed
+# twice (same Id) breaks none.
+INVARIANTS_RULE = "CS-INVARIANTS"
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+ENTITIES = frozenset({"Customer", "Company"})
+
+
+class CustomerKeyMemo:
+    """Customer Keys seen in one run's answers, each with the customer Id it belonged to: a Key that comes
+    back with another Id is a second customer holding it. Bounded (the oldest Keys are forgotten first), so a
+    long run against a large tenant keeps a fixed amount of memory."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self._ids: OrderedDict[str, int] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def note(self, key: str, customer_id: int) -> int | None:
+        """Remember `key` for `customer_id`; the other Id when the Key was seen with another customer."""
+        known = key.lower()
+        seen = self._ids.get(known)
+        if seen is not None and seen != customer_id:
+            return seen
+        self._ids[known] = customer_id
+        self._ids.move_to_end(known)
+        while len(self._ids) > self.limit:
+            self._ids.popitem(last=False)
+        return None
+
+
+def _entity_kind(spec: Spec, schema: Any) -> tuple[str | None, bool]:
+    """("Customer" / "Company" / other component, whether the answer is a list of them)."""
+    name, concrete = spec.concrete(schema)
+    if _is_array(spec, concrete):
+        return spec.concrete(concrete.get("items", {}))[0], True
+    return name, False
+
+
+def _entities(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _key_problems(kind: str, entity: dict[str, Any], where: str) -> list[str]:
+    if "Key" not in entity:
+        return []  # an absent member is the schema views' business
+    key = entity["Key"]
+    if key is None:
+        return [
+            f"{where}: {kind}.Key is null; it is a GUID"
+            + (" that is never null" if kind == "Customer" else "")
+        ]
+    if not isinstance(key, str) or not _GUID.match(key):
+        return [f"{where}: {kind}.Key {key!r} is not a GUID"]
+    return []
+
+
+def _holders(ids: dict[Any, str]) -> str:
+    return ", ".join(f"{where} Id {entity_id}" for entity_id, where in ids.items())
+
+
+def _shared_keys(customers: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Customers of one answer with one Key and different Ids."""
+    holders: dict[str, dict[Any, str]] = {}
+    for where, customer in customers:
+        key = customer.get("Key")
+        if isinstance(key, str) and key:
+            holders.setdefault(key.lower(), {}).setdefault(customer.get("Id"), where)
+    return [
+        f"Customer.Key {key} is held by {len(ids)} customers ({_holders(ids)}); a Key is unique across the "
+        "system"
+        for key, ids in holders.items()
+        if len(ids) > 1
+    ]
+
+
+def _shared_org_no_and_name(companies: Iterable[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Companies of one list with one OrgNo + Name and different Ids (no OrgNo: nothing to judge)."""
+    holders: dict[tuple[str, Any], dict[Any, str]] = {}
+    for where, company in companies:
+        org_no = company.get("OrgNo")
+        if isinstance(org_no, str) and org_no:
+            holders.setdefault((org_no, company.get("Name")), {}).setdefault(company.get("Id"), where)
+    return [
+        f"OrgNo {org_no!r} + Name {name!r} are held by {len(ids)} companies ({_holders(ids)}); "
+        "OrgNo + Name is unique"
+        for (org_no, name), ids in holders.items()
+        if len(ids) > 1
+    ]
+
+
+def _company_list_problems(companies: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    problems = [p for where, company in companies for p in _key_problems("Company", company, where)]
+    return problems + _shared_org_no_and_name(companies)
+
+
+def invariants_apply(operation_id: str, status: int, media_type: str) -> bool:
+    """Whether a 2xx 1.1 answer carries Customers or Companies, which CS-INVARIANTS judges."""
+    if not 200 <= status < 300 or not is_customer_service(operation_id):
+        return False
+    spec = spec_for(operation_id)
+    entry = spec.media_entry(operation_id, status, media_type)
+    return entry is not None and "schema" in entry and _entity_kind(spec, entry["schema"])[0] in ENTITIES
+
+
+def invariant_problems(
+    operation_id: str, status: int, media_type: str, data: Any, memo: CustomerKeyMemo | None = None
+) -> list[str]:
+    """CS-INVARIANTS over a decoded 2xx 1.1 answer (`decode_body`): the Customers and Companies it carries,
+    a Customer's Companies included. With a `memo`, every Customer's Key is also held against the Ids that Key
+    came with in the run's earlier answers (pass one only for answers that show stored customers)."""
+    if not 200 <= status < 300 or data is None or not is_customer_service(operation_id):
+        return []
+    spec = spec_for(operation_id)
+    entry = spec.media_entry(operation_id, status, media_type)
+    if entry is None or "schema" not in entry:
+        return []
+    kind, is_list = _entity_kind(spec, entry["schema"])
+    items = _entities(data) if is_list else _entities([data])
+    labelled = [(f"[{index}]" if is_list else "<root>", item) for index, item in enumerate(items)]
+    if kind == "Company":
+        return _company_list_problems(labelled)[:20]
+    if kind != "Customer":
+        return []
+    problems: list[str] = []
+    for where, customer in labelled:
+        problems += _key_problems("Customer", customer, where)
+        companies = [
+            (f"{where}.Companies[{i}]", c) for i, c in enumerate(_entities(customer.get("Companies")))
+        ]
+        problems += _company_list_problems(companies)
+        key, customer_id = customer.get("Key"), customer.get("Id")
+        if memo is not None and isinstance(key, str) and _GUID.match(key) and isinstance(customer_id, int):
+            other = memo.note(key, customer_id)
+            if other is not None:
+                problems.append(
+                    f"{where}: Customer.Key {key} of customer {customer_id} was held by customer {other} in "
+                    "an earlier answer; a Key is unique across the system"
+                )
+    return (problems + _shared_keys(labelled))[:20]
+
+
+def info_id_problems(kind: str, entity: Any, info_type_ids: Iterable[int]) -> list[str]:
+    """CS-INVARIANTS: every Info entry of a Customer or Company names an id of ListCustomerInfoTypes /
+    ListCompanyInfoTypes (`info_type_ids`)."""
+    if not isinstance(entity, dict):
+        return []
+    known = set(info_type_ids)
+    source = "ListCustomerInfoTypes" if kind == "Customer" else "ListCompanyInfoTypes"
+    return [
+        f"{kind}.Info[{index}].Id {info.get('Id')!r} (Code {info.get('Code')!r}) is no id of {source}"
+        for index, info in enumerate(_entities(entity.get("Info")))
+        if info.get("Id") not in known
+    ]

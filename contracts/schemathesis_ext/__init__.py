@@ -1,7 +1,7 @@
 """Everything the suite adds to Schemathesis, registered in one place by one call: `register()`.
 
 - checks (`checks.py`): XSD, jsonschema cross-check, error envelope, negotiation, header-rule oracle,
-  empty collections; each raises a structured `NorceFailure`;
+  empty collections, entity invariants; each raises a structured `NorceFailure`;
 - XML serializer and deserializer (`serializers.py`);
 - the `norce-customer-header` string format and the hooks (`hooks.py`): a valid X-StormConnect-Header
   per case, waivers through `filter_failure`;

@@ -7,8 +7,10 @@ severity) when there are problems. Returning True tells Schemathesis the check d
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from schemathesis.core.failures import Failure, Severity
 from schemathesis.core.parameters import ParameterLocation
@@ -19,13 +21,17 @@ from contracts.oracle.import_checks import header_rule_problems
 from contracts.oracle.media import is_json_media_type, is_xml_media_type
 from contracts.oracle.response_checks import (
     EMPTY_COLLECTION_RULE,
+    INVARIANTS_RULE,
+    CustomerKeyMemo,
     empty_collection_problems,
     error_envelope_problems,
+    invariant_problems,
+    invariants_apply,
     negotiation_problems,
     xsd_problems,
 )
 from contracts.oracle.schema_views import DOCUMENTED, DRIFT, STRICT, schema_problems
-from contracts.oracle.spec import is_customer_service
+from contracts.oracle.spec import is_customer_service, spec_for
 from contracts.oracle.xml_data import decode_body
 from contracts.reports.recorder import record_judged
 
@@ -230,6 +236,48 @@ def empty_collections(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
+# One Customer.Key memo per target origin and process: the Keys a run has seen, across Schemathesis' answers
+# and the contract tests' (`customer_key_memo`). Per origin, so two targets served in one process (the unit
+# tests, an embedded emulator per session) never mix their customers.
+_KEY_MEMOS: dict[str, CustomerKeyMemo] = {}
+_KEY_MEMOS_LOCK = threading.Lock()
+
+
+def customer_key_memo(url: str) -> CustomerKeyMemo:
+    """The memo of the target that `url` (any request URL) belongs to."""
+    parts = urlsplit(str(url))
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    with _KEY_MEMOS_LOCK:
+        return _KEY_MEMOS.setdefault(origin, CustomerKeyMemo())
+
+
+def shows_stored_entities(operation_id: str) -> bool:
+    """A read (GET) answers what the target stores; a POST may echo what was sent (GetExternalCustomerAddress
+    answers the posted Customer, Key and Id included), so only reads feed the memo."""
+    return spec_for(operation_id).operation(operation_id).method.upper() == "GET"
+
+
+def entity_invariants(ctx: Any, response: Any, case: Any) -> bool | None:
+    """CS-INVARIANTS: Keys are GUIDs, no two customers share a Key (in the answer or, for reads, with an
+    earlier answer of the run), no two companies share OrgNo + Name."""
+    operation = case_operation_id(case)
+    content_type = response_content_type(response) or ""
+    if operation is None or not 200 <= response.status_code < 300 or not response.content.strip():
+        return True
+    if not is_customer_service(operation):
+        return True
+    try:
+        data = decode_body(operation, response.status_code, content_type, response.content, sampled=True)
+    except Exception:
+        return True  # an unparseable body is the schema checks' business
+    memo = customer_key_memo(response.request.url) if shows_stored_entities(operation) else None
+    problems = invariant_problems(operation, response.status_code, content_type, data, memo)
+    if invariants_apply(operation, response.status_code, content_type):
+        record_judged(INVARIANTS_RULE, operation, held=not problems)
+    _fail(case, "entity_invariants", INVARIANTS_RULE, problems)
+    return None
+
+
 CHECKS = (
     xml_xsd_conformance,
     json_schema_conformance,
@@ -237,4 +285,5 @@ CHECKS = (
     content_negotiation,
     header_rule_oracle,
     empty_collections,
+    entity_invariants,
 )

@@ -274,15 +274,18 @@ def flag_codes(state: State, table: str, flags: list[Plain]) -> list[str]:
 
 
 def info_values(state: State, table: str, info: list[Plain]) -> list[InfoValue]:
+    """Each entry names an info type by Code or Id; one neither names is refused, so every Info a read shows
+    has an id of ListCustomerInfoTypes / ListCompanyInfoTypes (docs/norce-facts.md §2C)."""
     values = []
     for entry in info:
         code = text(entry, "Code")
-        if code is None:
+        item = state.reference_by_code(table, code) if code else None
+        if item is None:
             item = state.reference_by_id(table, integer(entry, "Id") or -1)
-            if item is None:
-                raise BusinessError("InfoTypeMissing", f"Info type {entry.get('Id')!r} does not exist.")
-            code = item.code
-        values.append(InfoValue(code=code, value=text(entry, "Value")))
+        if item is None:
+            named = code if code else entry.get("Id")
+            raise BusinessError("InfoTypeMissing", f"Info type {named!r} does not exist.")
+        values.append(InfoValue(code=item.code, value=text(entry, "Value")))
     return values
 
 

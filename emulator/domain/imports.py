@@ -209,9 +209,10 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
         ):
             raise ItemFailed(f"EmailAddress {item['EmailAddress']!r} already belongs to another customer")
         now = context.ids.timestamp()
+        reused = state.customers[max(state.customers)].key if state.customers else None
         customer = Customer(
             id=context.ids.next_id("customer"),
-            key=context.ids.new_key(),
+            key=reused if reused and faults.is_on("cs-customer-key-reused") else context.ids.new_key(),
             created=now,
             updated=now,
             customer_type=_or_default(context.enum(CUSTOMER_TYPE, item.get("Type")), 1),
@@ -409,6 +410,12 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
     else:
         company = state.edit_company(existing.id)
     _write_company_fields(context, company, stored, written)
+    clash = state.company_sharing_org_no_and_name(company)
+    if clash is not None and not context.faults.is_on("cs-company-org-no-name-duplicated"):
+        raise ItemFailed(
+            f"OrganizationNo {company.organization_no!r} and Name {company.name!r} already belong to company "
+            f"{clash.code!r} (OrgNo + Name is unique)"
+        )
     if 14 in written and "Customers" in stored:
         _write_company_customers(
             context,

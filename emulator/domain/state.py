@@ -346,6 +346,20 @@ class State:
     def companies_by_parent(self, parent_id: int) -> list[Company]:
         return self._companies_with("parent_id", parent_id)
 
+    def company_sharing_org_no_and_name(self, company: Company) -> Company | None:
+        """Another company with this one's OrgNo and Name (docs/norce-facts.md §2C Company: "OrgNo + Name must
+        be unique"); a company without an OrgNo shares nothing."""
+        if not company.organization_no:
+            return None
+        return next(
+            (
+                other
+                for other in self._companies_with("org_no", company.organization_no)
+                if other.id != company.id and other.name == company.name
+            ),
+            None,
+        )
+
     # --- relations -----------------------------------------------------------------------------------------
     def _owner_relations(self, owner: tuple[str, int]) -> dict[RelationKey, None]:
         """The owner's relation keys, made this state's own before it changes them."""

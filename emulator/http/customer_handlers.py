@@ -50,6 +50,9 @@ def operation_handler(operation_id: str) -> Handler:
         query = {key: value for key, value in call.request.query_params.items()}
         faults = call.runtime.faults
         fault_effects.unknown_query_parameter_crash(faults, call.operation, list(query))
+        refused = fault_effects.culture_code_refusal(faults, operation_id, query)
+        if refused is not None:
+            raise refused
         _refuse_undeclared_parameters(call, list(query))
         arguments: dict[str, Any] = {
             snake_case(name): value for name, value in query_arguments(call.operation, query).items()

@@ -16,7 +16,7 @@ from typing import Any
 from emulator.domain.errors import HeaderRuleViolation, PayloadTooLarge
 from emulator.faults import Faults
 from emulator.http import fact_fault_effects
-from emulator.http.errors import BadRequest, RequestTooLarge, RouteNotFound
+from emulator.http.errors import BadRequest, MethodNotAllowed, RequestTooLarge, RouteNotFound
 from emulator.http.negotiation import JSON_CHOICE, MediaChoice
 from emulator.http.spec import Operation, SpecDocument
 
@@ -65,6 +65,13 @@ def _int_text(text: Any) -> Any:
     return int(text) if isinstance(text, str) and text.isdigit() else text
 
 
+def _info_ids_as_positions(value: Plain) -> None:
+    """Customer/Company.Info entries numbered 1, 2, ... instead of carrying their info type's id."""
+    for position, info in enumerate(value.get("Info") or [], start=1):
+        if isinstance(info, dict):
+            info["Id"] = position
+
+
 # (api, schema component) → [(fault, mutation)]. Mutations edit a deep copy of the success value in place.
 SHAPE_FAULTS: dict[tuple[str, str], list[tuple[str, Callable[[Plain], None]]]] = {
     ("connect", "JobResponse"): [
@@ -94,9 +101,12 @@ SHAPE_FAULTS: dict[tuple[str, str], list[tuple[str, Callable[[Plain], None]]]] =
         ("customer-drops-email", _drop("Email")),
         ("customer-id-as-string", _set("Id", lambda v: str(v["Id"]))),
         ("customer-companies-null", _set("Companies", lambda v: v["Companies"] or None)),
+        ("cs-customer-info-id-is-position", _info_ids_as_positions),
     ],
     ("customer", "Company"): [
         ("company-renamed-org-no", _rename("OrgNo", "OrganizationNo")),
+        ("cs-company-key-is-code", _set("Key", lambda v: v.get("Code"))),
+        ("cs-company-info-id-is-position", _info_ids_as_positions),
         ("cs-company-parent-id-null", _set("ParentId", lambda v: None)),
     ],
     ("customer", "Account"): [("account-drops-is-active", _drop("IsActive"))],
@@ -220,3 +230,61 @@ def unknown_query_parameter_crash(faults: Faults, operation: Operation, query_na
     known = {str(p.get("name")).lower() for p in operation.parameters if p.get("in") == "query"}
     if any(name.lower() not in known for name in query_names):
         raise RuntimeError("seeded fault robust-500-on-unknown-query-param")
+
+
+# --- the 1.1 verb rule and cultureCode ---------------------------------------------------------------------
+# (fault, operation, the method it is also served on, the method the route table knows it by)
+VERB_FAULTS = (
+    ("cs-write-served-on-get", "InactivateCustomer", "GET", "POST"),
+    ("cs-delete-method-served", "DeleteCompanyCustomer", "DELETE", "POST"),
+    ("cs-update-served-on-put", "UpdateAccountStatus", "PUT", "POST"),
+    ("cs-read-not-served-on-get", "GetAgreementAccount", "POST", "GET"),
+)
+MOVED = frozenset({"cs-read-not-served-on-get"})  # served on the other method only, not on its own any more
+_VERB_FAULT_NAMES = frozenset(entry[0] for entry in VERB_FAULTS)
+
+
+def routed_method(faults: Faults, api_base: str, path: str, method: str) -> str:
+    """The method a 1.1 request is routed by: its own, unless a verb fault also serves its operation on
+    another, or moves it there (docs/norce-facts.md §1C: GET for reads, POST for the rest, never PUT or
+    DELETE)."""
+    if not faults.on & _VERB_FAULT_NAMES or not path.lower().startswith(api_base.lower() + "/"):
+        return method
+    operation = path[len(api_base) + 1 :].strip("/").lower()
+    for fault, name, other, own in VERB_FAULTS:
+        if not faults.is_on(fault) or operation != name.lower():
+            continue
+        if method == other:
+            return own
+        if method == own and fault in MOVED:
+            raise MethodNotAllowed(f"{method} is not allowed here; use {other}.", headers={"Allow": other})
+    return method
+
+
+CULTURE_REQUIRED = frozenset({"ListCompaniesByOrgNo"})
+CUSTOMER_LOOKUPS = frozenset(
+    {
+        "GetCustomer",
+        "GetCustomerByAccountId",
+        "GetCustomerByCode",
+        "GetCustomerByEmail",
+        "GetCustomerByKey",
+        "GetCustomerByLoginName",
+    }
+)
+
+
+def culture_code_refusal(faults: Faults, operation_id: str, query: dict[str, str]) -> Exception | None:
+    """cs-culture-code-required / cs-culture-code-format-refused: the optional cultureCode
+    (docs/norce-facts.md §4.6) becomes required, or its sv-SE form is refused."""
+    culture = next((value for name, value in query.items() if name.lower() == "culturecode"), None)
+    if operation_id in CULTURE_REQUIRED and culture is None and faults.is_on("cs-culture-code-required"):
+        return BadRequest("cultureCode is required.", key="MissingParameter")
+    if (
+        operation_id in CUSTOMER_LOOKUPS
+        and culture is not None
+        and "-" in culture
+        and faults.is_on("cs-culture-code-format-refused")
+    ):
+        return BadRequest(f"Unknown culture {culture!r}.", key="InvalidCultureCode")
+    return None

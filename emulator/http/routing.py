@@ -281,7 +281,7 @@ class Dispatcher:
                 if unknown is not None:
                     raise unknown
                 raise RouteNotFound(f"No operation at {path}.")
-            entry = routes.find(request.method, path)
+            entry = routes.find(fault_effects.routed_method(runtime.faults, base, path, request.method), path)
             api = entry.api
             if entry.api is not None:
                 config = runtime.config

@@ -62,14 +62,17 @@ class Companies(Group):
         return self.shared.read(lambda s: [views.company_view(s, c) for c in found(s)])
 
     def ListCompaniesByOrgNo(self, org_no: str, **_unused: Any) -> list[Plain]:
-        digits = re.sub(r"\D", "", org_no)  # documented: non-numeric characters are stripped before searching
-        return self._companies_result(
+        # Documented: non-numeric characters are stripped before searching (the stored OrgNo likewise).
+        def normal(text: str) -> str:
+            return text if self.faults.is_on("cs-org-no-not-stripped") else re.sub(r"\D", "", text)
+
+        wanted = normal(org_no)
+        found = self._companies_result(
             lambda s: [
-                c
-                for c in s.companies.values()
-                if digits and re.sub(r"\D", "", c.organization_no or "") == digits
+                c for c in s.companies.values() if wanted and normal(c.organization_no or "") == wanted
             ]
         )
+        return found[:1] if self.faults.is_on("cs-org-no-lists-first-only") else found
 
     def ListCompaniesByParent(self, parent_id: int, **_unused: Any) -> list[Plain]:
         return self._companies_result(lambda s: s.companies_by_parent(parent_id))
@@ -174,6 +177,7 @@ class Companies(Group):
             require_customer(state, customer_id)
             company = self.shared.editable_company(state, views.integer(data, "Id") or -1)
             views.apply_company(state, company, data, self.shared.next_address_id)
+            self.shared.refuse_shared_org_no_and_name(state, company)
             if self.faults.is_on("cs-update-company-clears-delivery-addresses"):
                 company.delivery_addresses = []
             if self.faults.is_on("cs-update-company-writes-pricelist-ids") and isinstance(

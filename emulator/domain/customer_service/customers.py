@@ -73,33 +73,66 @@ def _company_colleagues(state: State, customer_id: int) -> list[int]:
 
 class Customers(Group):
     # --- reads ---
-    def GetCustomer(self, id: int, include_companies: str | None = None, **_unused: Any) -> Plain | None:
-        return self.shared.customer_by(lambda s: s.customer_by_id(id), include_companies)
+    def GetCustomer(
+        self,
+        id: int,
+        include_companies: str | None = None,
+        culture_code: str | None = None,
+        **_unused: Any,
+    ) -> Plain | None:
+        return self.shared.customer_by(lambda s: s.customer_by_id(id), include_companies, culture_code)
 
     def GetCustomerByAccountId(
-        self, account_id: int, include_companies: str | None = None, **_unused: Any
+        self,
+        account_id: int,
+        include_companies: str | None = None,
+        culture_code: str | None = None,
+        **_unused: Any,
     ) -> Plain | None:
-        return self.shared.customer_by(lambda s: s.customer_by_account_id(account_id), include_companies)
+        return self.shared.customer_by(
+            lambda s: s.customer_by_account_id(account_id), include_companies, culture_code
+        )
 
     def GetCustomerByCode(
-        self, code: str, include_companies: str | None = None, **_unused: Any
+        self,
+        code: str,
+        include_companies: str | None = None,
+        culture_code: str | None = None,
+        **_unused: Any,
     ) -> Plain | None:
-        return self.shared.customer_by(lambda s: s.customer_by_code(code), include_companies)
+        return self.shared.customer_by(lambda s: s.customer_by_code(code), include_companies, culture_code)
 
     def GetCustomerByEmail(
-        self, email: str, include_companies: str | None = None, **_unused: Any
+        self,
+        email: str,
+        include_companies: str | None = None,
+        culture_code: str | None = None,
+        **_unused: Any,
     ) -> Plain | None:
-        return self.shared.customer_by(lambda s: s.customer_by_email(email), include_companies)
+        return self.shared.customer_by(lambda s: s.customer_by_email(email), include_companies, culture_code)
 
     def GetCustomerByKey(
-        self, key: str, include_companies: str | None = None, **_unused: Any
+        self,
+        key: str,
+        include_companies: str | None = None,
+        culture_code: str | None = None,
+        **_unused: Any,
     ) -> Plain | None:
-        return self.shared.customer_by(lambda s: s.customer_by_key(key), include_companies)
+        return self.shared.customer_by(lambda s: s.customer_by_key(key), include_companies, culture_code)
 
     def GetCustomerByLoginName(
-        self, login_name: str, include_companies: str | None = None, **_unused: Any
+        self,
+        login_name: str,
+        include_companies: str | None = None,
+        culture_code: str | None = None,
+        **_unused: Any,
     ) -> Plain | None:
-        return self.shared.customer_by(lambda s: s.customer_by_login_name(login_name), include_companies)
+        def find(state: State) -> Customer | None:
+            if self.faults.is_on("cs-login-name-lookup-by-email"):
+                return state.customer_by_email(login_name)
+            return state.customer_by_login_name(login_name)
+
+        return self.shared.customer_by(find, include_companies, culture_code)
 
     def ListCustomerByCompany(
         self, id: int, include_companies: str | None = None, **_unused: Any
@@ -113,6 +146,8 @@ class Customers(Group):
         include_companies: str | None = None,
         **_unused: Any,
     ) -> list[Plain]:
+        if self.faults.is_on("cs-company2-ignores-account-role"):
+            account_role_id = None
         return self.shared.customers_result(lambda s: _by_company(s, id, account_role_id), include_companies)
 
     def ListCustomerByCompany3(
@@ -123,6 +158,8 @@ class Customers(Group):
         include_companies: str | None = None,
         **_unused: Any,
     ) -> list[Plain]:
+        if self.faults.is_on("cs-company3-ignores-show-inactive"):
+            show_inactive = "true"
         return self.shared.customers_result(
             lambda s: _by_company(s, id, account_role_id), include_companies, show_inactive or "false"
         )
@@ -177,6 +214,8 @@ class Customers(Group):
         include_companies: str | None = None,
         **_unused: Any,
     ) -> list[Plain]:
+        if self.faults.is_on("cs-search2-ignores-company-id"):
+            company_id = None
         return self.shared.customers_result(
             lambda s: _search(s, search_string, company_id, size),
             include_companies,
@@ -231,6 +270,7 @@ class Customers(Group):
             if company_id is None:
                 company = self.store.new_company()
                 views.apply_company(state, company, company_body, self.shared.next_address_id)
+                self.shared.refuse_shared_org_no_and_name(state, company)
                 state.put_company(company)
                 company_id = company.id
             elif update_existing and not self.faults.is_on("cs-update-customer-company-id-not-updated"):

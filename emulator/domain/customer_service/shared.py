@@ -36,6 +36,13 @@ def shows_inactive(show_inactive: str | None) -> bool:
     return (show_inactive or "").strip().lower() == "true"
 
 
+def last_customer_key(state: State, faults: Faults) -> str | None:
+    """cs-customer-key-reused: the Key a new customer takes from the last one created (None: a new Key)."""
+    if not faults.is_on("cs-customer-key-reused") or not state.customers:
+        return None
+    return state.customers[max(state.customers)].key
+
+
 def customer_missing(customer_id: object) -> NotFound:
     return NotFound("CustomerMissing", f"Customer {customer_id} does not exist.")
 
@@ -75,10 +82,15 @@ class Shared:
         )
 
     def customer_by(
-        self, find: Callable[[State], Customer | None], include_companies: str | None
+        self,
+        find: Callable[[State], Customer | None],
+        include_companies: str | None,
+        culture_code: str | None = None,
     ) -> Plain | None:
         def pick(state: State) -> Plain | None:
             customer = find(state)
+            if customer and culture_code and self.faults.is_on("cs-culture-code-other-customer"):
+                customer = state.customer_by_id(customer.id + 1)  # a culture's cache keyed by the wrong id
             return self.customer_view(state, customer, include_companies) if customer else None
 
         return self.read(pick)
@@ -118,6 +130,15 @@ class Shared:
         return state.edit_company(company_id)
 
     # --- writes ---
+    def refuse_shared_org_no_and_name(self, state: State, company: Company) -> None:
+        """OrgNo + Name is unique (docs/norce-facts.md §2C Company); the refusal's key is ours."""
+        clash = state.company_sharing_org_no_and_name(company)
+        if clash is not None and not self.faults.is_on("cs-company-org-no-name-duplicated"):
+            raise BusinessError(
+                "OrgNoAndNameExists",
+                f"OrgNo {company.organization_no!r} and Name {company.name!r} belong to company {clash.id}.",
+            )
+
     def next_address_id(self) -> int:
         return self.store.ids.next_id("address")
 
@@ -127,6 +148,8 @@ class Shared:
     def insert_customer(self, state: State, body: Plain, password: str | None) -> Customer:
         """A new customer from a 1.1 Customer body, with its Account when the body has one."""
         customer = self.store.new_customer()
+        reused = last_customer_key(state, self.faults)
+        customer.key = reused or customer.key
         views.apply_customer(state, customer, body, self.next_address_id)
         state.put_customer(customer)
         self.attach_account(state, customer, body, password)

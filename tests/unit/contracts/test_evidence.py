@@ -40,6 +40,7 @@ def test_every_header_rule_and_check_has_evidence() -> None:
         "content_negotiation",
         "header_rule_oracle",
         "empty_collections",
+        "entity_invariants",
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from tests.unit.emulator_faults.company_write_scenarios import SCENARIOS as COMPANY_WRITE_SCENARIOS
 from tests.unit.emulator_faults.customer_write_scenarios import SCENARIOS as CUSTOMER_WRITE_SCENARIOS
+from tests.unit.emulator_faults.read_scenarios import SCENARIOS as READ_SCENARIOS
 from tests.unit.emulator_faults.served import raw_exchange, served_over_http
 from tests.unit.emulator_http.support import CONNECT, CUSTOMER, GOOD_FORM, PASSWORD, TOKEN
 
@@ -493,6 +494,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     # fact faults (emulator/fact_faults/), one module of scenarios per area
     **CUSTOMER_WRITE_SCENARIOS,
+    **READ_SCENARIOS,
 }
 
 # Emulator settings a scenario needs (a small body limit, so "too large" needs no 10 MiB request).

@@ -49,7 +49,7 @@ def test_an_installed_wheel_runs_the_suite_from_any_directory(tmp_path: Path) ->
             "--max-examples",
             "1",
             "-k",
-            "reads and GetCustomerByCode",
+            "schemathesis and reads and GetCustomerByCode",
         ],
         cwd=elsewhere,
         env=env,
