@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from contracts.oracle.evidence import JUDGEMENT_TESTS
+from contracts.oracle.evidence import JUDGEMENT_TESTS, REFINEMENTS
 from contracts.reports.events import Event, JudgedEvent, read_events
 from contracts.reports.recorder import SUITE_PATH
 
@@ -23,6 +23,9 @@ def observed_tests(events: Iterable[Event]) -> dict[str, tuple[str, ...]]:
     for event in events:
         if isinstance(event, JudgedEvent) and event.test.startswith(SUITE_PATH):
             found.setdefault(event.judgement, set()).add(event.test)
+    for refinement, check in REFINEMENTS.items():
+        if check in found:
+            found.setdefault(refinement, set()).update(found[check])
     return {judgement: tuple(sorted(tests)) for judgement, tests in sorted(found.items())}
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from contracts.oracle.evidence import JUDGEMENTS
+from contracts.oracle.evidence import JUDGEMENTS, NOT_RUN
 from contracts.oracle.header import HEADER_NAME, IMPORT_OPERATIONS, expected_violation
 from contracts.reports.coverage import accepted_rule_hint, record_header_enums
 from contracts.reports.recorder import (
@@ -98,5 +98,7 @@ def record_validation(context: Any, case: Any, response: Any, results: list[Any]
             judgement = judgement_of(failure, response) or result.name
             current_recorder().failure(judgement, operation, media_type)
         record_check(operation, media_type, result.name, passed, rule_id, detail, curl=curl or "")
-        if result.name in JUDGEMENTS:  # a Schemathesis built-in check: its name is its judgement
+        # A Schemathesis built-in check: its name is its judgement. Those of NOT_RUN are called but cannot
+        # judge anything in this suite (Schemathesis' stateful phase is off): they exercise no fact.
+        if result.name in JUDGEMENTS and result.name not in NOT_RUN:
             record_judged(result.name, operation)

@@ -32,6 +32,7 @@ from contracts.oracle.schema_views import schema_problems
 from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
 from contracts.oracle.strategies.requests import encode_body
 from contracts.oracle.xml_data import decode_body
+from contracts.reports.recorder import record_judged
 from contracts.reports.verdicts import ContractViolation, judge
 from contracts.schemathesis_ext.checks import SCHEMA_VIEWS
 from contracts.suite.conftest import collection_settings
@@ -264,6 +265,7 @@ def _finish(
     context, job_id = submitted.context, submitted.job_id
     if isinstance(job, JobTimeout):
         raise ContractViolation("JOB-FINISHES", f"{job}{context}") from None
+    record_judged("JOB-FINISHES", submitted.operation)
     judge_follow_up(submitted, job)
     judge_body("JobGet", job, f"; job={job}{context}")
     log_response = client.job_log(job_id)

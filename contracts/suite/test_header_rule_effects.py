@@ -22,6 +22,7 @@ from contracts.oracle.enums import account_fields, company_fields, customer_fiel
 from contracts.oracle.header import IMPORT_COMPANIES, IMPORT_CUSTOMERS, expected_violation, to_json
 from contracts.oracle.strategies.requests import ImportRequest, encode_body
 from contracts.reports.plugin import case_param
+from contracts.reports.recorder import record_judged
 from contracts.reports.verdicts import ContractViolation, judge
 from contracts.suite.flows import (
     JSON,
@@ -261,6 +262,7 @@ def test_header_breaking_a_rule_writes_nothing(
     if isinstance(trial.job, JobTimeout):
         raise ContractViolation("JOB-FINISHES", f"{trial.job}{context}")
     if trial.job is not None:  # accepted: the job must write nothing
+        record_judged("JOB-FINISHES", operation)
         counted = {key: trial.job.get(key) for key in ("Inserts", "Updates") if trial.job.get(key)}
     inserted = read_member(norce, kind, trial.insert["Code"])[0]
     updated = read_member(norce, kind, existing["Code"]) != trial.before

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from contracts.oracle import waivers
 from contracts.oracle.enums import ACCEPTED_RULE_IDS, header_rules
+from contracts.oracle.evidence import JUDGEMENTS
 from contracts.oracle.header import (
     IMPORT_COMPANIES,
     IMPORT_CUSTOMERS,
@@ -35,7 +36,7 @@ from contracts.oracle.strategies.requests import (
     import_requests,
 )
 from contracts.reports.plugin import case_param
-from contracts.reports.recorder import current_recorder, record_check, record_header_rule
+from contracts.reports.recorder import current_recorder, record_check, record_header_rule, record_judged
 from contracts.reports.verdicts import ContractViolation, judge
 from contracts.suite.flows import (
     JSON,
@@ -94,6 +95,8 @@ def judged(operation: str, media_type: str, rule: str, verdict: Callable[[], Non
     deviated = bool({rule, "HDR-FORM"} & set(current_recorder().test.deviations))
     record_header_rule(rule, "deviation" if deviated else "pass", operation=operation)
     record_check(operation, media_type, "header_rule", True, rule)
+    if rule in JUDGEMENTS:
+        record_judged(rule, operation, held=not deviated)
 
 
 def assert_accepted(
@@ -139,6 +142,7 @@ def assert_rejected(
         assert job is not None, "an accepted import is judged once its job is waited for (Rejections)"
         if isinstance(job, JobTimeout):
             raise ContractViolation("JOB-FINISHES", f"{job}{context}")
+        record_judged("JOB-FINISHES", request.operation)
         all_failed = (
             job.get("Fail") == job.get("Totals") and not job.get("Inserts") and not job.get("Updates")
         )

@@ -16,6 +16,7 @@ import pytest
 
 from contracts.oracle.header import HEADER_NAME, CustomerHeader
 from contracts.oracle.strategies.requests import encode_body, encode_streamed
+from contracts.oracle.xml_data import decode_body
 from contracts.reports.verdicts import judge
 from contracts.suite.entities import (
     COMPANIES,
@@ -126,5 +127,38 @@ def test_the_header_name_is_read_whatever_its_case(
         not missing,
         f"the header named {name!r}: the item was not written; job {compact(job)}{context}",
         operation=operation,
+        media_type=body,
+    )
+
+
+def test_job_list_lists_the_run_s_job(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, body: str
+) -> None:
+    """Job/List lists the application's jobs (docs/norce-facts.md §1B "List Job"; its path and JobDto[] answer
+    are ours, Q6, so JOB-LIST is a recommendation): after an import's job finishes, the list, asked for in
+    the body's media type, answers 200 and holds that job."""
+    items = [new_entity(CUSTOMERS, run_namespace)]
+    content = encode_body(CUSTOMERS, items, body)
+    response = send(norce, CUSTOMERS, content, insert_header(CUSTOMERS), body)
+    assert response.status_code == 200, f"import refused{explain(norce, response, operation=CUSTOMERS)}"
+    job_id = int(response.json()["JobId"])
+    norce.wait_for_job(job_id)
+    listed = norce.raw("GET", f"{norce.target.connect_url}/Job/List", headers={"Accept": body})
+    context = explain(norce, listed, operation="JobList", seed=norce_seed)
+    if not judge(
+        "JOB-LIST",
+        listed.status_code == 200,
+        f"Job/List answered {listed.status_code}{context}",
+        operation="JobList",
+    ):
+        return
+    content_type = listed.headers.get("content-type", body)
+    jobs = decode_body("JobList", 200, content_type, listed.content) or []
+    ids = {str(job.get("JobId")) for job in jobs if isinstance(job, dict)}
+    judge(
+        "JOB-LIST",
+        str(job_id) in ids,
+        f"job {job_id} is not in Job/List ({len(ids)} jobs){context}",
+        operation="JobList",
         media_type=body,
     )
