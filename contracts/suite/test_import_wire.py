@@ -140,7 +140,9 @@ def test_job_list_lists_the_run_s_job(
     items = [new_entity(CUSTOMERS, run_namespace)]
     content = encode_body(CUSTOMERS, items, body)
     response = send(norce, CUSTOMERS, content, insert_header(CUSTOMERS), body)
-    assert response.status_code == 200, f"import refused{explain(norce, response, operation=CUSTOMERS)}"
+    assert response.status_code == 200, (
+        f"import refused{explain(norce, response, operation=CUSTOMERS, seed=norce_seed)}"
+    )
     job_id = int(response.json()["JobId"])
     norce.wait_for_job(job_id)
     listed = norce.raw("GET", f"{norce.target.connect_url}/Job/List", headers={"Accept": body})
