@@ -262,7 +262,7 @@ def test_header_breaking_a_rule_writes_nothing(
     if isinstance(trial.job, JobTimeout):
         raise ContractViolation("JOB-FINISHES", f"{trial.job}{context}")
     if trial.job is not None:  # accepted: the job must write nothing
-        record_judged("JOB-FINISHES", operation)
+        record_judged("JOB-FINISHES", "JobGet")
         counted = {key: trial.job.get(key) for key in ("Inserts", "Updates") if trial.job.get(key)}
     inserted = read_member(norce, kind, trial.insert["Code"])[0]
     updated = read_member(norce, kind, existing["Code"]) != trial.before

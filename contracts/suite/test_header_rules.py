@@ -142,7 +142,7 @@ def assert_rejected(
         assert job is not None, "an accepted import is judged once its job is waited for (Rejections)"
         if isinstance(job, JobTimeout):
             raise ContractViolation("JOB-FINISHES", f"{job}{context}")
-        record_judged("JOB-FINISHES", request.operation)
+        record_judged("JOB-FINISHES", "JobGet")
         all_failed = (
             job.get("Fail") == job.get("Totals") and not job.get("Inserts") and not job.get("Updates")
         )

@@ -16,7 +16,18 @@ import pytest
 from contracts.oracle.strategies.requests import encode_body
 from contracts.reports.recorder import register_secret
 from contracts.reports.verdicts import judge
-from contracts.suite.entities import INSERT_FIELDS, new_customer
+from contracts.suite.entities import (
+    FLAG_KINDS,
+    INSERT_FIELDS,
+    OPERATIONS,
+    entity_by_code,
+    insert_header,
+    new_customer,
+    new_entity,
+    selected_flag_ids,
+    update_header,
+    update_of,
+)
 from contracts.suite.flows import (
     BODY_IDS,
     BODY_TYPES,
@@ -304,34 +315,40 @@ def test_empty_import_is_a_job_with_zero_items(norce: NorceClient, norce_seed: i
     assert_job_counts(outcome, total=0, inserts=0, updates=0, fails=0)
 
 
-def _selected_flag_ids(customer: dict[str, Any]) -> set[int]:
-    return {f["Id"] for f in customer.get("Flags") or [] if f.get("IsSelected", True)}
-
-
+@pytest.mark.parametrize("operation", OPERATIONS)
 @pytest.mark.parametrize("preserve", [True, False], ids=["PreserveFlags", "replace"])
 def test_preserve_flags(
-    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, preserve: bool, body: str
+    norce: NorceClient,
+    run_namespace: RunNamespace,
+    norce_seed: int,
+    preserve: bool,
+    operation: str,
+    body: str,
 ) -> None:
-    """Without PreserveFlags the sent set replaces the existing flags; with it, flags not sent stay. The
-    flags are the target's (tenant reference data; run-owned codes on the embedded emulator)."""
-    one, two, three = require_codes(norce, run_namespace, "customer-flags", 3)
-    item = new_customer(run_namespace, Flags=[{"Code": one}, {"Code": two}])
-    header = customer_header(*INSERT_FIELDS, "Flags")
-    created = run_import(norce, IMPORT, [item], header, seed=norce_seed, media_type=body)
+    """Without PreserveFlags the sent set replaces the existing flags; with it, flags not sent stay
+    (CustomerField 21 and CompanyField 22, docs/norce-facts.md §3 and §4.1 "Flags"). The flags are the
+    target's (tenant reference data; run-owned codes on the embedded emulator)."""
+    one, two, three = require_codes(norce, run_namespace, FLAG_KINDS[operation], 3)
+    item = new_entity(operation, run_namespace, Flags=[{"Code": one}, {"Code": two}])
+    created = run_import(
+        norce, operation, [item], insert_header(operation, "Flags"), seed=norce_seed, media_type=body
+    )
     assert_job_counts(created, total=1, inserts=1, updates=0, fails=0)
-    before = _selected_flag_ids(customer_by_code(norce, item["Code"], seed=norce_seed))
-    judge("IMP-READ-BACK", len(before) == 2, f"two flags imported, read {before}", operation=IMPORT)
-    fields = ("Code", "Flags", "PreserveFlags") if preserve else ("Code", "Flags")
-    update = {"Code": item["Code"], "Flags": [{"Code": three}]}
-    run_import(norce, IMPORT, [update], customer_header(*fields), seed=norce_seed, media_type=body)
-    after = _selected_flag_ids(customer_by_code(norce, item["Code"], seed=norce_seed))
+    before = selected_flag_ids(entity_by_code(norce, operation, item["Code"], seed=norce_seed))
+    judge("IMP-READ-BACK", len(before) == 2, f"two flags imported, read {before}", operation=operation)
+    fields = ("Flags", "PreserveFlags") if preserve else ("Flags",)
+    update = update_of(operation, item, Flags=[{"Code": three}])
+    run_import(
+        norce, operation, [update], update_header(operation, *fields), seed=norce_seed, media_type=body
+    )
+    after = selected_flag_ids(entity_by_code(norce, operation, item["Code"], seed=norce_seed))
     if preserve:
         kept = before < after and len(after) == 3
         detail = f"PreserveFlags keeps the flags not sent: {sorted(before)} -> {sorted(after)}"
     else:
         kept = len(after) == 1 and not (after & before)
         detail = f"the sent set replaces the flags: {sorted(before)} -> {sorted(after)}"
-    judge("IMP-FLAGS", kept, detail, operation=IMPORT, media_type=body)
+    judge("IMP-FLAGS", kept, f"{operation}: {detail}", operation=operation, media_type=body)
 
 
 @pytest.mark.job_chain(3)  # three imports, each needing the one before
