@@ -27,7 +27,7 @@ def send(client: NorceClient, request: ImportRequest, *, broken: bool = False) -
     """POST the request as built, including an absent header (the client always sends one, so go raw). A
     `broken` request the transport refuses comes back as a `REFUSED` answer (`transport_refusal`)."""
     try:
-        return _send(client, request)
+        return _send(client, request, repeat_unknown=not broken)
     except NetworkError as error:
         if not broken:
             raise
@@ -48,18 +48,20 @@ def is_refusal(response: Any) -> bool:
     return getattr(response, "status_code", None) == REFUSED
 
 
-def _send(client: NorceClient, request: ImportRequest) -> Any:
+def _send(client: NorceClient, request: ImportRequest, *, repeat_unknown: bool) -> Any:
     record_header_enums(request.header_value)
     if request.header_value is not None and LINE_BREAKS.search(request.header_value):
         return send_folded(client, request)
     if request.header_value is None:
         url = f"{client.target.connect_url}/Customer/{request.operation}"
         headers = {**request.headers, "Accept": JSON}
-        return client.raw("POST", url, content=request.body, headers=headers)
+        return client.raw("POST", url, content=request.body, headers=headers, repeat_unknown=repeat_unknown)
     send_import = (
         client.import_customers if request.operation == IMPORT_CUSTOMERS else client.import_companies
     )
-    return send_import(request.body, request.header_value, request.content_type)
+    return send_import(
+        request.body, request.header_value, request.content_type, repeat_unknown=repeat_unknown
+    )
 
 
 def send_folded(client: NorceClient, request: ImportRequest) -> httpx.Response:

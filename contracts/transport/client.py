@@ -270,9 +270,13 @@ class NorceClient:
         media_type: str = "application/json",
         *,
         header_name: str = STORM_HEADER,
+        repeat_unknown: bool = True,
     ) -> httpx.Response:
-        """`header_name`: the header's name as sent (HTTP field names are case-insensitive: HDR-NAME-CASE)."""
-        return self._import("ImportCustomers", "customer", items_or_bytes, header, media_type, header_name)
+        """`header_name`: the header's name as sent (HTTP field names are case-insensitive: HDR-NAME-CASE).
+        `repeat_unknown`: see `_send`."""
+        return self._import(
+            "ImportCustomers", "customer", items_or_bytes, header, media_type, header_name, repeat_unknown
+        )
 
     def import_companies(
         self,
@@ -281,8 +285,11 @@ class NorceClient:
         media_type: str = "application/json",
         *,
         header_name: str = STORM_HEADER,
+        repeat_unknown: bool = True,
     ) -> httpx.Response:
-        return self._import("ImportCompanies", "company", items_or_bytes, header, media_type, header_name)
+        return self._import(
+            "ImportCompanies", "company", items_or_bytes, header, media_type, header_name, repeat_unknown
+        )
 
     def job(self, job_id: int) -> httpx.Response:
         return self._send("GET", f"{self.target.connect_url}/Job/Get", api="connect", params={"id": job_id})
@@ -352,7 +359,14 @@ class NorceClient:
         return {job_id: outcomes[job_id] for job_id in job_ids}
 
     def _import(
-        self, operation: str, kind: str, body: Any, header: str, media_type: str, header_name: str
+        self,
+        operation: str,
+        kind: str,
+        body: Any,
+        header: str,
+        media_type: str,
+        header_name: str,
+        repeat_unknown: bool = True,
     ) -> httpx.Response:
         url = f"{self.target.connect_url}/Customer/{operation}"
         if isinstance(body, (bytes, bytearray, str)):
@@ -368,7 +382,9 @@ class NorceClient:
         if self.ledger is not None and self.guard.sends_writes:
             self.ledger.record_import(kind, items or [])
         headers = {header_name: header, "Content-Type": media_type, "Accept": "application/json"}
-        response = self._send("POST", url, api="connect", content=content, headers=headers)
+        response = self._send(
+            "POST", url, api="connect", content=content, headers=headers, repeat_unknown=repeat_unknown
+        )
         self._note_submitted(response)
         return response
 
@@ -553,8 +569,11 @@ class NorceClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         own_credentials: bool = False,
+        repeat_unknown: bool = True,
         **kwargs: Any,
     ) -> httpx.Response:
+        """`repeat_unknown`: an import whose outcome a network error leaves unknown is sent again (False for
+        a deliberately broken one, whose refusal below HTTP is the answer the test wants)."""
         write = is_write(method, self.operation_at(url))
         planned = self._guard_write(write, method, url, params, content, headers)
         if planned is not None:
@@ -576,13 +595,23 @@ class NorceClient:
                 response = self.http.send(request)
             except httpx.TransportError as exc:
                 self._record(request, None, started, attempt, type(exc).__name__)
-                # A write that may have reached the server is not repeated (it could import twice).
-                safe_to_retry = not write or isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                # A write that may have reached the server has an unknown outcome. An import is sent again:
+                # every import the suite sends is namespaced and already in the ledger, an upsert by Code,
+                # so a second one writes the same entities again. Any other write is not repeated (it could
+                # create twice): the ledger learns what it may have created, and cleanup reads that back.
+                reached = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                upsert = self.operation_at(url) in IMPORT_KINDS and repeat_unknown
+                safe_to_retry = not write or not reached or upsert
                 if not safe_to_retry or attempt > self.max_retries:
                     elapsed = self.clock() - started
                     self._note_exchange(request, None, type(exc).__name__, elapsed=elapsed)
+                    unknown = write and reached
+                    if unknown and self.ledger is not None:
+                        self.ledger.record_unknown_outcome(params, content)
+                    outcome = "; its outcome is unknown (cleanup reads back what it may have written)"
                     raise NetworkError(
                         f"{method} {redact_url(url)} failed after {attempt} attempt(s): {type(exc).__name__}"
+                        f"{outcome if unknown else ''}"
                     ) from None
                 self.stats.network_retries += 1
                 self.sleep(min(0.25 * 2 ** (attempt - 1), 5.0))

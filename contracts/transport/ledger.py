@@ -221,6 +221,21 @@ class Ledger:
                 if ours and isinstance(company.get("Id"), int):
                     self.record_relation(company_id=company["Id"], customer_id=customer["Id"])
 
+    def record_unknown_outcome(self, params: Mapping[str, Any] | None, content: bytes | None) -> None:
+        """A 1.1 write a network error cut off: whatever run-owned customer it names (by Code or e-mail, in
+        its query or JSON body) may exist now, so cleanup reads it back by that key and removes it."""
+        found: dict[str, Any] = dict(params or {})
+        try:
+            body = json.loads(content) if content else None
+        except ValueError:
+            body = None
+        if isinstance(body, Mapping):
+            found.update(body)
+        code = next((found[k] for k in ("Code", "code") if self._ours(found.get(k))), None)
+        email = next((found[k] for k in ("Email", "EmailAddress", "email") if self._ours(found.get(k))), None)
+        if code or email:
+            self.record_customer(code=code, email=email)
+
     def _ours(self, code: Any) -> bool:
         if not isinstance(code, str) or not code:
             return False

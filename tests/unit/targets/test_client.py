@@ -67,17 +67,55 @@ def test_transient_network_errors_are_retried_with_backoff_and_counted() -> None
     assert [record.error for record in client.records] == ["ConnectError", "ReadTimeout", None]
 
 
-def test_a_write_that_may_have_been_sent_is_not_repeated() -> None:
+def test_an_import_whose_outcome_a_network_error_left_unknown_is_sent_again() -> None:
+    """Every import the suite sends is namespaced and already in the ledger: an upsert by Code, so sending
+    it again after a reset or a read timeout writes the same entities again and no more."""
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        if len(sent) == 1:
+            raise httpx.ReadTimeout("slow")
+        return httpx.Response(200, json={"JobId": "1"})
+
+    client, _ = client_with(handler)
+    assert client.import_customers([{"Code": "a"}], header="{}").status_code == 200
+    assert len(sent) == 2 and client.stats.network_retries == 1
+
+
+def test_a_broken_import_is_not_sent_again_after_a_network_error() -> None:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        raise httpx.RemoteProtocolError("reset")
+
+    client, _ = client_with(handler)
+    with pytest.raises(NetworkError, match="outcome is unknown"):
+        client.import_customers([{"Code": "a"}], header="{}", repeat_unknown=False)
+    assert len(sent) == 1
+
+
+def test_a_1_1_write_cut_off_by_the_network_is_not_repeated_and_cleanup_learns_what_it_names(
+    tmp_path: Path,
+) -> None:
+    """A CreateCustomer may have created a customer before the connection dropped: not sent twice (it could
+    create two), and the ledger learns its run-owned Code and e-mail, so cleanup reads them back."""
     sent: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         sent.append(request.url.path)
         raise httpx.ReadTimeout("slow")
 
-    client, _ = client_with(handler)
-    with pytest.raises(NetworkError, match="ReadTimeout"):
-        client.import_customers([{"Code": "a"}], header="{}")
+    client, ledger = namespaced_client(handler, tmp_path)
+    body = {"Code": "nct-abcd1234-c-9", "Email": "nct-abcd1234-u-9@example.com", "FirstName": "A"}
+    with pytest.raises(NetworkError, match="outcome is unknown"):
+        url = f"{client.target.customer_url}/CreateCustomer"
+        client.raw("POST", url, authenticate=False, content=json.dumps(body).encode())
     assert len(sent) == 1
+    assert [(e.kind, e.code, e.email) for e in ledger.entries] == [
+        ("customer", "nct-abcd1234-c-9", "nct-abcd1234-u-9@example.com")
+    ]
 
 
 def test_network_retries_are_bounded() -> None:
