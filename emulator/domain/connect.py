@@ -64,6 +64,13 @@ class ConnectService:
         content_type: str | None,
         body: bytes,
     ) -> dict[str, Any]:
+        if (
+            operation == "ImportCompanies"
+            and not (header_value or "").strip()
+            and self.faults.is_on("import-companies-header-optional")
+        ):
+            items = self._parse(body, content_type, entity) if body.strip() else []
+            return self._accepted(validate_import(operation, NO_HEADER, items, self.faults, self.variants))
         try:
             header = parse_customer_header(
                 header_value,
