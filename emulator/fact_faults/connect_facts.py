@@ -50,7 +50,7 @@ ENTRIES: tuple[Fault, ...] = (
         "HDR-PRESENT",
         "F-CX-IMPORTCOMPANIES",
         (COMPANIES,),
-        "ImportCompanies without X-StormConnect-Header is run (with no fields listed)",
+        "ImportCompanies without X-StormConnect-Header is run, as if the header listed every company field",
     ),
     _fault(
         "import-company-update-counted-as-insert",
