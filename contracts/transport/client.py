@@ -270,9 +270,13 @@ class NorceClient:
         media_type: str = "application/json",
         *,
         header_name: str = STORM_HEADER,
+        chunked: bool = False,
     ) -> httpx.Response:
-        """`header_name`: the header's name as sent (HTTP field names are case-insensitive: HDR-NAME-CASE)."""
-        return self._import("ImportCustomers", "customer", items_or_bytes, header, media_type, header_name)
+        """`header_name`: the header's name as sent (HTTP field names are case-insensitive: HDR-NAME-CASE);
+        `chunked`: the body sent with Transfer-Encoding: chunked, as the official helper streams it."""
+        return self._import(
+            "ImportCustomers", "customer", items_or_bytes, header, media_type, header_name, chunked
+        )
 
     def import_companies(
         self,
@@ -281,8 +285,11 @@ class NorceClient:
         media_type: str = "application/json",
         *,
         header_name: str = STORM_HEADER,
+        chunked: bool = False,
     ) -> httpx.Response:
-        return self._import("ImportCompanies", "company", items_or_bytes, header, media_type, header_name)
+        return self._import(
+            "ImportCompanies", "company", items_or_bytes, header, media_type, header_name, chunked
+        )
 
     def job(self, job_id: int) -> httpx.Response:
         return self._send("GET", f"{self.target.connect_url}/Job/Get", api="connect", params={"id": job_id})
@@ -352,7 +359,14 @@ class NorceClient:
         return {job_id: outcomes[job_id] for job_id in job_ids}
 
     def _import(
-        self, operation: str, kind: str, body: Any, header: str, media_type: str, header_name: str
+        self,
+        operation: str,
+        kind: str,
+        body: Any,
+        header: str,
+        media_type: str,
+        header_name: str,
+        chunked: bool = False,
     ) -> httpx.Response:
         url = f"{self.target.connect_url}/Customer/{operation}"
         if isinstance(body, (bytes, bytearray, str)):
@@ -368,7 +382,7 @@ class NorceClient:
         if self.ledger is not None and self.guard.sends_writes:
             self.ledger.record_import(kind, items or [])
         headers = {header_name: header, "Content-Type": media_type, "Accept": "application/json"}
-        response = self._send("POST", url, api="connect", content=content, headers=headers)
+        response = self._send("POST", url, api="connect", content=content, headers=headers, chunked=chunked)
         self._note_submitted(response)
         return response
 
@@ -553,6 +567,7 @@ class NorceClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         own_credentials: bool = False,
+        chunked: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
         write = is_write(method, self.operation_at(url))
@@ -567,9 +582,13 @@ class NorceClient:
             if api is not None:
                 scheme = self.target.connect_auth if api == "connect" else "oauth"
                 request_headers.update(self.auth.headers(scheme))
+            # A body given as an iterable goes chunked (no Content-Length); read at once, so that it is
+            # recorded and can be sent again, it keeps that framing.
+            body: bytes | list[bytes] | None = [content] if chunked and content is not None else content
             request = self.http.build_request(
-                method, url, params=params, content=content, headers=request_headers, **kwargs
+                method, url, params=params, content=body, headers=request_headers, **kwargs
             )
+            request.read()
             self.pacer.wait()
             started = self.clock()
             try:
