@@ -45,7 +45,7 @@ ENTRIES: tuple[Fault, ...] = (
     # --- the operations (docs/norce-facts.md §1A) ---
     _fault(
         "import-companies-header-optional",
-        "header-rules",
+        IMPORT,  # not a row of the header rule table: the import runs on a default header of its own
         D,
         "HDR-PRESENT",
         "F-CX-IMPORTCOMPANIES",
