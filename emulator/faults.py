@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from emulator.fact_faults import company_writes, customer_writes, families, imports, reads
+from emulator.fact_faults import company_writes, connect_facts, customer_writes, families, imports, reads
 from emulator.fact_faults.families import CONNECT_IMPORTS, carrying
 from emulator.fault_types import CATEGORIES, LEVELS, D, E, Fault, R
 from emulator.switches import Catalogue, Switches, UnknownSwitchError
@@ -127,6 +127,7 @@ _ENTRIES: tuple[Fault, ...] = (
         judgement="SCHEMA-DOCUMENTED",
         description="JobLogDto.ImportedRow is an integer, not a string",
         fact="F-42-GETLOG",
+        restates=("F-JOB-GETLOG",),  # §1B row 4 states the same GetLog answer
         operations=("JobGetLog",),
     ),
     # --- response-shape: Customer Service 1.1 ---
@@ -900,6 +901,7 @@ FACT_FAULTS: tuple[Fault, ...] = (
     *company_writes.ENTRIES,
     *reads.ENTRIES,
     *imports.ENTRIES,
+    *connect_facts.ENTRIES,
     *families.ENTRIES,
 )
 CATALOGUE: dict[str, Fault] = {fault.name: fault for fault in _ENTRIES}

@@ -1,8 +1,9 @@
 """How an import crosses the wire, beyond the documented array and header spelling: items streamed back to
-back, as the official client sends them (docs/norce-facts.md §4.1 "Body framing", Q2), and the header name in
-another case than the docs print it (§1A, §3 rule 9: HTTP field names are case-insensitive).
+back and a chunked transfer, as the official client sends them (docs/norce-facts.md §4.1 "Body framing", Q2),
+and the header name in another case than the docs print it (§1A, §3 rule 9: HTTP field names are
+case-insensitive).
 
-Both are recommendations (IMP-FRAMING, HDR-NAME-CASE): a target that refuses is a deviation on a tenant, so
+These are recommendations (IMP-FRAMING, HDR-NAME-CASE): a target that refuses is a deviation on a tenant, so
 these tests send and judge by themselves rather than through `flows.run_import`, whose acceptance check is
 documented. Every test runs with a JSON and with an XML body (and header).
 """
@@ -44,10 +45,12 @@ def send(
     header: CustomerHeader,
     body: str,
     header_name: str = HEADER_NAME,
+    *,
+    chunked: bool = False,
 ) -> httpx.Response:
     value = serialize(header, "xml" if body == XML else "json")
     import_ = norce.import_customers if operation == CUSTOMERS else norce.import_companies
-    return import_(content, value, body, header_name=header_name)
+    return import_(content, value, body, header_name=header_name, chunked=chunked)
 
 
 def imported(
@@ -87,6 +90,37 @@ def test_items_sent_back_to_back_are_all_imported(
         "IMP-FRAMING",
         not missing and job.get("Totals") == len(items),
         f"{len(items)} items back to back: job {compact(job)}; not imported: {missing}{context}",
+        operation=operation,
+        media_type=body,
+    )
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_a_chunked_body_is_imported(
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation: str, body: str
+) -> None:
+    """A body sent with Transfer-Encoding: chunked and no Content-Length, as the official helper sends it
+    (docs/norce-facts.md §4.1 "Body framing": "the transfer is chunked"), is accepted and every item imported
+    (IMP-FRAMING, Q2). The body is the documented array (XML: ArrayOfX), so only the transfer is judged."""
+    items = [new_entity(operation, run_namespace) for _ in range(2)]
+    content = encode_body(operation, items, body)
+    response = send(norce, operation, content, insert_header(operation), body, chunked=True)
+    context = explain(norce, response, operation=operation, seed=norce_seed)
+    judge("not_a_server_error", response.status_code < 500, f"a chunked body{context}", operation=operation)
+    accepted = judge(
+        "IMP-FRAMING",
+        response.status_code == 200,
+        f"a chunked body of {len(items)} items was refused{context}",
+        operation=operation,
+        media_type=body,
+    )
+    if not accepted:
+        return
+    job, missing = imported(norce, operation, response, items, norce_seed)
+    judge(
+        "IMP-FRAMING",
+        not missing and job.get("Totals") == len(items),
+        f"a chunked body of {len(items)} items: job {compact(job)}; not imported: {missing}{context}",
         operation=operation,
         media_type=body,
     )

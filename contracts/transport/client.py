@@ -271,11 +271,20 @@ class NorceClient:
         *,
         header_name: str = STORM_HEADER,
         repeat_unknown: bool = True,
+        chunked: bool = False,
     ) -> httpx.Response:
-        """`header_name`: the header's name as sent (HTTP field names are case-insensitive: HDR-NAME-CASE).
-        `repeat_unknown`: see `_send`."""
+        """`header_name`: the header's name as sent (HTTP field names are case-insensitive: HDR-NAME-CASE);
+        `repeat_unknown`: see `_send`; `chunked`: the body sent with Transfer-Encoding: chunked, as the
+        official helper streams it."""
         return self._import(
-            "ImportCustomers", "customer", items_or_bytes, header, media_type, header_name, repeat_unknown
+            "ImportCustomers",
+            "customer",
+            items_or_bytes,
+            header,
+            media_type,
+            header_name,
+            repeat_unknown=repeat_unknown,
+            chunked=chunked,
         )
 
     def import_companies(
@@ -286,9 +295,17 @@ class NorceClient:
         *,
         header_name: str = STORM_HEADER,
         repeat_unknown: bool = True,
+        chunked: bool = False,
     ) -> httpx.Response:
         return self._import(
-            "ImportCompanies", "company", items_or_bytes, header, media_type, header_name, repeat_unknown
+            "ImportCompanies",
+            "company",
+            items_or_bytes,
+            header,
+            media_type,
+            header_name,
+            repeat_unknown=repeat_unknown,
+            chunked=chunked,
         )
 
     def job(self, job_id: int) -> httpx.Response:
@@ -366,7 +383,9 @@ class NorceClient:
         header: str,
         media_type: str,
         header_name: str,
+        *,
         repeat_unknown: bool = True,
+        chunked: bool = False,
     ) -> httpx.Response:
         url = f"{self.target.connect_url}/Customer/{operation}"
         if isinstance(body, (bytes, bytearray, str)):
@@ -383,7 +402,13 @@ class NorceClient:
             self.ledger.record_import(kind, items or [])
         headers = {header_name: header, "Content-Type": media_type, "Accept": "application/json"}
         response = self._send(
-            "POST", url, api="connect", content=content, headers=headers, repeat_unknown=repeat_unknown
+            "POST",
+            url,
+            api="connect",
+            content=content,
+            headers=headers,
+            repeat_unknown=repeat_unknown,
+            chunked=chunked,
         )
         self._note_submitted(response)
         return response
@@ -570,6 +595,7 @@ class NorceClient:
         headers: Mapping[str, str] | None = None,
         own_credentials: bool = False,
         repeat_unknown: bool = True,
+        chunked: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
         """`repeat_unknown`: an import whose outcome a network error leaves unknown is sent again (False for
@@ -586,9 +612,13 @@ class NorceClient:
             if api is not None:
                 scheme = self.target.connect_auth if api == "connect" else "oauth"
                 request_headers.update(self.auth.headers(scheme))
+            # A body given as an iterable goes chunked (no Content-Length); read at once, so that it is
+            # recorded and can be sent again, it keeps that framing.
+            body: bytes | list[bytes] | None = [content] if chunked and content is not None else content
             request = self.http.build_request(
-                method, url, params=params, content=content, headers=request_headers, **kwargs
+                method, url, params=params, content=body, headers=request_headers, **kwargs
             )
+            request.read()
             self.pacer.wait()
             started = self.clock()
             try:

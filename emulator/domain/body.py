@@ -66,6 +66,12 @@ def _json_items(text: str, faults: Faults) -> list[Any]:
             if not isinstance(value, dict):
                 raise BodyMalformed("body must be a JSON array, an object or back-to-back objects")
             values.append(value)
+            if (
+                position < len(stripped)
+                and not stripped[position].isspace()
+                and faults.is_on("import-back-to-back-json-needs-newlines")
+            ):
+                raise BodyMalformed("back-to-back JSON objects must be separated by a line break")
             while position < len(stripped) and stripped[position].isspace():
                 position += 1
         if faults.is_on("import-back-to-back-json-first-only"):
@@ -90,6 +96,10 @@ def _xml_items(text: str, entity: EntityName, faults: Faults) -> list[Any]:
     if any(is_nil(root) for root in roots):
         raise BodyMalformed("a nil root is no item list (as JSON null is not)")
     if len(roots) == 1 and local_name(roots[0]) == f"ArrayOf{entity}":
+        if _namespace(roots[0]) != CONTRACTS_NAMESPACE and faults.is_on(
+            "xml-body-array-root-in-contracts-namespace"
+        ):
+            raise BodyMalformed(f"XML root must be ArrayOf{entity} in namespace {CONTRACTS_NAMESPACE}")
         _require_element_only(roots[0])
         elements = list(roots[0])
     elif all(local_name(root) == entity for root in roots):
@@ -101,6 +111,7 @@ def _xml_items(text: str, entity: EntityName, faults: Faults) -> list[Any]:
     for element in elements:
         if local_name(element) != entity:
             raise BodyMalformed(f"unexpected element {local_name(element)!r} in ArrayOf{entity}")
+    _xml_tree_faults(faults, elements, entity)
     try:
         return [_element_to_dict(element, entity) for element in elements]
     except RecursionError as exc:
@@ -125,6 +136,61 @@ def _xml_mapping_faults(faults: Faults, items: list[Any]) -> list[Any]:
                 if isinstance(entry, dict):
                     entry.pop(member, None)
     return items
+
+
+# XML-only reading faults that act on the elements before they are read (docs/norce-facts.md §4.1 "XML body").
+CONTRACTS_NAMESPACE = "Enferno.Services.StormConnect.Contracts"
+MODELS_NAMESPACE = f"{CONTRACTS_NAMESPACE}.Customer.Models"
+_ADDRESS_MEMBERS = ("InvoiceAddress", "DeliveryAddresses")
+
+
+def _namespace(element: Element) -> str:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+
+
+def _xml_tree_faults(faults: Faults, items: list[Element], entity: EntityName) -> None:
+    if not faults.on:
+        return
+    for item in items:
+        if faults.is_on("xml-body-integer-enums-refused"):
+            _refuse_integer_enums(item, entity)
+        if faults.is_on("xml-body-nil-ignored"):
+            _drop_nil_members(item)
+        if faults.is_on("xml-body-address-in-common-namespace"):
+            for member in (child for child in item if local_name(child) in _ADDRESS_MEMBERS):
+                addresses = [member] if local_name(member) == "InvoiceAddress" else list(member)
+                for address in addresses:
+                    for line in [c for c in address if _namespace(c) == MODELS_NAMESPACE]:
+                        address.remove(line)
+        if faults.is_on("xml-body-phone-number-ordered-last"):
+            # DataContract reading: with PhoneNumber ordered last, every member after it is out of order
+            members = list(item)
+            names = [local_name(child) for child in members]
+            if "PhoneNumber" in names:
+                for later in members[names.index("PhoneNumber") + 1 :]:
+                    item.remove(later)
+
+
+def _refuse_integer_enums(element: Element, type_name: str) -> None:
+    fields = TYPES.get(type_name, {})
+    for child in element:
+        field_type = fields.get(local_name(child))
+        if isinstance(field_type, Enum) and INTEGER_TEXT.fullmatch((child.text or "").strip()):
+            raise BodyMalformed(f"{local_name(child)} must be an enum name, not {child.text!r}")
+        if isinstance(field_type, ListOf) and isinstance(field_type.item, Obj):
+            for entry in child:
+                _refuse_integer_enums(entry, field_type.item.type_name)
+        elif isinstance(field_type, Obj):
+            _refuse_integer_enums(child, field_type.type_name)
+
+
+def _drop_nil_members(element: Element) -> None:
+    for child in list(element):
+        if is_nil(child):
+            element.remove(child)
+        else:
+            _drop_nil_members(child)
 
 
 def _require_element_only(element: Element) -> None:

@@ -392,15 +392,21 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
     listed = header.company_fields
     written, stored = written_fields(faults, "company", listed), stored_item(faults, "ImportCompanies", item)
     search_only_by_code = 20 in written
-    existing = _match_company(state, item, use_org_no=not search_only_by_code)
+    existing = _match_company(
+        state,
+        item,
+        use_org_no=not search_only_by_code,
+        org_no_first=faults.is_on("import-company-matching-org-no-before-code"),
+    )
     if item.get("Id") is not None and existing is None:
         raise ItemFailed(f"Company with Id {item['Id']} does not exist")
-    inserted = existing is None
+    inserted = existing is None or faults.is_on("import-company-update-counted-as-insert")
     if existing is None:
-        for field_value, member in COMPANY_INSERT_REQUIRED:
+        for field_value, member in _company_insert_required(faults):
             if field_value not in listed or not has_value(item, member):
                 raise ItemFailed(f"{member} is required (present, non-empty and listed) to insert a company")
-        if not search_only_by_code and state.company_by_org_no(item["OrganizationNo"]) is not None:
+        org_no = item.get("OrganizationNo")
+        if not search_only_by_code and org_no and state.company_by_org_no(org_no) is not None:
             raise ItemFailed(f"OrganizationNo {item['OrganizationNo']!r} already belongs to another company")
         now = context.ids.timestamp()
         company = Company(
@@ -427,7 +433,20 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
     return inserted, company.id
 
 
-def _match_company(state: State, ref: dict[str, Any], use_org_no: bool) -> Company | None:
+def _company_insert_required(faults: Faults) -> tuple[tuple[int, str], ...]:
+    if faults.is_on("import-company-insert-without-org-no"):
+        return tuple(entry for entry in COMPANY_INSERT_REQUIRED if entry[1] != "OrganizationNo")
+    return COMPANY_INSERT_REQUIRED
+
+
+def _match_company(
+    state: State, ref: dict[str, Any], use_org_no: bool, org_no_first: bool = False
+) -> Company | None:
+    """First present of Id -> Code -> OrganizationNo decides (OrganizationNo not with SearchOnlyByCode)."""
+    if use_org_no and has_value(ref, "OrganizationNo") and org_no_first:
+        by_org_no = state.company_by_org_no(ref["OrganizationNo"])
+        if by_org_no is not None:
+            return by_org_no
     if ref.get("Id") is not None:
         return state.company_by_id(ref["Id"])
     if has_value(ref, "Code"):

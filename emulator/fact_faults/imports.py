@@ -97,6 +97,7 @@ ENTRIES: tuple[Fault, ...] = (
         description="An Account without LoginName is written (with an empty login name)",
         fact="F-2A-ACCOUNT",
         operations=(CUSTOMERS,),
+        restates=("F-41-ACCOUNTS",),  # §4.1 "Accounts" states the same required LoginName
     ),
     # --- company-level switches and links ---
     Fault(
@@ -231,6 +232,7 @@ ENTRIES: tuple[Fault, ...] = (
         description="An XML body of one root element per item (as the official client streams) is refused",
         fact="F-41-FRAMING",
         operations=BOTH,
+        restates=("F-41-FRAMING-BACK-TO-BACK",),  # the items serialized on their own, back to back
     ),
     Fault(
         name="header-name-case-sensitive",
@@ -252,6 +254,7 @@ ENTRIES: tuple[Fault, ...] = (
         description="Job/Get answers the job before the one asked for (its JobId, status and counters)",
         fact="F-JOB-GET",
         operations=("JobGet",),
+        restates=("F-42-JOBGET",),  # §4.2 step 3 states the same Job/Get answer
     ),
     Fault(
         name="auth-token-answer-lacks-token-type",

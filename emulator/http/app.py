@@ -22,7 +22,7 @@ from emulator.http.customer_handlers import customer_handlers
 from emulator.http.routing import Dispatcher, Handler, RouteEntry, RouteTable, build_routes, coverage
 from emulator.http.runtime import EmulatorClock, Runtime
 from emulator.http.spec import Specs, load_specs, operations_of
-from emulator.http.token_endpoint import TOKEN_PATH, issue_token
+from emulator.http.token_endpoint import MOVED_TOKEN_PATH, TOKEN_PATH, issue_token
 from emulator.variants import Variants
 
 
@@ -56,7 +56,11 @@ def build_runtime(config: EmulatorConfig, specs: Specs, handlers: dict[str, Hand
 
 
 def _routes(config: EmulatorConfig, specs: Specs, handlers: dict[str, Handler]) -> RouteTable:
-    extra = [RouteEntry(method="POST", path=TOKEN_PATH, handler=issue_token)]
+    extra = [
+        RouteEntry(method="POST", path=TOKEN_PATH, handler=issue_token),
+        # served only under the seeded fault auth-token-endpoint-moved (a 404 otherwise)
+        RouteEntry(method="POST", path=MOVED_TOKEN_PATH, handler=issue_token),
+    ]
     if config.admin:
         extra += admin_routes()
     return build_routes(specs, handlers, extra)

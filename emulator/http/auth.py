@@ -115,6 +115,8 @@ class TokenService:
         }
         if self.faults.is_on("auth-token-answer-lacks-token-type"):
             del answer["token_type"]
+        if self.faults.is_on("auth-token-scope-as-list"):
+            answer["scope"] = self.config.scope.split()
         return answer
 
     def is_valid(self, token: str) -> bool:
@@ -183,8 +185,13 @@ def authenticate(
             "The access token is invalid or expired.",
             headers={"WWW-Authenticate": _challenge(api, "invalid_token")},
         )
-    application_id = next((headers[name] for name in APPLICATION_ID_HEADERS if name in headers), None)
-    if application_id is None and variants.is_on("application-id-optional"):
+    names: tuple[str, ...] = APPLICATION_ID_HEADERS
+    if faults.is_on("auth-application-id-header-name-ignored"):
+        names = tuple(name for name in names if name != "application-id")
+    application_id = next((headers[name] for name in names if name in headers), None)
+    if application_id is None and (
+        variants.is_on("application-id-optional") or faults.is_on("auth-application-id-header-name-ignored")
+    ):
         return
     wrong_id_accepted = application_id is not None and faults.is_on("auth-wrong-application-id-accepted")
     wrong_id = application_id is not None and application_id.strip() != tokens.config.application_id

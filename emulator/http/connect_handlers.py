@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from emulator.http.bodies import body_limit, read_body
-from emulator.http.errors import ResourceNotFound, UnsupportedMediaType
+from emulator.http.errors import HttpProblem, ResourceNotFound, UnsupportedMediaType
 from emulator.http.routing import Call, Handler, Reply
 from emulator.http.validation import query_arguments
 
@@ -15,14 +15,26 @@ def _import_content_type(call: Call, body: bytes) -> str:
     content_type = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not content_type and not body:
         return "application/json"  # nothing to parse; the header rules still apply
-    if content_type not in IMPORT_MEDIA_TYPES:
+    faults = call.runtime.faults
+    xml_refused = content_type != "application/json" and faults.is_on("import-xml-body-unsupported")
+    if content_type not in IMPORT_MEDIA_TYPES or xml_refused:
         raise UnsupportedMediaType(
             f"Import bodies must be application/json, application/xml or text/xml, not {content_type or '-'}."
         )
     return content_type
 
 
+class LengthRequired(HttpProblem):
+    """Only the seeded fault import-chunked-body-refused answers it: Connect reads a chunked body."""
+
+    status, key = 411, "LengthRequired"
+
+
 async def _import_body(call: Call) -> bytes:
+    headers = call.request.headers
+    chunked = "chunked" in headers.get("transfer-encoding", "").lower() and "content-length" not in headers
+    if chunked and call.runtime.faults.is_on("import-chunked-body-refused"):
+        raise LengthRequired("A body sent with Transfer-Encoding: chunked needs a Content-Length.")
     limit = body_limit(call.runtime.config.max_body_bytes, call.runtime.variants)
     return await read_body(call.request, limit)
 

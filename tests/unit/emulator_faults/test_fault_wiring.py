@@ -11,11 +11,13 @@ from emulator.cli import main
 from emulator.fact_faults import families
 from tests.unit.emulator_http.support import auth_headers, make_client
 
+from .connect_fact_scenarios import NO_TOKEN
+from .connect_fact_scenarios import SCENARIOS as CONNECT_FACT_SCENARIOS
 from .import_scenarios import IMPORT_SCENARIOS
 from .scenarios import SCENARIOS as SHARED_SCENARIOS
 from .scenarios import SETTINGS
 
-SCENARIOS = {**SHARED_SCENARIOS, **IMPORT_SCENARIOS}
+SCENARIOS = {**SHARED_SCENARIOS, **IMPORT_SCENARIOS, **CONNECT_FACT_SCENARIOS}
 
 
 def faults_on(client: Any) -> frozenset[str]:
@@ -29,7 +31,8 @@ def _observe(name: str, enabled: list[str]) -> object:
     settings = {"job_timing": "immediate", **SETTINGS.get(name, {})}
     client = make_client(faults=set(enabled), **settings)
     assert faults_on(client) == frozenset(enabled)  # create_app switched them on for this emulator only
-    return SCENARIOS[name](client, auth_headers(client))
+    # Under NO_TOKEN faults the documented token request gets none: their scenarios use no credentials.
+    return SCENARIOS[name](client, {} if name in NO_TOKEN else auth_headers(client))
 
 
 # The generated families are proven member by member in test_fault_families.py.
