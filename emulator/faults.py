@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from emulator.fact_faults import company_writes, connect_facts, customer_writes, families, imports, reads
+from emulator.fact_faults import (
+    company_writes,
+    connect_facts,
+    cs_facts,
+    customer_writes,
+    families,
+    imports,
+    reads,
+)
 from emulator.fact_faults.families import CONNECT_IMPORTS, carrying
 from emulator.fault_types import CATEGORIES, LEVELS, D, E, Fault, R
 from emulator.switches import Catalogue, Switches, UnknownSwitchError
@@ -27,7 +35,7 @@ from emulator.switches import Catalogue, Switches, UnknownSwitchError
 __all__ = ["CATEGORIES", "LEVELS", "Fault"]
 
 # Bump the minor version when faults are added, the major version when one is renamed or its meaning changes.
-CATALOGUE_VERSION = "1.2.0"
+CATALOGUE_VERSION = "1.4.0"
 FAULTS_ENV_VAR = "NORCE_EMULATOR_FAULTS"
 
 
@@ -792,6 +800,7 @@ _ENTRIES: tuple[Fault, ...] = (
         ),
         fact="F-KEY-CANNOTDELETELASTCUSTOMER",
         operations=("DeleteCompanyCustomer",),
+        restates=("F-CS-DELETECOMPANYCUSTOMER-KEYS",),
     ),
     # --- auth ---
     Fault(
@@ -900,6 +909,7 @@ FACT_FAULTS: tuple[Fault, ...] = (
     *customer_writes.ENTRIES,
     *company_writes.ENTRIES,
     *reads.ENTRIES,
+    *cs_facts.ENTRIES,
     *imports.ENTRIES,
     *connect_facts.ENTRIES,
     *families.ENTRIES,

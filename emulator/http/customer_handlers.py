@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from emulator.domain.customer_service import CustomerService
-from emulator.http import fault_effects
+from emulator.http import cs_fact_fault_effects, fault_effects
 from emulator.http.bodies import body_limit, read_body
 from emulator.http.errors import BadRequest, UnsupportedMediaType
 from emulator.http.routing import Call, Handler, Reply
@@ -49,21 +49,27 @@ def operation_handler(operation_id: str) -> Handler:
         assert call.operation is not None
         query = {key: value for key, value in call.request.query_params.items()}
         faults = call.runtime.faults
+        cs_fact_fault_effects.refuse_withdrawn(faults, operation_id)
         fault_effects.unknown_query_parameter_crash(faults, call.operation, list(query))
         refused = fault_effects.culture_code_refusal(faults, operation_id, query)
         if refused is not None:
             raise refused
         _refuse_undeclared_parameters(call, list(query))
+        cs_fact_fault_effects.require_actor(faults, operation_id, query)
+        given = cs_fact_fault_effects.query(faults, operation_id, query)
         arguments: dict[str, Any] = {
-            snake_case(name): value for name, value in query_arguments(call.operation, query).items()
+            snake_case(name): value for name, value in query_arguments(call.operation, given).items()
         }
         _, schema = body_schema(call.operation)
         if schema is not None:
             limit = body_limit(call.runtime.config.max_body_bytes, call.runtime.variants)
             raw = await read_body(call.request, limit)
+            content_type = call.request.headers.get("content-type")
             if raw.strip():
                 _check_json_content_type(call)
-            arguments["body"] = json_body(call.operation, raw, call.request.headers.get("content-type"))
+                cs_fact_fault_effects.refuse_body_media(faults, operation_id, content_type or "")
+            body = json_body(call.operation, raw, content_type)
+            arguments["body"] = cs_fact_fault_effects.login_body(faults, operation_id, query, body)
         value = call.runtime.customers.operation(operation_id)(**arguments)
         seeded = fault_effects.not_found_error(faults, operation_id, value)
         if seeded is not None:

@@ -4,30 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.fact_faults.cs_facts import LOGIN_CULTURE_LIMIT
+
 from .. import customer_views as views
 from ..errors import BusinessError
-from ..model import ReferenceItem
+from ..model import Account, Customer, ReferenceItem
+from ..state import State
 from ..store import hash_password, verify_password
 from .shared import Group, Plain
+
+AGREEMENT_MEMBERS = ("PricelistId", "Name", "StartDate", "EndDate", "ImageKey", "ShowPricesIncVat")
 
 
 def _agreement_view(item: ReferenceItem | None) -> Plain | None:
     if item is None:
         return None
-    return {
-        "PricelistId": item.id,
-        "Name": item.name,
-        "StartDate": None,
-        "EndDate": None,
-        "ImageKey": None,
-        "ShowPricesIncVat": None,
-    }
+    return dict.fromkeys(AGREEMENT_MEMBERS) | {"PricelistId": item.id, "Name": item.name}
+
+
+def _by_email(state: State, email: str) -> tuple[Customer, Account] | None:
+    """cs-login-get-matches-email: the customer with that e-mail and its first account."""
+    customer = state.customer_by_email(email)
+    return (customer, customer.accounts[0]) if customer is not None and customer.accounts else None
 
 
 class Accounts(Group):
-    def _login(self, login_name: str | None, password: str | None, include_companies: str | None) -> Plain:
+    def _login(
+        self,
+        login_name: str | None,
+        password: str | None,
+        include_companies: str | None,
+        *,
+        by_email: bool = False,
+    ) -> Plain:
         with self.store.reading() as state:
-            found = state.account_by_login_name(login_name) if login_name else None
+            find = _by_email if by_email else State.account_by_login_name
+            found = find(state, login_name) if login_name else None
             if found is None or password is None:
                 raise BusinessError("LoginFailed", "Wrong login name or password.")
             customer, account = found
@@ -42,6 +54,13 @@ class Accounts(Group):
 
     def LoginPost(self, body: Any = None, **_unused: Any) -> Plain:
         login = body if isinstance(body, dict) else {}
+        culture = views.text(login, "CultureCode")
+        if (
+            culture
+            and len(culture) > LOGIN_CULTURE_LIMIT
+            and self.faults.is_on("cs-login-culture-code-two-letters")
+        ):
+            raise BusinessError("CultureCodeTooLong", f"CultureCode {culture!r} is too long.")
         include = login.get("IncludeCompanies")
         return self._login(
             views.text(login, "LoginName"),
@@ -51,8 +70,14 @@ class Accounts(Group):
 
     def Login(
         self, login_name: str, password: str, include_companies: str | None = None, **_unused: Any
-    ) -> Plain:
-        return self._login(login_name, password, include_companies)
+    ) -> Plain | None:
+        by_email = self.faults.is_on("cs-login-get-matches-email")
+        try:
+            return self._login(login_name, password, include_companies, by_email=by_email)
+        except BusinessError:
+            if self.faults.is_on("cs-login-get-failure-null"):  # a failed login answers null
+                return None
+            raise
 
     def ChangePassword(
         self, login_name: str, old_password: str, new_password1: str, new_password2: str, **_unused: Any
@@ -74,6 +99,8 @@ class Accounts(Group):
 
     def SendPasswordReminder(self, login_name: str, **_unused: Any) -> None:
         # No mail is sent by the emulator; the documented refusal is the observable behaviour.
+        if self.faults.is_on("cs-reminder-unknown-login-accepted"):  # nothing tells an unknown login apart
+            return
         if self.shared.read(lambda s: s.account_by_login_name(login_name)) is None:
             raise BusinessError("LoginFailed", f"No account with login name {login_name!r}.")
 
@@ -91,14 +118,23 @@ class Accounts(Group):
             customer.accounts[0].updated = self.store.ids.timestamp()
         return self.shared.customer_result(customer_id, include_companies)
 
-    def ListAccountRoles(self, **_unused: Any) -> list[Plain]:
-        return self.shared.read(
+    def ListAccountRoles(self, **_unused: Any) -> list[Plain] | Plain:
+        roles = self.shared.read(
             lambda s: [views.id_value_view(r) for r in s.reference_table("account_roles")]
         )
+        if roles and self.faults.is_on("cs-account-roles-first-only"):  # one IdValue, not the list
+            return roles[0]
+        return roles
 
     def GetAgreementAccount(self, id: int, **_unused: Any) -> Plain | None:
-        return _agreement_view(self.shared.read(lambda s: s.reference_by_id("price_lists", id)))
+        found = _agreement_view(self.shared.read(lambda s: s.reference_by_id("price_lists", id)))
+        if found is None and self.faults.is_on("cs-agreement-account-empty"):  # a default object, not null
+            return dict.fromkeys(AGREEMENT_MEMBERS)
+        return found
 
     def LoginAgreementAccount(self, password: str, **_unused: Any) -> Plain | None:
         """The agreement code is the price list's code; a wrong code is a failed login → null."""
-        return _agreement_view(self.shared.read(lambda s: s.reference_by_code("price_lists", password)))
+        found = _agreement_view(self.shared.read(lambda s: s.reference_by_code("price_lists", password)))
+        if found is None and self.faults.is_on("cs-login-agreement-failure-400"):
+            raise BusinessError("LoginFailed", "No agreement account has that code.")
+        return found

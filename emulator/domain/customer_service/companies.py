@@ -104,6 +104,10 @@ class Companies(Group):
         """Removes the relation only. Keys: CompanyMissing, CustomerMissing, CannotDeleteLastCustomer."""
         with self.store.transaction() as state:
             require_company(state, company_id)
+            if state.customer_by_id(customer_id) is None and self.faults.is_on(
+                "cs-delete-company-customer-missing-accepted"
+            ):
+                return  # nothing to remove: answered as done
             if state.customer_by_id(customer_id) is None or (customer_id, company_id) not in state.relations:
                 raise NotFound(
                     "CustomerMissing", f"Customer {customer_id} is not a customer of company {company_id}."
@@ -216,6 +220,12 @@ class Companies(Group):
         ):
             capture_code = None
         with self.store.transaction() as state:
+            if (
+                operation == "InsertCompanyPaymentMethod2"
+                and state.company_by_id(company_id) is None
+                and self.faults.is_on("cs-company-missing-answers-null")
+            ):
+                return None  # no company to answer with, and no CompanyMissing either
             company = self.shared.editable_company(state, company_id)
             code = _method(state, "payment_methods", method_id).code
             company.payment_methods = [m for m in company.payment_methods if m.code != code]

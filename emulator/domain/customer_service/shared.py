@@ -152,6 +152,12 @@ class Shared:
         customer.key = reused or customer.key
         views.apply_customer(state, customer, body, self.next_address_id)
         state.put_customer(customer)
+        if (
+            password
+            and not isinstance(body.get("Account"), dict)
+            and self.faults.is_on("cs-login-without-account")
+        ):
+            body = {**body, "Account": {}}  # an account made for the password: LoginName = Email
         self.attach_account(state, customer, body, password)
         return customer
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.unit.emulator_faults.company_write_scenarios import SCENARIOS as COMPANY_WRITE_SCENARIOS
+from tests.unit.emulator_faults.cs_fact_scenarios import SCENARIOS as CS_FACT_SCENARIOS
 from tests.unit.emulator_faults.customer_write_scenarios import SCENARIOS as CUSTOMER_WRITE_SCENARIOS
 from tests.unit.emulator_faults.read_scenarios import SCENARIOS as READ_SCENARIOS
 from tests.unit.emulator_faults.served import raw_exchange, served_over_http
@@ -495,6 +496,7 @@ SCENARIOS: dict[str, Scenario] = {
     # fact faults (emulator/fact_faults/), one module of scenarios per area
     **CUSTOMER_WRITE_SCENARIOS,
     **READ_SCENARIOS,
+    **CS_FACT_SCENARIOS,
 }
 
 # Emulator settings a scenario needs (a small body limit, so "too large" needs no 10 MiB request).
