@@ -47,6 +47,7 @@ from contracts.suite.flows import (
     JSON,
     XML,
     account_id,
+    answers_no_entity,
     application_key,
     assert_conforms,
     company_header,
@@ -814,10 +815,12 @@ def test_send_password_reminder(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, make_subject: MakeSubject, accept: str
 ) -> None:
     """SendPasswordReminder (F-CS-REMINDER-KEYS, F-KEY-LOGINFAILED): no account with that LoginName is 400
-    LoginFailed; the run's own account gets the documented empty answer. The mail it may send is not
+    LoginFailed; the run's own account gets the documented empty answer, with updatedBy and without it (a
+    string actor is optional, and a default account is used: F-CS-ACTOR-PARAMS). The mail it may send is not
     observable (F-CS-REMINDER-MAIL)."""
     operation_id = "SendPasswordReminder"
-    unknown = norce.call(operation_id, params={"loginName": run_namespace.email("nobody")}, accept=accept)
+    nobody = {"loginName": run_namespace.email("nobody"), "updatedBy": str(account_id())}
+    unknown = norce.call(operation_id, params=nobody, accept=accept)
     judge_business_error(
         norce,
         unknown,
@@ -828,9 +831,34 @@ def test_send_password_reminder(
         seed=norce_seed,
     )
     subject = make_subject("remind")
-    params = {"loginName": subject.email, "updatedBy": str(account_id())}
-    known = norce.call(operation_id, params=params, accept=accept)
-    no_entity_answer(norce, known, operation_id, accept, norce_seed)
+    for params in (
+        {"loginName": subject.email, "updatedBy": str(account_id())},
+        {"loginName": subject.email},
+    ):
+        known = norce.call(operation_id, params=params, accept=accept)
+        if not no_entity_answer(norce, known, operation_id, accept, norce_seed):
+            return
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+def test_a_customer_created_without_an_account_cannot_log_in(
+    norce: NorceClient, norce_seed: int, make_subject: MakeSubject, accept: str
+) -> None:
+    """A customer can log in only if it was created with an Account (docs/norce-facts.md §1C LoginPost:
+    F-CS-LOGINPOST-NEEDS-ACCOUNT): CreateCustomer3 with a password but no Account makes a customer that
+    LoginPost, with its e-mail and that password, does not log in (CS-LOGIN). Only the effect is judged: the
+    docs give no key for this refusal."""
+    subject = make_subject("no-account", account=False)
+    answered = login(norce, subject.email, PASSWORD, accept)
+    someone = answered.status_code == 200 and not answers_no_entity(answered)
+    judge(
+        "CS-LOGIN",
+        not someone,
+        f"LoginPost logged in customer {subject.id}, created by CreateCustomer3 without an Account"
+        f"{explain(norce, answered, operation='LoginPost', seed=norce_seed)}",
+        operation="LoginPost",
+        media_type=accept,
+    )
 
 
 # -- InsertCustomerDeliveryAddress, UpdateCustomerDeliveryAddress, DeleteCustomerDeliveryAddress -----------

@@ -493,6 +493,61 @@ def test_login_answers_the_customer(norce: NorceClient, norce_seed: int, world: 
     judge("CS-LOGIN", same, f"Login must answer customer {world.code('A')}{context}", operation="Login")
 
 
+def logged_in_id(operation_id: str, response: httpx.Response) -> int | None:
+    """The Id of the Customer a login answered (None: it logged no one in)."""
+    if response.status_code != 200 or answers_no_entity(response):
+        return None
+    try:
+        body = decode_body(operation_id, 200, response.headers.get("content-type", ""), response.content)
+    except (ValueError, LookupError):
+        return None
+    found = body.get("Id") if isinstance(body, dict) else None
+    return found if isinstance(found, int) else None
+
+
+@pytest.mark.writes
+@pytest.mark.parametrize("accept", ACCEPTS)
+def test_login_logs_in_as_login_post_does(
+    norce: NorceClient, norce_seed: int, world: World, accept: str
+) -> None:
+    """Login is obsolete, replaced by LoginPost, and logs in the same way (docs/norce-facts.md §1C:
+    F-CS-LOGIN-OBSOLETE): with A's login name (Account.LoginName, not A's e-mail) and password both answer
+    customer A (CS-LOGIN); with a wrong password neither logs anyone in, and Login answers LoginPost's
+    documented 400 LoginFailed (F-CS-LOGIN-GET: CS-ERROR-KEYS)."""
+    login_name, password = world.login_names["A"], read_world.PASSWORD
+    for sent, expected in ((password, world.id("A")), (f"{password}-wrong", None)):
+        posted = norce.call("LoginPost", json={"LoginName": login_name, "Password": sent}, accept=accept)
+        context = explain(norce, posted, operation="LoginPost", seed=norce_seed, rule="CS-LOGIN")
+        label = "the right password" if expected else "a wrong password"
+        judge(
+            "CS-LOGIN",
+            logged_in_id("LoginPost", posted) == expected,
+            f"LoginPost with {label} must log in {expected or 'no one'}{context}",
+            operation="LoginPost",
+            media_type=accept,
+        )
+        got = norce.call("Login", params={"loginName": login_name, "password": sent}, accept=accept)
+        context = explain(norce, got, operation="Login", seed=norce_seed, rule="CS-LOGIN")
+        judge(
+            "CS-LOGIN",
+            logged_in_id("Login", got) == expected,
+            f"Login with {label} must log in {expected or 'no one'}, as LoginPost does{context}",
+            operation="Login",
+            media_type=accept,
+        )
+        if expected is None:
+            content_type = got.headers.get("content-type", "")
+            key = business_400_key("Login", got.status_code, content_type, got.content)
+            judge(
+                "CS-ERROR-KEYS",
+                key == "LoginFailed",
+                f"Login with a wrong password: expected LoginPost's 400 LoginFailed, got {got.status_code} "
+                f"key {key}{context}",
+                operation="Login",
+                media_type=accept,
+            )
+
+
 @pytest.mark.writes
 @pytest.mark.parametrize("accept", ACCEPTS)
 @ends_at_deviation

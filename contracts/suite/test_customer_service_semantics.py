@@ -25,11 +25,13 @@ from contracts.oracle.response_checks import (
 from contracts.oracle.spec import CUSTOMER_SERVICE_SPEC, load_spec
 from contracts.oracle.xml_data import decode_body
 from contracts.reports.verdicts import judge
+from contracts.suite.cs_entities import logged_in_as
 from contracts.suite.flows import (
     JSON,
     XML,
     answers_no_entity,
     application_key,
+    assert_conforms,
     company_by_code,
     company_header,
     customer_by_code,
@@ -178,12 +180,16 @@ def test_login_failed_on_unknown_login(
         judge_body("LoginPost", response.json(), context, status=400)
 
 
+LOGIN_CULTURE = "sv-SE"  # at most 16 characters (docs/norce-facts.md §4.6); Norce writes sv-SE-style codes
+
+
 @pytest.mark.writes
 def test_login_post_wrong_then_right_password(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int
 ) -> None:
-    """LoginPost: a wrong password -> 400 LoginFailed; the right one -> the Customer (docs/norce-facts.md §1C
-    LoginPost)."""
+    """LoginPost takes a JSON Login body (docs/norce-facts.md §1C LoginPost: F-CS-LOGINPOST-BODY): a wrong
+    password -> 400 LoginFailed; the right one -> the Customer, answered as JSON and as XML (schema-checked),
+    and with a CultureCode in the body, which may be up to 16 characters (§4.6: F-46-LOGIN-CULTURE)."""
     login_name, password = run_namespace.email("login"), "Right-Pass-1"
     customer = {
         "Email": login_name,
@@ -195,19 +201,29 @@ def test_login_post_wrong_then_right_password(
         "CreateCustomer3", params={"password": password, "doSendMail": "false"}, json=customer
     )
     assert created.status_code == 200, explain(norce, created, operation="CreateCustomer3", seed=norce_seed)
+    customer_id = created.json().get("Id")
     wrong = norce.call("LoginPost", json={"LoginName": login_name, "Password": password + "x"})
     context = explain(norce, wrong, operation="LoginPost", seed=norce_seed)
     judge("CS-LOGIN", wrong.status_code != 200, f"a wrong password logged in{context}", operation="LoginPost")
     assert_business_error(norce, wrong, "LoginPost", "LoginFailed", JSON, norce_seed)
-    right = norce.call("LoginPost", json={"LoginName": login_name, "Password": password})
-    context = explain(norce, right, operation="LoginPost", seed=norce_seed)
-    logged_in = right.status_code == 200 and (right.json() or {}).get("Email") == login_name
-    judge(
-        "CS-LOGIN",
-        logged_in,
-        f"the right password did not log in as {login_name}{context}",
-        operation="LoginPost",
+    rights: tuple[tuple[str, dict[str, str]], ...] = (
+        (JSON, {}),
+        (XML, {}),
+        (JSON, {"CultureCode": LOGIN_CULTURE}),
     )
+    for accept, extra in rights:
+        body = {"LoginName": login_name, "Password": password, **extra}
+        right = norce.call("LoginPost", json=body, accept=accept)
+        context = explain(norce, right, operation="LoginPost", seed=norce_seed)
+        label = f" with CultureCode {extra['CultureCode']}" if extra else ""
+        judge(
+            "CS-LOGIN",
+            logged_in_as(right, customer_id),
+            f"the right password{label} did not log in as {login_name} ({accept}){context}",
+            operation="LoginPost",
+            media_type=accept,
+        )
+        assert_conforms(norce, right, "LoginPost", accept, norce_seed)
 
 
 @pytest.fixture
@@ -272,10 +288,15 @@ def test_cannot_delete_last_customer_and_customer_missing(
     norce: NorceClient, norce_seed: int, company_with_customers: dict[str, Any]
 ) -> None:
     """DeleteCompanyCustomer: the last customer of a company -> CannotDeleteLastCustomer; an unknown customer
-    -> CustomerMissing (docs/norce-facts.md §1C, NCV)."""
+    -> CustomerMissing (docs/norce-facts.md §1C, NCV: F-CS-DELETECOMPANYCUSTOMER-KEYS), each answered as JSON
+    and as XML. Both are refusals: the first changes nothing, so it can be asked twice."""
     company = company_by_code(norce, company_with_customers["companies"][0], seed=norce_seed)
     customer = customer_by_code(norce, company_with_customers["customer"], seed=norce_seed)
-    cases = ((customer["Id"], "CannotDeleteLastCustomer", XML), (ABSENT_ID, "CustomerMissing", JSON))
+    cases = [
+        (customer_id, key, accept)
+        for customer_id, key in ((customer["Id"], "CannotDeleteLastCustomer"), (ABSENT_ID, "CustomerMissing"))
+        for accept in (JSON, XML)
+    ]
     for customer_id, key, accept in cases:
         params = {"companyId": company["Id"], "customerId": customer_id}
         response = norce.call("DeleteCompanyCustomer", params=params, accept=accept)

@@ -23,7 +23,7 @@ ADDRESS_GROUP = (
     "UpdateCustomerDeliveryAddress",
 )
 # The operation whose query-string arguments the query-parameter fault takes from a body instead.
-QUERY_FROM_BODY = "UpdateAccountStatus"
+QUERY_FROM_BODY = "ActivateCustomer"
 # The operation that refuses a JSON body under the JSON-bodies fault.
 XML_BODY_ONLY = "RegisterCustomer3"
 # The operation whose optional string actor the actor fault makes required, and that actor.
@@ -62,8 +62,8 @@ ENTRIES: tuple[Fault, ...] = (
         "CS-OPERATION",
         "F-CS-QUERY-PARAMS",
         (QUERY_FROM_BODY,),
-        "UpdateAccountStatus reads customerId, isActive and updatedBy from a body: the query string's are "
-        "ignored (400 MissingParameter)",
+        "ActivateCustomer reads customerId and activatedBy from a body: the query string's are ignored "
+        "(400 MissingParameter)",
     ),
     _fault(
         "cs-optional-actor-required",

@@ -51,10 +51,9 @@ def login_post(client: Client, headers: Headers, login_name: str, **extra: Any) 
     return outcome(post(client, headers, "LoginPost", body))
 
 
-def update_account_status(client: Client, headers: Headers) -> tuple[int, Any]:
+def activate_customer(client: Client, headers: Headers) -> tuple[int, Any]:
     made = customer(client, headers)
-    params = {"customerId": made["Id"], "isActive": "false", "updatedBy": 1}
-    return outcome(post(client, headers, "UpdateAccountStatus", **params))
+    return outcome(post(client, headers, "ActivateCustomer", customerId=made["Id"], activatedBy=1))
 
 
 def reminder_without_actor(client: Client, headers: Headers) -> tuple[int, Any]:
@@ -103,7 +102,7 @@ def json_body(client: Client, headers: Headers) -> tuple[int, Any]:
 
 
 SCENARIOS: dict[str, Scenario] = {
-    "cs-query-params-read-from-body": update_account_status,
+    "cs-query-params-read-from-body": activate_customer,
     "cs-optional-actor-required": reminder_without_actor,
     "cs-address-group-missing": address_group,
     "cs-login-get-matches-email": login_get(PASSWORD),
