@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from emulator.fact_faults import company_writes, customer_writes, families, imports, reads
+from emulator.fact_faults import company_writes, customer_writes, families, header_facts, imports, reads
 from emulator.fact_faults.families import CONNECT_IMPORTS, carrying
 from emulator.fault_types import CATEGORIES, LEVELS, D, E, Fault, R
 from emulator.switches import Catalogue, Switches, UnknownSwitchError
@@ -465,6 +465,7 @@ _ENTRIES: tuple[Fault, ...] = (
         judgement="HDR-JOBID-IGNORED",
         description="HDR-JOBID-IGNORED: a header carrying JobId is rejected",
         fact="F-HDR-JOBID",
+        restates=("F-HDR-RULE-7",),  # rule 7 restates the member row: JobId is left out
         operations=CONNECT_IMPORTS,
     ),
     Fault(
@@ -476,6 +477,7 @@ _ENTRIES: tuple[Fault, ...] = (
             "HDR-SUPPLIER-NEEDS-STORAGE: SupplierId without StorageName is rejected instead of ignored"
         ),
         fact="F-HDR-SUPPLIERID",
+        restates=("F-HDR-RULE-7",),  # rule 7 restates the member row: SupplierId counts only with StorageName
         operations=CONNECT_IMPORTS,
     ),
     Fault(
@@ -901,6 +903,7 @@ FACT_FAULTS: tuple[Fault, ...] = (
     *reads.ENTRIES,
     *imports.ENTRIES,
     *families.ENTRIES,
+    *header_facts.ENTRIES,
 )
 CATALOGUE: dict[str, Fault] = {fault.name: fault for fault in _ENTRIES}
 for _fault in FACT_FAULTS:

@@ -1,0 +1,125 @@
+"""Fact faults: the X-StormConnect-Header's documented forms and the Connect request members (see
+emulator/fact_faults/__init__.py).
+
+Header forms (docs/norce-facts.md §3): each fault makes the header reader (emulator/domain/header.py) or the
+body choice (emulator/domain/connect.py) misread one documented form: the JSON the official client writes,
+the XML DataContract form (root, base members, lists, items), SerializationType, the older [string] variant,
+the docs' own example. The header-form tests (contracts/suite/test_header_forms.py) send each form with one
+new item; a misread form is refused, or imports nothing, where the docs say it is accepted (HDR-VALID).
+
+Request members (docs/norce-facts.md §2A): the import engine (emulator/domain/imports.py) and the body reader
+(emulator/domain/body.py) bend one member row: the matching order, the IsActive defaults, the DataContract
+element order of XML bodies, member names.
+"""
+
+from __future__ import annotations
+
+from emulator.fault_types import D, Fault
+
+SINCE = "1.2.0"
+
+CUSTOMERS, COMPANIES = "ImportCustomers", "ImportCompanies"
+BOTH = (CUSTOMERS, COMPANIES)
+HEADER, IMPORT = "header-rules", "import-semantics"
+
+
+def _header(
+    name: str, judgement: str, description: str, fact: str, *operations: str, restates: tuple[str, ...] = ()
+) -> Fault:
+    return Fault(
+        name=name,
+        category=HEADER,
+        since=SINCE,
+        level=D,
+        judgement=judgement,
+        description=description,
+        fact=fact,
+        operations=operations or BOTH,
+        restates=restates,
+    )
+
+
+HEADER_FORMS: tuple[Fault, ...] = (
+    _header(
+        "hdr-unparseable-read-as-every-field",
+        "HDR-SYNTAX",
+        "A header that is neither JSON nor XML is read as one listing every field of the import: it imports",
+        "F-HDR-RULE-1",
+        restates=("F-HDR-SERIALIZED",),
+    ),
+    _header(
+        "hdr-account-fields-required",
+        "HDR-VALID",
+        "ImportCustomers refuses a header without AccountFieldsThatAreSet (documented as optional)",
+        "F-HDR-ACCOUNTFIELDS",
+        CUSTOMERS,
+    ),
+    _header(
+        "hdr-serialization-type-required",
+        "HDR-VALID",
+        "A header without SerializationType (documented as optional) is refused",
+        "F-HDR-SERIALIZATIONTYPE",
+    ),
+    _header(
+        "hdr-serialization-type-json-read-as-xml",
+        "HDR-VALID",
+        "SerializationType 0 (Json) makes the JSON body be read as XML: the import is refused as malformed",
+        "F-HDR-ST-JSON",
+    ),
+    _header(
+        "hdr-serialization-type-xml-read-as-json",
+        "HDR-VALID",
+        "SerializationType 1 (DataContractSerializer) makes the XML body be read as JSON: refused as malformed",
+        "F-HDR-ST-XML",
+    ),
+    _header(
+        "hdr-older-list-forms-refused",
+        "HDR-VALID",
+        'The older variant\'s [string] forms ("SerializationType": ["JSON"]) are refused as HDR-SYNTAX',
+        "F-HDR-RULE-8",
+    ),
+    _header(
+        "hdr-json-integer-enums-refused",
+        "HDR-VALID",
+        "A JSON header's integer field values (as the official client writes them) are refused: names only",
+        "F-HDR-RULE-10",
+    ),
+    _header(
+        "hdr-field-values-must-ascend",
+        "HDR-VALID",
+        "A field list whose values are not in ascending order (as in the docs' example) is refused",
+        "F-HDR-EXAMPLE",
+    ),
+    _header(
+        "hdr-xml-header-refused",
+        "HDR-VALID",
+        "Only the JSON form of the header is read: the documented XML form is refused as HDR-SYNTAX",
+        "F-HDR-XML-FORM",
+    ),
+    _header(
+        "hdr-xml-root-in-base-namespace",
+        "HDR-VALID",
+        "The XML header's root is read only in the base namespace …Contracts, not …Contracts.Customer",
+        "F-HDR-XML-ROOT",
+    ),
+    _header(
+        "hdr-xml-base-members-in-own-namespace",
+        "HDR-VALID",
+        "The XML header's base members (AccountId, SerializationType) are read only in …Contracts.Customer",
+        "F-HDR-XML-BASE-FIRST",
+    ),
+    _header(
+        "hdr-xml-lists-before-base-members",
+        "HDR-VALID",
+        "The XML header's field lists are expected before the base members: lists after them are dropped",
+        "F-HDR-XML-THEN-LISTS",
+    ),
+    _header(
+        "hdr-xml-field-items-named-int",
+        "HDR-VALID",
+        "The XML header's list items are read only as <int>: <CompanyField> etc. are refused as HDR-SYNTAX",
+        "F-HDR-XML-ITEMS",
+    ),
+)
+
+ENTRIES: tuple[Fault, ...] = (*HEADER_FORMS,)
