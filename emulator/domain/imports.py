@@ -196,7 +196,9 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
     listed = header.customer_fields
     search_only_by_code = 18 in listed
     use_email = not search_only_by_code or faults.is_on("import-search-only-by-code-ignored")
-    existing = _match_customer(state, item, faults, use_email=use_email)
+    existing = _customer_by_code_first(state, item, faults) or _match_customer(
+        state, _matched_by(item, faults, "customer"), faults, use_email=use_email
+    )
     inserted = existing is None
     if existing is None:
         for field_value, member in _customer_insert_required(faults):
@@ -217,6 +219,8 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
             updated=now,
             customer_type=_or_default(context.enum(CUSTOMER_TYPE, item.get("Type")), 1),
         )
+        if faults.is_on("import-customer-inactive-by-default"):  # IsActive written below only when sent
+            customer.is_active = False
         state.put_customer(customer)
     else:
         customer = state.edit_customer(existing.id)
@@ -234,6 +238,26 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
         )
     customer.updated = context.ids.timestamp()
     return inserted, customer.id
+
+
+def _customer_by_code_first(state: State, item: dict[str, Any], faults: Faults) -> Customer | None:
+    """import-customer-code-before-id: an item's Code is tried before its Id."""
+    if faults.is_on("import-customer-code-before-id") and has_value(item, "Code"):
+        return state.customer_by_code(item["Code"])
+    return None
+
+
+def _matched_by(item: dict[str, Any], faults: Faults, kind: str) -> dict[str, Any]:
+    """The members an item (kind "customer" or "company") is matched by: all it carries, but for one a
+    matching fault leaves out."""
+    if kind == "customer":
+        ignored = {"Code": faults.is_on("import-customer-code-ignored")}
+    else:
+        ignored = {
+            "Code": faults.is_on("import-company-code-ignored"),
+            "OrganizationNo": faults.is_on("import-company-org-no-ignored"),
+        }
+    return {key: value for key, value in item.items() if not ignored.get(key)}
 
 
 def _customer_insert_required(faults: Faults) -> tuple[tuple[int, str], ...]:
@@ -392,7 +416,9 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
     listed = header.company_fields
     written, stored = written_fields(faults, "company", listed), stored_item(faults, "ImportCompanies", item)
     search_only_by_code = 20 in written
-    existing = _match_company(state, item, use_org_no=not search_only_by_code)
+    existing = _match_company(state, _matched_by(item, faults, "company"), use_org_no=not search_only_by_code)
+    if faults.is_on("import-company-code-before-id") and has_value(item, "Code"):
+        existing = state.company_by_code(item["Code"]) or existing
     if item.get("Id") is not None and existing is None:
         raise ItemFailed(f"Company with Id {item['Id']} does not exist")
     inserted = existing is None

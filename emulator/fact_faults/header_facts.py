@@ -122,4 +122,70 @@ HEADER_FORMS: tuple[Fault, ...] = (
     ),
 )
 
-ENTRIES: tuple[Fault, ...] = (*HEADER_FORMS,)
+
+
+def _import(name: str, judgement: str, description: str, fact: str, *operations: str) -> Fault:
+    return Fault(
+        name=name,
+        category=IMPORT,
+        since=SINCE,
+        level=D,
+        judgement=judgement,
+        description=description,
+        fact=fact,
+        operations=operations,
+    )
+
+
+# The matching order of an item (docs/norce-facts.md §2A Company and Customer: Id, then Code, then
+# OrganizationNo / EmailAddress), one row each; caught by contracts/suite/test_import_matching.py.
+MATCHING: tuple[Fault, ...] = (
+    _import(
+        "import-customer-code-before-id",
+        "IMP-MATCHING",
+        "A customer item is matched by its Code before its Id",
+        "F-2A-CUSTOMER-ID",
+        CUSTOMERS,
+    ),
+    _import(
+        "import-customer-code-ignored",
+        "IMP-MATCHING",
+        "A customer item's Code is not used for matching: without Id it matches by EmailAddress only",
+        "F-2A-CUSTOMER-CODE",
+        CUSTOMERS,
+    ),
+    _import(
+        "import-company-code-before-id",
+        "IMP-MATCHING",
+        "A company item is matched by its Code before its Id",
+        "F-2A-COMPANY-ID",
+        COMPANIES,
+    ),
+    _import(
+        "import-company-code-ignored",
+        "IMP-MATCHING",
+        "A company item's Code is not used for matching: without Id it matches by OrganizationNo only",
+        "F-2A-COMPANY-CODE",
+        COMPANIES,
+    ),
+    _import(
+        "import-company-org-no-ignored",
+        "IMP-MATCHING",
+        "A company item without Id and Code is not matched by its OrganizationNo",
+        "F-2A-COMPANY-ORGNO",
+        COMPANIES,
+    ),
+)
+
+# Defaults (docs/norce-facts.md §2A "IsActive | bool | Default true").
+DEFAULTS: tuple[Fault, ...] = (
+    _import(
+        "import-customer-inactive-by-default",
+        "IMP-DEFAULTS",
+        "A customer inserted without IsActive is stored inactive",
+        "F-2A-CUSTOMER-ISACTIVE",
+        CUSTOMERS,
+    ),
+)
+
+ENTRIES: tuple[Fault, ...] = (*HEADER_FORMS, *MATCHING, *DEFAULTS)
