@@ -447,7 +447,10 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
             context,
             company.id,
             stored.get("Customers") or [],
-            _list_delta(stored.get("IsCustomerListDelta"), faults),
+            _list_delta(
+                stored.get("IsCustomerListDelta", faults.is_on("import-customer-list-delta-default-true")),
+                faults,
+            ),
         )
     company.updated = context.ids.timestamp()
     return inserted, company.id

@@ -188,4 +188,65 @@ DEFAULTS: tuple[Fault, ...] = (
     ),
 )
 
-ENTRIES: tuple[Fault, ...] = (*HEADER_FORMS, *MATCHING, *DEFAULTS)
+# Members as the body readers and initial validation take them (docs/norce-facts.md §2A): names, the
+# DataContract element order of XML bodies, documented members refused or demanded.
+MEMBERS: tuple[Fault, ...] = (
+    _import(
+        "import-json-member-names-camel-case",
+        "HDR-VALID",
+        "The JSON body reader takes camelCase member names: the documented PascalCase members are unknown",
+        "F-2A-NAMES-EXACT",
+        *BOTH,
+    ),
+    _import(
+        "xml-body-address-zip-expected-after-lines",
+        "IMP-READ-BACK",
+        "The XML reader expects Address.ZipCode right after AddressLine2: in DataContract order it is dropped",
+        "F-2A-DCS-ORDER",
+        *BOTH,
+    ),
+    _import(
+        "xml-body-company-phone-expected-after-email",
+        "IMP-READ-BACK",
+        "The XML reader expects Company.PhoneNumber right after EmailAddress: in DataContract order dropped",
+        "F-2A-COMPANY-DCS",
+        COMPANIES,
+    ),
+    _import(
+        "xml-body-customer-phone-expected-after-email",
+        "IMP-READ-BACK",
+        "The XML reader expects Customer.PhoneNumber right after EmailAddress: in DataContract order dropped",
+        "F-2A-CUSTOMER-DCS",
+        CUSTOMERS,
+    ),
+    _import(
+        "import-company-application-key-refused",
+        "HDR-VALID",
+        "A company item carrying its ApplicationKey fails initial validation",
+        "F-2A-COMPANY-APPLICATIONKEY",
+        COMPANIES,
+    ),
+    _import(
+        "import-customer-application-key-required",
+        "HDR-VALID",
+        "A customer item without ApplicationKey (documented as optional) fails initial validation",
+        "F-2A-CUSTOMER-APPLICATIONKEY",
+        CUSTOMERS,
+    ),
+    _import(
+        "import-customer-type-2-refused",
+        "HDR-VALID",
+        "A customer item of Type 2 (CompanyContact) fails initial validation",
+        "F-2A-CUSTOMER-TYPE",
+        CUSTOMERS,
+    ),
+    _import(
+        "import-customer-list-delta-default-true",
+        "IMP-LIST-DELTA",
+        "A company item without IsCustomerListDelta is taken as a delta: customers not listed stay related",
+        "F-2A-COMPANY-LISTDELTA",
+        COMPANIES,
+    ),
+)
+
+ENTRIES: tuple[Fault, ...] = (*HEADER_FORMS, *MATCHING, *DEFAULTS, *MEMBERS)
