@@ -374,7 +374,8 @@ def _roles(context: _ItemContext, sent: list[dict[str, Any]] | None) -> list[str
         )
         if known is None:
             raise ItemFailed(f"account role {role['Code']!r} does not exist")
-        if role.get("IsActive", True) is not False and known.code not in roles:
+        default_active = not context.faults.is_on("import-account-role-default-inactive")
+        if role.get("IsActive", default_active) is not False and known.code not in roles:
             roles.append(known.code)
     return roles
 
@@ -393,9 +394,10 @@ def _write_customer_companies(
             raise ItemFailed(f"Company {_describe(ref, ('Id', 'Code', 'OrganizationNo'))} does not exist")
         if company.id not in company_ids:
             company_ids.append(company.id)
-        if ref.get("IsPrimary") is True and (
-            primary_id is None or context.faults.is_on("import-primary-company-wrong")
-        ):
+        is_primary = ref.get("IsPrimary") is True and not context.faults.is_on(
+            "import-company-identifier-is-primary-ignored"
+        )
+        if is_primary and (primary_id is None or context.faults.is_on("import-primary-company-wrong")):
             primary_id = company.id
     if not is_delta:
         for relation in state.relations_of_customer(customer_id):

@@ -241,6 +241,20 @@ MEMBERS: tuple[Fault, ...] = (
         CUSTOMERS,
     ),
     _import(
+        "import-company-identifier-is-primary-ignored",
+        "IMP-PRIMARY-COMPANY",
+        "CompanyIdentifier.IsPrimary is ignored: the first company listed becomes the primary one",
+        "F-2A-COMPANYIDENTIFIER",
+        CUSTOMERS,
+    ),
+    _import(
+        "import-account-role-default-inactive",
+        "IMP-ACCOUNTS",
+        "An AccountRole sent without IsActive is taken as inactive: the role is not granted",
+        "F-2A-ACCOUNTROLE",
+        CUSTOMERS,
+    ),
+    _import(
         "import-customer-list-delta-default-true",
         "IMP-LIST-DELTA",
         "A company item without IsCustomerListDelta is taken as a delta: customers not listed stay related",
@@ -249,4 +263,18 @@ MEMBERS: tuple[Fault, ...] = (
     ),
 )
 
-ENTRIES: tuple[Fault, ...] = (*HEADER_FORMS, *MATCHING, *DEFAULTS, *MEMBERS)
+# The 1.1 Login body (docs/norce-facts.md §2C "The other 1.1 types": Password ≤4000).
+LOGIN: tuple[Fault, ...] = (
+    Fault(
+        name="cs-login-post-password-cut-to-8",
+        category="customer-service",
+        since=SINCE,
+        level=D,
+        judgement="CS-LOGIN",
+        description="LoginPost reads only the first 8 characters of Login.Password: the right password fails",
+        fact="F-2C-LOGIN",
+        operations=("LoginPost",),
+    ),
+)
+
+ENTRIES: tuple[Fault, ...] = (*HEADER_FORMS, *MATCHING, *DEFAULTS, *MEMBERS, *LOGIN)

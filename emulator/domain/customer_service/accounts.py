@@ -43,9 +43,12 @@ class Accounts(Group):
     def LoginPost(self, body: Any = None, **_unused: Any) -> Plain:
         login = body if isinstance(body, dict) else {}
         include = login.get("IncludeCompanies")
+        password = views.text(login, "Password")
+        if password is not None and self.faults.is_on("cs-login-post-password-cut-to-8"):
+            password = password[:8]  # as if Login.Password were 8 characters long, not up to 4000
         return self._login(
             views.text(login, "LoginName"),
-            views.text(login, "Password"),
+            password,
             include if isinstance(include, str) else None,
         )
 
