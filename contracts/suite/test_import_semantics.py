@@ -388,7 +388,7 @@ def test_customer_list_delta(
         "Customers": [{"Code": c["Code"]} for c in customers[:2]],
     }
     run_import(norce, "ImportCompanies", [first], header, seed=norce_seed, media_type=body)
-    second = {**first, "Customers": [{"Code": customers[2]["Code"]}]}
+    second: dict[str, Any] = {**first, "Customers": [{"Code": customers[2]["Code"]}]}
     if delta is not None:
         second["IsCustomerListDelta"] = delta
     run_import(norce, "ImportCompanies", [second], header, seed=norce_seed, media_type=body)
