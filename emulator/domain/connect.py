@@ -28,6 +28,8 @@ JOB_CREATED_DESCRIPTION = "Job created"
 
 
 NO_HEADER = CustomerHeader(0, frozenset(), frozenset(), frozenset())
+# Seeded header faults acting here: the body read by a misread SerializationType (_body_media).
+BODY_MEDIA_FAULTS = ("hdr-serialization-type-json-read-as-xml", "hdr-serialization-type-xml-read-as-json")
 # Relation lists whose entries are matched Id -> Code -> ... like the item itself (docs-sample-zero-ids).
 RELATION_LISTS = ("Companies", "Customers")
 

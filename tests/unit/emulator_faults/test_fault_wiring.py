@@ -11,11 +11,12 @@ from emulator.cli import main
 from emulator.fact_faults import families
 from tests.unit.emulator_http.support import auth_headers, make_client
 
+from .header_fact_scenarios import SCENARIOS as HEADER_FACT_SCENARIOS
 from .import_scenarios import IMPORT_SCENARIOS
 from .scenarios import SCENARIOS as SHARED_SCENARIOS
 from .scenarios import SETTINGS
 
-SCENARIOS = {**SHARED_SCENARIOS, **IMPORT_SCENARIOS}
+SCENARIOS = {**SHARED_SCENARIOS, **IMPORT_SCENARIOS, **HEADER_FACT_SCENARIOS}
 
 
 def faults_on(client: Any) -> frozenset[str]:
