@@ -25,6 +25,7 @@ from emulator.fact_faults import (
     cs_facts,
     customer_writes,
     families,
+    header_facts,
     imports,
     reads,
 )
@@ -474,6 +475,7 @@ _ENTRIES: tuple[Fault, ...] = (
         judgement="HDR-JOBID-IGNORED",
         description="HDR-JOBID-IGNORED: a header carrying JobId is rejected",
         fact="F-HDR-JOBID",
+        restates=("F-HDR-RULE-7",),  # rule 7 restates the member row: JobId is left out
         operations=CONNECT_IMPORTS,
     ),
     Fault(
@@ -485,6 +487,7 @@ _ENTRIES: tuple[Fault, ...] = (
             "HDR-SUPPLIER-NEEDS-STORAGE: SupplierId without StorageName is rejected instead of ignored"
         ),
         fact="F-HDR-SUPPLIERID",
+        restates=("F-HDR-RULE-7",),  # rule 7 restates the member row: SupplierId counts only with StorageName
         operations=CONNECT_IMPORTS,
     ),
     Fault(
@@ -913,6 +916,7 @@ FACT_FAULTS: tuple[Fault, ...] = (
     *imports.ENTRIES,
     *connect_facts.ENTRIES,
     *families.ENTRIES,
+    *header_facts.ENTRIES,
 )
 CATALOGUE: dict[str, Fault] = {fault.name: fault for fault in _ENTRIES}
 for _fault in FACT_FAULTS:

@@ -109,7 +109,8 @@ def assert_accepted(
         judge("not_a_server_error", response.status_code < 500, f"an empty array{context}")
         if not judge("IMP-EMPTY-BODY", response.status_code == 200, f"an empty array was refused{context}"):
             return
-    judge("HDR-VALID", response.status_code == 200, f"a conformant header was rejected{context}")
+    named = {"operation": request.operation, "media_type": request.content_type}
+    judge("HDR-VALID", response.status_code == 200, f"a conformant header was rejected{context}", **named)
     body = response.json()
     judge_body(request.operation, body, context)
     summary = body["ValidationSummary"]
@@ -117,7 +118,7 @@ def assert_accepted(
     judge("IMP-COUNTS", total == len(request.items), f"NrOfItemsInTotal {total} != items sent{context}")
     # The strategies only build items that pass initial validation (identity present, nested keys present).
     failures = summary.get("NrOfValidationFailures")
-    judge("HDR-VALID", failures == 0, f"{failures} valid items failed initial validation{context}")
+    judge("HDR-VALID", failures == 0, f"{failures} valid items failed initial validation{context}", **named)
 
 
 def assert_rejected(

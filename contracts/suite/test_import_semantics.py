@@ -381,11 +381,14 @@ def test_company_list_delta(
 
 
 @pytest.mark.job_chain(3)  # three imports, each needing the one before
-@pytest.mark.parametrize("delta", [True, False], ids=["IsCustomerListDelta", "full-list"])
+@pytest.mark.parametrize(
+    "delta", [True, False, None], ids=["IsCustomerListDelta", "full-list", "IsCustomerListDelta-left-out"]
+)
 def test_customer_list_delta(
-    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, delta: bool, body: str
+    norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, delta: bool | None, body: str
 ) -> None:
-    """Company.Customers with IsCustomerListDelta false removes customers not listed; true only adds."""
+    """Company.Customers with IsCustomerListDelta false removes customers not listed; true only adds; left
+    out, it is false (docs/norce-facts.md §2A Company: "Default false")."""
     customers = [new_customer(run_namespace) for _ in range(3)]
     new_company, (code,) = new_companies(run_namespace, 1, body)
     customers_outcome, company_outcome = run_imports(  # independent: their jobs run side by side
@@ -402,7 +405,9 @@ def test_customer_list_delta(
         "Customers": [{"Code": c["Code"]} for c in customers[:2]],
     }
     run_import(norce, "ImportCompanies", [first], header, seed=norce_seed, media_type=body)
-    second = {**first, "Customers": [{"Code": customers[2]["Code"]}], "IsCustomerListDelta": delta}
+    second: dict[str, Any] = {**first, "Customers": [{"Code": customers[2]["Code"]}]}
+    if delta is not None:
+        second["IsCustomerListDelta"] = delta
     run_import(norce, "ImportCompanies", [second], header, seed=norce_seed, media_type=body)
     company = company_by_code(norce, code, seed=norce_seed)
     members = {c["Code"] for c in read(norce, "ListCustomerByCompany", seed=norce_seed, id=company["Id"])}

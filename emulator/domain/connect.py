@@ -30,6 +30,8 @@ JOB_CREATED_DESCRIPTION = "Job created"
 
 
 NO_HEADER = CustomerHeader(0, frozenset(), frozenset(), frozenset())
+# Seeded header faults acting here: the body read by a misread SerializationType (_body_media).
+BODY_MEDIA_FAULTS = ("hdr-serialization-type-json-read-as-xml", "hdr-serialization-type-xml-read-as-json")
 # Relation lists whose entries are matched Id -> Code -> ... like the item itself (docs-sample-zero-ids).
 RELATION_LISTS = ("Companies", "Customers")
 
@@ -135,11 +137,19 @@ class ConnectService:
         ):
             return []
         try:
-            return self._parse(body, content_type, entity)
+            return self._parse(body, self._body_media(header, content_type), entity)
         except BodyMalformed:
             if self.faults.is_on("malformed-body-returns-200"):
                 return []
             raise
+
+    def _body_media(self, header: CustomerHeader, content_type: str | None) -> str | None:
+        """The body is read by its Content-Type; two faults read it by a misread SerializationType instead."""
+        if header.serialization_type == 0 and self.faults.is_on("hdr-serialization-type-json-read-as-xml"):
+            return "application/xml"
+        if header.serialization_type == 1 and self.faults.is_on("hdr-serialization-type-xml-read-as-json"):
+            return "application/json"
+        return content_type
 
     def get_job(self, job_id: int) -> dict[str, Any] | None:
         return self.jobs.get_job(job_id)

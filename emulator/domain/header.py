@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
+from xml.etree.ElementTree import Element
 
 from emulator.faults import Faults
 from emulator.variants import Variants
@@ -45,6 +46,22 @@ LIST_PROPERTIES = {
 }
 SCALAR_PROPERTIES = ("accountid", "supplierid", "jobid", "storagename", "serializationtype")
 SERIALIZATION_ALIASES = {"xml": 1}  # older samples say "XML" for DataContractSerializer
+# The XML header's namespaces (docs/norce-facts.md §3 notes): the root's, and the base class members'.
+NS_CUSTOMER = "Enferno.Services.StormConnect.Contracts.Customer"
+NS_BASE = "Enferno.Services.StormConnect.Contracts"
+# Seeded faults that bend how the two forms are read (the readers below), not a row of RULES.
+READER_FAULTS = (
+    "hdr-unparseable-read-as-every-field",
+    "hdr-older-list-forms-refused",
+    "hdr-json-integer-enums-refused",
+    "hdr-xml-header-refused",
+    "hdr-xml-root-in-base-namespace",
+    "hdr-xml-base-members-in-own-namespace",
+    "hdr-xml-lists-before-base-members",
+    "hdr-xml-field-items-named-int",
+)
+# Every field value of each import's own list: what hdr-unparseable-read-as-every-field reads junk as.
+OWN_LIST = {"ImportCustomers": "customerfieldsthatareset", "ImportCompanies": "companyfieldsthatareset"}
 
 
 @dataclass(frozen=True)
@@ -115,11 +132,19 @@ class _Draft:
     """The header as read so far. Each property is computed on first use, so a rule reads only what it needs
     and the order of the table is the order things go wrong (a DTD, for one, is met only when reading)."""
 
-    def __init__(self, value: str | None, operation: Operation, content_type: str | None, has_payload: bool):
+    def __init__(
+        self,
+        value: str | None,
+        operation: Operation,
+        content_type: str | None,
+        has_payload: bool,
+        faults: Faults | None = None,
+    ):
         self.value = value
         self.operation = operation
         self.xml_request = is_xml_media_type(content_type)
         self.has_payload = has_payload
+        self.faults = faults if faults is not None else Faults()
 
     @property
     def absent(self) -> bool:
@@ -131,8 +156,12 @@ class _Draft:
         if self.value is None or self.absent:
             return _Raw({}, {}), None
         try:
-            return _read_header(self.value), None
+            return _read_header(self.value, self.faults), None
         except HeaderRuleViolation as violation:  # the readers raise HDR-SYNTAX only
+            if self.faults.is_on("hdr-unparseable-read-as-every-field"):
+                prop = OWN_LIST[self.operation]
+                every = list(enum_members(LIST_PROPERTIES[prop]))
+                return _Raw({"accountid": 1}, {prop: every}), None
             return _Raw({}, {}), violation.message
 
     @property
@@ -190,6 +219,10 @@ class _Draft:
         """Every enum value in the order Connect reads them: the field lists, then SerializationType."""
         values = [value for items in self._lists.values() for value in items]
         return values + ([self._serialization_type] if self._serialization_type else [])
+
+    def lists_as_sent(self) -> list[list[int]]:
+        """Each field list's values in the order they were sent."""
+        return [[value.number for value in values] for values in self._lists.values()]
 
     def fields(self, prop: str) -> frozenset[int]:
         return frozenset(value.number for value in self._lists[prop])
@@ -391,6 +424,28 @@ RULES: tuple[Rule[_Draft] | EachEnumValue, ...] = (
         "StorageName refers to Norce's file area, which is not reachable here; send the items in the body",
         "hdr-storage-no-payload-not-enforced",
     ),
+    # Regressions that refuse a header the docs accept (emulator/fact_faults/header_facts.py).
+    Rule(
+        "HDR-SYNTAX",
+        lambda d: d.operation == "ImportCustomers" and d.lacks("accountfieldsthatareset"),
+        "AccountFieldsThatAreSet is required",
+        "hdr-account-fields-required",
+        Bend.IMPOSES,
+    ),
+    Rule(
+        "HDR-SYNTAX",
+        lambda d: d.raw.values.get("serializationtype") in (None, "", []),
+        "SerializationType is required",
+        "hdr-serialization-type-required",
+        Bend.IMPOSES,
+    ),
+    Rule(
+        "HDR-SYNTAX",
+        lambda d: any(numbers != sorted(numbers) for numbers in d.lists_as_sent()),
+        "field values must be in ascending order",
+        "hdr-field-values-must-ascend",
+        Bend.IMPOSES,
+    ),
 )
 
 
@@ -403,7 +458,7 @@ def parse_customer_header(
     faults: Faults,
     variants: Variants | None = None,
 ) -> CustomerHeader:
-    draft = _Draft(value, operation, content_type, has_payload)
+    draft = _Draft(value, operation, content_type, has_payload, faults)
     _walk(draft, faults, variants if variants is not None else Variants())
     return draft.header()
 
@@ -438,11 +493,15 @@ def _enforce(rule: Rule[S], subject: S, faults: Faults, variants: Variants) -> b
 
 
 # --- reading the two forms ---------------------------------------------------------------------------------
-def _read_header(value: str) -> _Raw:
-    return _read_json(value) if value.lstrip().startswith("{") else _read_xml(value)
+def _read_header(value: str, faults: Faults) -> _Raw:
+    if value.lstrip().startswith("{"):
+        return _read_json(value, faults)
+    if faults.is_on("hdr-xml-header-refused"):
+        raise HeaderRuleViolation("HDR-SYNTAX", "header must be JSON")
+    return _read_xml(value, faults)
 
 
-def _read_json(value: str) -> _Raw:
+def _read_json(value: str, faults: Faults) -> _Raw:
     try:
         data = json.loads(value, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
@@ -450,12 +509,18 @@ def _read_json(value: str) -> _Raw:
     if not isinstance(data, dict):
         raise HeaderRuleViolation("HDR-SYNTAX", "header JSON must be an object")
     values = {key.lower(): item for key, item in data.items() if key.lower() in SCALAR_PROPERTIES}
+    if faults.is_on("hdr-older-list-forms-refused") and any(isinstance(v, list) for v in values.values()):
+        raise HeaderRuleViolation("HDR-SYNTAX", "a single-valued member must not be an array")
     lists: dict[str, list[Any] | None] = {}
     for key, item in data.items():
         prop = key.lower()
         if prop in LIST_PROPERTIES:
             if item is not None and not isinstance(item, list):
                 raise HeaderRuleViolation("HDR-SYNTAX", f"{key} must be an array")
+            if faults.is_on("hdr-json-integer-enums-refused") and any(
+                isinstance(entry, int) and not isinstance(entry, bool) for entry in item or []
+            ):
+                raise HeaderRuleViolation("HDR-ENUM-RANGE", f"{key} must list field names")
             lists[prop] = item
     return _Raw(values, lists)
 
@@ -468,19 +533,32 @@ def _header_syntax(message: str) -> HeaderRuleViolation:
     return HeaderRuleViolation("HDR-SYNTAX", message)
 
 
-def _read_xml(value: str) -> _Raw:
+def _read_xml(value: str, faults: Faults) -> _Raw:
     root = parse_xml(value, malformed=_header_syntax)
     if local_name(root) != "CustomerHeader":
         raise HeaderRuleViolation("HDR-SYNTAX", "header XML root must be CustomerHeader")
+    if faults.is_on("hdr-xml-root-in-base-namespace") and _namespace(root) != NS_BASE:
+        raise HeaderRuleViolation("HDR-SYNTAX", f"header XML root must be in namespace {NS_BASE}")
     values: dict[str, Any] = {}
     lists: dict[str, list[Any] | None] = {}
     for child in root:
         prop = local_name(child).lower()
         if prop in LIST_PROPERTIES:
+            if values and faults.is_on("hdr-xml-lists-before-base-members"):
+                continue  # out of (the faulted) DataContract order: dropped, as DataContractSerializer does
+            if faults.is_on("hdr-xml-field-items-named-int") and any(local_name(i) != "int" for i in child):
+                raise HeaderRuleViolation("HDR-SYNTAX", f"{local_name(child)} items must be <int>")
             lists[prop] = None if is_nil(child) else [(item.text or "").strip() for item in child]
         elif prop in SCALAR_PROPERTIES:
+            if faults.is_on("hdr-xml-base-members-in-own-namespace") and _namespace(child) != NS_CUSTOMER:
+                continue  # read where the derived class's members are: the documented ones are not found
             values[prop] = None if is_nil(child) else (child.text or "").strip()
     return _Raw(values, lists)
+
+
+def _namespace(element: Element) -> str:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
 # --- values ------------------------------------------------------------------------------------------------

@@ -196,7 +196,7 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
     listed = header.customer_fields
     search_only_by_code = 18 in listed
     use_email = not search_only_by_code or faults.is_on("import-search-only-by-code-ignored")
-    existing = _match_customer(state, item, faults, use_email=use_email)
+    existing = _match_customer(state, _matched_by(item, faults, "customer"), faults, use_email=use_email)
     inserted = existing is None
     if existing is None:
         for field_value, member in _customer_insert_required(faults):
@@ -217,6 +217,8 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
             updated=now,
             customer_type=_or_default(context.enum(CUSTOMER_TYPE, item.get("Type")), 1),
         )
+        if faults.is_on("import-customer-inactive-by-default"):  # IsActive written below only when sent
+            customer.is_active = False
         state.put_customer(customer)
     else:
         customer = state.edit_customer(existing.id)
@@ -234,6 +236,19 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
         )
     customer.updated = context.ids.timestamp()
     return inserted, customer.id
+
+
+def _matched_by(item: dict[str, Any], faults: Faults, kind: str) -> dict[str, Any]:
+    """The members an item (kind "customer" or "company") is matched by: all it carries, but for one a
+    matching fault leaves out."""
+    if kind == "customer":
+        ignored = {"Code": faults.is_on("import-customer-code-ignored")}
+    else:
+        ignored = {
+            "Code": faults.is_on("import-company-code-ignored"),
+            "OrganizationNo": faults.is_on("import-company-org-no-ignored"),
+        }
+    return {key: value for key, value in item.items() if not ignored.get(key)}
 
 
 def _customer_insert_required(faults: Faults) -> tuple[tuple[int, str], ...]:
@@ -350,7 +365,8 @@ def _roles(context: _ItemContext, sent: list[dict[str, Any]] | None) -> list[str
         )
         if known is None:
             raise ItemFailed(f"account role {role['Code']!r} does not exist")
-        if role.get("IsActive", True) is not False and known.code not in roles:
+        default_active = not context.faults.is_on("import-account-role-default-inactive")
+        if role.get("IsActive", default_active) is not False and known.code not in roles:
             roles.append(known.code)
     return roles
 
@@ -369,9 +385,10 @@ def _write_customer_companies(
             raise ItemFailed(f"Company {_describe(ref, ('Id', 'Code', 'OrganizationNo'))} does not exist")
         if company.id not in company_ids:
             company_ids.append(company.id)
-        if ref.get("IsPrimary") is True and (
-            primary_id is None or context.faults.is_on("import-primary-company-wrong")
-        ):
+        is_primary = ref.get("IsPrimary") is True and not context.faults.is_on(
+            "import-company-identifier-is-primary-ignored"
+        )
+        if is_primary and (primary_id is None or context.faults.is_on("import-primary-company-wrong")):
             primary_id = company.id
     if not is_delta:
         for relation in state.relations_of_customer(customer_id):
@@ -394,7 +411,7 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
     search_only_by_code = 20 in written
     existing = _match_company(
         state,
-        item,
+        _matched_by(item, faults, "company"),
         use_org_no=not search_only_by_code,
         org_no_first=faults.is_on("import-company-matching-org-no-before-code"),
     )
@@ -427,7 +444,10 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
             context,
             company.id,
             stored.get("Customers") or [],
-            _list_delta(stored.get("IsCustomerListDelta"), faults),
+            _list_delta(
+                stored.get("IsCustomerListDelta", faults.is_on("import-customer-list-delta-default-true")),
+                faults,
+            ),
         )
     company.updated = context.ids.timestamp()
     return inserted, company.id

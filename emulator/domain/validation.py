@@ -19,6 +19,7 @@ from emulator.variants import Variants
 from .header import CustomerHeader
 from .schema import (
     BOOL,
+    CUSTOMER_TYPE,
     DATETIME,
     GUID,
     INT,
@@ -151,6 +152,9 @@ def item_problem(
         return type_problem
     if not any(has_value(item, key) for key in identity):
         return f"{entity} needs one of {', '.join(identity)}"
+    member_problem = _member_problem_by_fault(entity, item, faults)
+    if member_problem is not None:
+        return member_problem
     for field_value, member, item_type in collections:
         if field_value in listed:
             problem = _missing_keys(item.get(member), member, item_type, _unchecked_keys(faults))
@@ -199,6 +203,21 @@ def _missing_keys(
                 continue
             if not isinstance(entry, dict) or not has_value(entry, key):
                 return f"{member}[{position}].{key} is required"
+    return None
+
+
+def _member_problem_by_fault(entity: str, item: dict[str, Any], faults: Faults) -> str | None:
+    """Documented members a seeded fault refuses (emulator/fact_faults/header_facts.py)."""
+    if not faults.on:
+        return None
+    if entity == "Company":
+        if has_value(item, "ApplicationKey") and faults.is_on("import-company-application-key-refused"):
+            return "Company.ApplicationKey is not a known application"
+        return None
+    if not has_value(item, "ApplicationKey") and faults.is_on("import-customer-application-key-required"):
+        return "Customer.ApplicationKey is required"
+    if enum_value(CUSTOMER_TYPE, item.get("Type")) == 2 and faults.is_on("import-customer-type-2-refused"):
+        return "Customer.Type 2 (CompanyContact) is not supported"
     return None
 
 

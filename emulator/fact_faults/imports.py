@@ -108,6 +108,7 @@ ENTRIES: tuple[Fault, ...] = (
         judgement="IMP-USE-INVOICE-AS-DELIVERY",
         description="UseInvoiceAddressAsDeliveryAddress is ignored: the delivery addresses stay as sent",
         fact="F-41-USE-INVOICE",
+        restates=("F-2A-COMPANY-USEINVOICE",),  # the member row of the same switch (§2A Company)
         operations=(COMPANIES,),
     ),
     Fault(
@@ -128,6 +129,7 @@ ENTRIES: tuple[Fault, ...] = (
         judgement="IMP-PARENT-COMPANY",
         description="1.1 Company.ParentId is always null (ListCompaniesByParent still lists the children)",
         fact="F-2C-COMPANY-PARENTID",
+        restates=("F-MAP-PARENT",),  # the mapping row: ParentCompanyCode reads back as ParentId
         operations=("GetCompany", "GetCompanyByCode", "ListCompaniesByOrgNo"),
     ),
     Fault(
@@ -242,6 +244,7 @@ ENTRIES: tuple[Fault, ...] = (
         judgement="HDR-NAME-CASE",
         description="The header is read only when named exactly X-StormConnect-Header",
         fact="F-CX-HEADER-NAME-CASE",
+        restates=("F-HDR-RULE-9",),  # §3 rule 9 restates §1A's note on the two spellings
         operations=BOTH,
     ),
     # --- the job a JobResponse names; the token answer ---

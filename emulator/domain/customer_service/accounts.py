@@ -62,9 +62,12 @@ class Accounts(Group):
         ):
             raise BusinessError("CultureCodeTooLong", f"CultureCode {culture!r} is too long.")
         include = login.get("IncludeCompanies")
+        password = views.text(login, "Password")
+        if password is not None and self.faults.is_on("cs-login-post-password-cut-to-8"):
+            password = password[:8]  # as if Login.Password were 8 characters long, not up to 4000
         return self._login(
             views.text(login, "LoginName"),
-            views.text(login, "Password"),
+            password,
             include if isinstance(include, str) else None,
         )
 

@@ -13,11 +13,12 @@ from tests.unit.emulator_http.support import auth_headers, make_client
 
 from .connect_fact_scenarios import NO_TOKEN
 from .connect_fact_scenarios import SCENARIOS as CONNECT_FACT_SCENARIOS
+from .header_fact_scenarios import SCENARIOS as HEADER_FACT_SCENARIOS
 from .import_scenarios import IMPORT_SCENARIOS
 from .scenarios import SCENARIOS as SHARED_SCENARIOS
 from .scenarios import SETTINGS
 
-SCENARIOS = {**SHARED_SCENARIOS, **IMPORT_SCENARIOS, **CONNECT_FACT_SCENARIOS}
+SCENARIOS = {**SHARED_SCENARIOS, **IMPORT_SCENARIOS, **CONNECT_FACT_SCENARIOS, **HEADER_FACT_SCENARIOS}
 
 
 def faults_on(client: Any) -> frozenset[str]:
