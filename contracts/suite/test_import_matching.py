@@ -7,9 +7,9 @@ one names B, changing one member the header lists (FirstName, Name; the identifi
 listed, so nothing but that member is written). A must change and B must not (IMP-MATCHING). The OrgNo case
 sends OrganizationNo alone: it must still find A. Every case runs with a JSON and with an XML body.
 
-The Id cases run on the embedded emulator only: on a shared tenant the client refuses any import that names
-an entity by Id (README "Safety on a shared tenant": every identity an import carries must be the run's, and
-an Id carries no run prefix), so they are skipped there with that reason.
+On a shared tenant an import may name an entity by Id only once a 1.1 answer has shown that entity with a
+run-owned Code (README "Safety on a shared tenant"): the Id cases read A and B back first, so they run there
+too.
 """
 
 from __future__ import annotations
@@ -41,10 +41,6 @@ pytestmark = [
 ]
 
 CHANGED = {CUSTOMERS: "FirstName", COMPANIES: "Name"}
-NOT_BY_ID_ON_A_TENANT = (
-    "not sent to a tenant: an import naming an entity by Id is refused by the tenant guard (every identity "
-    "an import carries must be the run's); Id-first matching is checked on the embedded emulator"
-)
 # The identifier the item leads with, and the one after it that names B (None: the leading one alone).
 CASES = [
     (CUSTOMERS, "Id", "Code"),
@@ -72,8 +68,6 @@ def test_an_item_is_matched_by_its_first_identifier(
     then: str | None,
     body: str,
 ) -> None:
-    if first == "Id" and not norce.target.is_emulator:
-        pytest.skip(NOT_BY_ID_ON_A_TENANT)
     a, b = new_entity(operation, run_namespace), new_entity(operation, run_namespace)
     run_imports(norce, [Import(operation, [a, b], insert_header(operation), body)], seed=norce_seed)
     read_a = entity_by_code(norce, operation, a["Code"], seed=norce_seed)

@@ -185,12 +185,50 @@ NESTED_IDENTITIES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def foreign_identity(operation: str, item: Any, namespace: RunNamespace) -> str | None:
-    """Why an import item could touch an entity this run does not own (None when it cannot)."""
+IMPORT_ENTITY_KINDS = {"ImportCustomers": "customer", "ImportCompanies": "company"}
+NESTED_ENTITY_KINDS = {"Companies": "company", "Customers": "customer"}
+OwnedIds = frozenset[tuple[str, int]]  # (entity kind, Id) of entities a 1.1 answer showed to be the run's
+
+
+def owned_entity_ids(body: Any, namespace: RunNamespace, depth: int = 0) -> set[tuple[str, int]]:
+    """The (kind, Id) of every entity in a 1.1 answer whose Code (or a customer's e-mail, a company's
+    OrgNo) is the run's: an Id the run may name in an import, since the entity it names is its own."""
+    found: set[tuple[str, int]] = set()
+    if depth > 6:
+        return found
+    if isinstance(body, list):
+        for one in body:
+            found |= owned_entity_ids(one, namespace, depth + 1)
+        return found
+    if not isinstance(body, Mapping):
+        return found
+    # A 1.1 Company has Name and OrgNo, a Customer FirstName and LastName; anything else is left alone.
+    company, customer = bool({"Name", "OrgNo"} & body.keys()), bool({"FirstName", "LastName"} & body.keys())
+    kind = "company" if company and not customer else "customer" if customer and not company else None
+    keys = (body.get("Code"), body.get("OrgNo") if kind == "company" else body.get("Email"))
+    if kind and isinstance(body.get("Id"), int) and any(namespace.owns(key) for key in keys):
+        found.add((kind, body["Id"]))
+    for value in body.values():
+        if isinstance(value, (list, Mapping)):
+            found |= owned_entity_ids(value, namespace, depth + 1)
+    return found
+
+
+def _as_id(value: Any) -> Any:
+    """An Id as read from a JSON body (an int) or an XML one (its text)."""
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+
+def foreign_identity(
+    operation: str, item: Any, namespace: RunNamespace, owned_ids: OwnedIds = frozenset()
+) -> str | None:
+    """Why an import item could touch an entity this run does not own (None when it cannot). An Id is the
+    run's only when a 1.1 answer showed that entity with a run-owned Code (`owned_ids`)."""
     if not isinstance(item, Mapping):
         return None  # not an item: it creates and matches nothing
-    if item.get("Id") is not None:
-        return "it names an entity by Id"
+    own_id = item.get("Id")
+    if own_id is not None and (IMPORT_ENTITY_KINDS[operation], _as_id(own_id)) not in owned_ids:
+        return "it names by Id an entity the run has not read back as its own"
     for member in IDENTITY_MEMBERS[operation]:
         if item.get(member) is not None and not namespace.owns(item[member]):
             return f"its {member} is not in the run namespace"
@@ -202,8 +240,10 @@ def foreign_identity(operation: str, item: Any, namespace: RunNamespace) -> str 
         for nested in entries if isinstance(entries, list) else []:  # not a list: no entity to match
             if not isinstance(nested, Mapping):
                 continue
-            if nested.get("Id") is not None:
-                return f"an entry of {collection} names an entity by Id"
+            nested_id = nested.get("Id")
+            kind = NESTED_ENTITY_KINDS.get(collection)
+            if nested_id is not None and (kind, _as_id(nested_id)) not in owned_ids:
+                return f"an entry of {collection} names by Id an entity the run has not read back as its own"
             for member in members:
                 if nested.get(member) is not None and not namespace.owns(nested[member]):
                     return f"an entry of {collection} has a {member} not in the run namespace"
@@ -242,6 +282,7 @@ class NorceClient:
         self.auth = auth
         self.guard = guard or WriteGuard(target)
         self.namespace = namespace
+        self.owned_ids: set[tuple[str, int]] = set()  # see owned_entity_ids
         self.ledger = ledger
         self.max_retries = target.retries if max_retries is None else max_retries
         self.job_timeout = job_timeout or target.job_timeout
@@ -426,7 +467,7 @@ class NorceClient:
         if self.target.is_emulator or self.namespace is None:
             return
         for index, item in enumerate(items or []):
-            problem = foreign_identity(operation, item, self.namespace)
+            problem = foreign_identity(operation, item, self.namespace, frozenset(self.owned_ids))
             if problem is not None:
                 raise WriteRefused(
                     f"{operation} item {index} refused: {problem} (on a shared tenant every identity an "
@@ -457,7 +498,20 @@ class NorceClient:
         )
         if self.ledger is not None and method == "POST":
             self.ledger.record_call(operation_id, params, response)
+        self._learn_owned_ids(response)
         return response
+
+    def _learn_owned_ids(self, response: httpx.Response) -> None:
+        """On a tenant, the Ids of run-owned entities a JSON answer shows (an import may then name them)."""
+        if self.namespace is None or response.status_code != 200:
+            return
+        if "json" not in response.headers.get("content-type", ""):
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        self.owned_ids |= owned_entity_ids(body, self.namespace)
 
     # -- anything ----------------------------------------------------------------------------------
     def raw(self, method: str, url: str, *, authenticate: bool = True, **kwargs: Any) -> httpx.Response:

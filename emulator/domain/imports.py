@@ -196,7 +196,9 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
     listed = header.customer_fields
     search_only_by_code = 18 in listed
     use_email = not search_only_by_code or faults.is_on("import-search-only-by-code-ignored")
-    existing = _match_customer(state, _matched_by(item, faults, "customer"), faults, use_email=use_email)
+    existing = _customer_by_code_first(state, item, faults) or _match_customer(
+        state, _matched_by(item, faults, "customer"), faults, use_email=use_email
+    )
     inserted = existing is None
     if existing is None:
         for field_value, member in _customer_insert_required(faults):
@@ -236,6 +238,13 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
         )
     customer.updated = context.ids.timestamp()
     return inserted, customer.id
+
+
+def _customer_by_code_first(state: State, item: dict[str, Any], faults: Faults) -> Customer | None:
+    """import-customer-code-before-id: an item's Code is tried before its Id."""
+    if faults.is_on("import-customer-code-before-id") and has_value(item, "Code"):
+        return state.customer_by_code(item["Code"])
+    return None
 
 
 def _matched_by(item: dict[str, Any], faults: Faults, kind: str) -> dict[str, Any]:
@@ -415,6 +424,8 @@ def _import_company(context: _ItemContext, item: dict[str, Any]) -> tuple[bool, 
         use_org_no=not search_only_by_code,
         org_no_first=faults.is_on("import-company-matching-org-no-before-code"),
     )
+    if faults.is_on("import-company-code-before-id") and has_value(item, "Code"):
+        existing = state.company_by_code(item["Code"]) or existing
     if item.get("Id") is not None and existing is None:
         raise ItemFailed(f"Company with Id {item['Id']} does not exist")
     inserted = existing is None or faults.is_on("import-company-update-counted-as-insert")

@@ -137,10 +137,23 @@ def _import(name: str, judgement: str, description: str, fact: str, *operations:
 
 
 # The matching order of an item (docs/norce-facts.md §2A Company and Customer: Id, then Code, then
-# OrganizationNo / EmailAddress), one row each; caught by contracts/suite/test_import_matching.py. The Id rows
-# (F-2A-CUSTOMER-ID, F-2A-COMPANY-ID) have none: no import naming an entity by Id is sent to a tenant (the
-# tenant guard), so a fault there could be caught on the embedded emulator only.
+# OrganizationNo / EmailAddress), one row each; caught by contracts/suite/test_import_matching.py (on a
+# tenant the Id cases name only entities the run has read back as its own).
 MATCHING: tuple[Fault, ...] = (
+    _import(
+        "import-customer-code-before-id",
+        "IMP-MATCHING",
+        "A customer item is matched by its Code before its Id",
+        "F-2A-CUSTOMER-ID",
+        CUSTOMERS,
+    ),
+    _import(
+        "import-company-code-before-id",
+        "IMP-MATCHING",
+        "A company item is matched by its Code before its Id",
+        "F-2A-COMPANY-ID",
+        COMPANIES,
+    ),
     _import(
         "import-customer-code-ignored",
         "IMP-MATCHING",

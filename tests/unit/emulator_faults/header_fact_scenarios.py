@@ -58,6 +58,27 @@ def first_names_after(item: dict[str, Any]) -> Scenario:
     return scenario
 
 
+def first_names_after_naming_c1_by_id(client: Client, headers: Headers) -> list[Any]:
+    """C1 and C2 exist; an item naming C1 by its Id and C2 by its Code changes FirstName."""
+    post_import(client, headers, [person("C1"), person("C2")], customer_fields(*INSERT))
+    item = {"Id": by_code(client, headers, "C1")["Id"], "Code": "C2", "FirstName": "Z"}
+    post_import(client, headers, [item], customer_fields(6))
+    return [by_code(client, headers, code)["FirstName"] for code in ("C1", "C2")]
+
+
+def company_names_after_naming_co1_by_id(client: Client, headers: Headers) -> list[Any]:
+    """CO1 and CO2 exist; an item naming CO1 by its Id and CO2 by its Code changes Name."""
+    companies(client, headers, "CO1", "CO2")
+    read = client.get(f"{CUSTOMER}/GetCompanyByCode", params={"code": "CO1"}, headers=headers).json()
+    item = {"Id": read["Id"], "Code": "CO2", "Name": "Z"}
+    post_import(client, headers, [item], {"AccountId": 1, "CompanyFieldsThatAreSet": [4]}, "ImportCompanies")
+    names = []
+    for code in ("CO1", "CO2"):
+        found = client.get(f"{CUSTOMER}/GetCompanyByCode", params={"code": code}, headers=headers)
+        names.append(found.json()["Name"])
+    return names
+
+
 def company_names_after(item: dict[str, Any]) -> Scenario:
     """CO1 and CO2 exist; `item` (naming CO1 first, CO2 next if at all) changes Name only."""
 
@@ -177,6 +198,8 @@ SCENARIOS: dict[str, Scenario] = {
     "hdr-xml-base-members-in-own-namespace": accepted(XML_HEADER),
     "hdr-xml-lists-before-base-members": accepted(XML_HEADER),
     "hdr-xml-field-items-named-int": accepted(XML_HEADER),
+    "import-customer-code-before-id": first_names_after_naming_c1_by_id,
+    "import-company-code-before-id": company_names_after_naming_co1_by_id,
     "import-customer-code-ignored": first_names_after(
         {"Code": "C1", "EmailAddress": "c2@example.com", "FirstName": "Z"}
     ),

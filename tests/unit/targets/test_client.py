@@ -418,3 +418,38 @@ def test_a_broken_import_refused_below_http_is_a_refusal_not_an_error() -> None:
     assert "RemoteProtocolError" in refused.text and "ImportCustomers" in str(refused.request.url)
     with pytest.raises(NetworkError):
         send(client, request)
+
+
+def test_an_import_may_name_by_id_only_an_entity_a_1_1_answer_showed_to_be_the_run_s(tmp_path: Path) -> None:
+    """Id-first matching is checked on a tenant too: the run reads its own entity back (its Code is the
+    run's), and only then may an import name that Id; any other Id, or one shown with a foreign Code, or
+    a company's Id named as a customer's, is refused before anything is sent."""
+    sent: list[str] = []
+    answers = {
+        "GetCustomerByCode": {
+            "Id": 11,
+            "Code": "nct-abcd1234-c-1",
+            "FirstName": "A",
+            "Companies": [
+                {"Id": 21, "Code": "nct-abcd1234-co-1", "Name": "Co", "OrgNo": "nct-abcd1234-org-1"},
+                {"Id": 22, "Code": "FOREIGN", "Name": "Theirs", "OrgNo": "556000-0001"},
+            ],
+        },
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        operation = request.url.path.rsplit("/", 1)[-1]
+        return httpx.Response(200, json=answers.get(operation, {"JobId": "1"}))
+
+    client, _ = namespaced_client(handler, tmp_path)
+    client.auth.headers = lambda scheme: {}  # type: ignore[method-assign]
+    with pytest.raises(WriteRefused, match="not read back as its own"):
+        client.import_customers([{"Id": 11, "FirstName": "B"}], header="{}")
+    client.call("GetCustomerByCode", params={"code": "nct-abcd1234-c-1"})
+    assert client.owned_ids == {("customer", 11), ("company", 21)}
+    assert client.import_customers([{"Id": 11, "FirstName": "B"}], header="{}").status_code == 200
+    for item in ({"Id": 21, "FirstName": "B"}, {"Id": 11, "Companies": [{"Id": 22}]}):
+        with pytest.raises(WriteRefused, match="not read back as its own"):
+            client.import_customers([item], header="{}")
+    assert client.import_companies([{"Id": 21, "Name": "B"}], header="{}").status_code == 200

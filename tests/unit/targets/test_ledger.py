@@ -243,7 +243,7 @@ def test_relation_already_removed_is_verified_not_assumed(
 @pytest.mark.parametrize(
     ("operation", "item", "why"),
     [
-        ("ImportCustomers", {"Id": 7, "Code": NS.code("cu")}, "names an entity by Id"),
+        ("ImportCustomers", {"Id": 7, "Code": NS.code("cu")}, "names by Id an entity the run has not read"),
         ("ImportCustomers", {"EmailAddress": "someone@real.example"}, "its EmailAddress"),
         (
             "ImportCustomers",
