@@ -423,6 +423,12 @@ JUDGEMENTS = _table(
         "JOB-LOG-SHAPE", R, "Job/GetLog answers an array of JobLogDto", "Q6 (the docs show one object)"
     ),
     Judgement("JOB-LIST", R, "Job/List lists the jobs", "Q6 (the docs name the operation only)"),
+    Judgement(
+        "IMP-ONE-STORE",
+        R,
+        "an import updates the customer 1.1 created with that Code, and 1.1 reads the change back",
+        "docs/norce-facts.md §2C 'Both APIs write one store' (inferred from the seeds)",
+    ),
     # -- Customer Service 1.1 semantics ------------------------------------------------------------------
     Judgement(
         "CS-NOT-FOUND",
@@ -573,6 +579,7 @@ for _rule, (_level, _basis) in HEADER_RULE_LEVELS.items():
 # in NOT_RUN with the reason), every test exists. `python -m contracts.reports.trace` prints what a run
 # observed, to compare.
 JUDGEMENT_TESTS: dict[str, tuple[str, ...]] = {
+    "IMP-ONE-STORE": ("contracts/suite/test_one_store.py::test_an_import_updates_the_customer_1_1_created",),
     "AUTH-401-FORM": (
         "contracts/suite/test_auth.py::test_401_body_is_in_the_negotiated_type",
         "contracts/suite/test_auth.py::test_expired_token_gets_401",

@@ -199,6 +199,9 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
     existing = _customer_by_code_first(state, item, faults) or _match_customer(
         state, _matched_by(item, faults, "customer"), faults, use_email=use_email
     )
+    two_stores = faults.is_on("import-customers-see-only-imported")  # F-MAP-ONE-STORE broken
+    if existing is not None and not existing.first_written_by_import and two_stores:
+        existing = None
     inserted = existing is None
     if existing is None:
         for field_value, member in _customer_insert_required(faults):
@@ -218,6 +221,7 @@ def _import_customer(context: _ItemContext, item: dict[str, Any]) -> tuple[bool,
             created=now,
             updated=now,
             customer_type=_or_default(context.enum(CUSTOMER_TYPE, item.get("Type")), 1),
+            first_written_by_import=True,
         )
         if faults.is_on("import-customer-inactive-by-default"):  # IsActive written below only when sent
             customer.is_active = False

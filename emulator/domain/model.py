@@ -99,6 +99,8 @@ class Customer:
     refer_url: str | None = None
     created: str | None = None
     updated: str | None = None
+    # Whether an import wrote it first (only the fault import-customers-see-only-imported reads it).
+    first_written_by_import: bool = False
 
 
 @dataclass

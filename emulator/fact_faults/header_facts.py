@@ -14,7 +14,7 @@ element order of XML bodies, member names.
 
 from __future__ import annotations
 
-from emulator.fault_types import D, Fault
+from emulator.fault_types import D, Fault, R
 
 SINCE = "1.2.0"
 
@@ -140,6 +140,16 @@ def _import(name: str, judgement: str, description: str, fact: str, *operations:
 # OrganizationNo / EmailAddress), one row each; caught by contracts/suite/test_import_matching.py (on a
 # tenant the Id cases name only entities the run has read back as its own).
 MATCHING: tuple[Fault, ...] = (
+    Fault(
+        name="import-customers-see-only-imported",
+        category=IMPORT,
+        since=SINCE,
+        level=R,  # "Both APIs write one store" is inferred from the seeds (docs/norce-facts.md §2C)
+        judgement="IMP-ONE-STORE",
+        description="Imports keep a store of their own: a customer 1.1 created is not matched by its Code",
+        fact="F-MAP-ONE-STORE",
+        operations=(CUSTOMERS,),
+    ),
     _import(
         "import-customer-code-before-id",
         "IMP-MATCHING",

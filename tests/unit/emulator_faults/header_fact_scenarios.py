@@ -66,6 +66,18 @@ def first_names_after_naming_c1_by_id(client: Client, headers: Headers) -> list[
     return [by_code(client, headers, code)["FirstName"] for code in ("C1", "C2")]
 
 
+def first_name_of_a_1_1_customer_after_an_import(client: Client, headers: Headers) -> Any:
+    """A customer 1.1 created, then an import with its Code that changes FirstName."""
+    created = client.post(
+        f"{CUSTOMER}/CreateCustomer",
+        json={"Code": "C1", "Email": "c1@example.com", "FirstName": "A", "LastName": "B"},
+        headers=headers,
+    )
+    assert created.status_code == 200, created.text
+    post_import(client, headers, [{"Code": "C1", "FirstName": "Z"}], customer_fields(6))
+    return by_code(client, headers, "C1")["FirstName"]
+
+
 def company_names_after_naming_co1_by_id(client: Client, headers: Headers) -> list[Any]:
     """CO1 and CO2 exist; an item naming CO1 by its Id and CO2 by its Code changes Name."""
     companies(client, headers, "CO1", "CO2")
@@ -199,6 +211,7 @@ SCENARIOS: dict[str, Scenario] = {
     "hdr-xml-lists-before-base-members": accepted(XML_HEADER),
     "hdr-xml-field-items-named-int": accepted(XML_HEADER),
     "import-customer-code-before-id": first_names_after_naming_c1_by_id,
+    "import-customers-see-only-imported": first_name_of_a_1_1_customer_after_an_import,
     "import-company-code-before-id": company_names_after_naming_co1_by_id,
     "import-customer-code-ignored": first_names_after(
         {"Code": "C1", "EmailAddress": "c2@example.com", "FirstName": "Z"}
