@@ -32,7 +32,7 @@ from contracts.transport.client import NorceClient
 from contracts.transport.embedded import EmbeddedServer
 from contracts.transport.guard import WriteGuard
 from contracts.transport.inventory import RunInventory
-from contracts.transport.ledger import Ledger
+from contracts.transport.ledger import CLEANUP_CONCURRENCY, Ledger
 from contracts.transport.namespace import RunNamespace
 from contracts.transport.target import ConfigError, Target, resolve_target
 from contracts.transport.tenant_policy import TenantWritePolicy
@@ -413,7 +413,7 @@ def ledger(
             observer=pytestconfig.stash[RECORDER_KEY],
         )
         try:
-            book.cleanup(cleaner)
+            book.cleanup(cleaner, concurrency=CLEANUP_CONCURRENCY)
         finally:
             _write_request_log(pytestconfig, norce_settings.report_dir, cleaner, part="cleanup")
             cleaner.close()
