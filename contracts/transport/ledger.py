@@ -12,7 +12,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -374,12 +374,12 @@ class CachedLookups:
     """The cleanup's client, asking each lookup (an entity's id by code, e-mail or org no) once: relations
     name the same companies over and over, and `_is_run_company` looks up the run's companies by code. An
     answer stays right for the whole cleanup: cleanup creates nothing, and an entity it deactivates is still
-    found by its code. Only a 2xx answer is kept (an error is asked again, as before). Everything else goes
-    to the client as it is."""
+    found by its code. Threads asking the same lookup at once wait for the first one's answer. Only a 2xx
+    answer is kept (an error is asked again, as before). Everything else goes to the client as it is."""
 
     def __init__(self, client: CallsCustomerService) -> None:
         self.client = client
-        self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.Response] = {}
+        self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], Future[httpx.Response]] = {}
         self._lock = threading.Lock()
 
     def call(
@@ -395,12 +395,24 @@ class CachedLookups:
         key = (operation_id, tuple(sorted((str(name), str(value)) for name, value in asked.items())))
         with self._lock:
             known = self._answers.get(key)
+            if known is None:
+                mine: Future[httpx.Response] = Future()
+                self._answers[key] = mine
         if known is not None:
-            return known
-        response = self.client.call(operation_id, params=params, accept=accept)
-        if response.status_code // 100 == 2:
+            if known.exception() is None:  # waits for the first asker's answer
+                return known.result()
+            return self.call(operation_id, params=params, accept=accept)  # it failed: ask again, as before
+        try:
+            response = self.client.call(operation_id, params=params, accept=accept)
+        except BaseException as exc:
             with self._lock:
-                self._answers[key] = response
+                del self._answers[key]  # not kept: the next asker asks again
+            mine.set_exception(exc)
+            raise
+        if response.status_code // 100 != 2:
+            with self._lock:
+                del self._answers[key]
+        mine.set_result(response)
         return response
 
     def __getattr__(self, name: str) -> Any:

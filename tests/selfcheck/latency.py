@@ -70,6 +70,7 @@ class RunProfile:
     requests: list[Request] = field(default_factory=list)
     spans: list[TestSpan] = field(default_factory=list)
     workers: dict[str, dict[str, float]] = field(default_factory=dict)  # worker -> timings
+    load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load average before and after
 
     @property
     def mean_in_flight(self) -> float:
@@ -173,13 +174,17 @@ def measure(
         timeout=3600.0,
         extra_args=("--profile", profile, "--", *TIMELINE_PLUGIN),
     )
-    # The suite's processes load the timeline plugin from this checkout (tenant_environment copies os.environ).
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO_ROOT), os.environ.get("PYTHONPATH"))))
+    # The suite's processes load the timeline plugin from this checkout (tenant_environment copies environ).
+    paths = (str(REPO_ROOT), os.environ.get("PYTHONPATH"))
+    os.environ["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
     with tempfile.TemporaryDirectory(prefix="latency-") as scratch, served(tenant) as base:
         report_dir = keep / f"{profile}-{ms}" if keep else Path(scratch)
         report_dir.mkdir(parents=True, exist_ok=True)
+        load_before = os.getloadavg()[0]
         result = run_against(base, plan, seed=seed, report_dir=report_dir, tenant=tenant)
-        return profile_of(f"{profile}, {ms} ms", result, report_dir)
+        run = profile_of(f"{profile}, {ms} ms", result, report_dir)
+        run.load = (load_before, os.getloadavg()[0])
+        return run
 
 
 # ---- what the figures say ----
@@ -249,13 +254,16 @@ def profile_lines(run: RunProfile) -> list[str]:
 
 def table(runs: Sequence[RunProfile]) -> list[str]:
     rows = [
-        "| run | result | wall time | tests | requests | mean in flight | peak in flight | request-seconds |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| run | result | wall time | tests | workers | requests | mean in flight | peak in flight | "
+        "request-seconds | load before, after |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run in runs:
+        workers = len([name for name in run.workers if name != "controller"]) or 1
         rows.append(
-            f"| {run.label} | {run.verdict} | {run.wall:.0f}s | {run.tests} | {len(run.requests)} | "
-            f"{run.mean_in_flight:.1f} | {run.peak_in_flight} | {run.seconds_in_requests:.0f}s |"
+            f"| {run.label} | {run.verdict} | {run.wall:.0f}s | {run.tests} | {workers} | {len(run.requests)} | "
+            f"{run.mean_in_flight:.1f} | {run.peak_in_flight} | {run.seconds_in_requests:.0f}s | "
+            f"{run.load[0]:.1f}, {run.load[1]:.1f} |"
         )
     return rows
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from contracts.transport.auth import AuthSession, TokenProvider
 from contracts.transport.client import NetworkError, NorceClient
 from contracts.transport.guard import WriteGuard, WriteRefused
-from contracts.transport.ledger import CleanupError, Ledger
+from contracts.transport.ledger import CachedLookups, CleanupError, Ledger
 from contracts.transport.namespace import RunNamespace
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, FakeNorce, tenant_target
 
@@ -331,7 +333,7 @@ def test_cleanup_side_by_side_does_what_one_at_a_time_does(tmp_path: Path) -> No
         clock = FakeClock()
         customers = {NS.code(f"cu{n}"): 100 + n for n in range(12)}
         companies = {NS.code(f"co{n}"): 10 + n for n in range(4)}
-        fake = FakeNorce(clock, customers=customers, companies=companies, last_customer_of={13})
+        fake = FakeNorce(clock, customers=customers, companies=companies, last_customer_of={11, 12, 13})
         ledger = Ledger(tmp_path / f"l{len(list(tmp_path.iterdir()))}.json", namespace=NS)
         for code in companies:
             ledger.record_company(code=code)
@@ -356,3 +358,32 @@ def test_cleanup_side_by_side_does_what_one_at_a_time_does(tmp_path: Path) -> No
     assert [e.status for e in many_ledger.entries] == [e.status for e in one_ledger.entries]
     assert overlapping.peak > 1
     assert overlapping.peak_per_company == 1
+    looked_up = [params["code"] for _, op, params in many_fake.calls if op == "GetCompanyByCode"]
+    assert sorted(looked_up) == sorted(set(looked_up))  # threads asking at once waited for one answer
+
+
+def test_a_lookup_asked_by_several_threads_at_once_is_sent_once_and_an_error_is_asked_again() -> None:
+    class SlowLookups:
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, str]] = []
+            self.status = 200
+
+        def call(
+            self, operation_id: str, params: Any = None, json: Any = None, accept: str = "application/json"
+        ) -> httpx.Response:
+            self.sent.append((operation_id, str(params)))
+            time.sleep(0.05)  # in flight while the other threads ask
+            return httpx.Response(self.status, json={"Id": 7})
+
+    client = SlowLookups()
+    cached = CachedLookups(client)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: cached.call("GetCompanyByCode", {"code": "c"}), range(8)))
+    assert len(client.sent) == 1 and all(answer.json() == {"Id": 7} for answer in answers)
+    cached.call("InactivateCompany", {"companyId": 7})
+    cached.call("InactivateCompany", {"companyId": 7})
+    assert len(client.sent) == 3  # only lookups are kept
+    client.status = 500
+    cached.call("GetCustomerByCode", {"code": "x"})
+    cached.call("GetCustomerByCode", {"code": "x"})
+    assert len(client.sent) == 5  # an error answer is not kept
