@@ -26,6 +26,7 @@ from contracts.oracle.evidence import Level, Strictness
 from contracts.reports import plugin as reports
 from contracts.reports.events import TrafficEvent
 from contracts.reports.recorder import Recorder, current_recorder
+from contracts.schemathesis_ext import deferred_coverage
 from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.transport.auth import AuthSession, TokenAnswer, TokenError, TokenProvider
 from contracts.transport.client import NorceClient
@@ -291,6 +292,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in deselected:
             if item.get_closest_marker("contract") is not None:
                 recorder.test_status(item.nodeid, "deselected", reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """A Schemathesis test's coverage cases are built now, before Hypothesis runs it (deferred_coverage)."""
+    deferred_coverage.build_before_run(getattr(item, "obj", None))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
