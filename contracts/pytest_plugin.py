@@ -216,6 +216,7 @@ def pytest_configure(config: pytest.Config) -> None:
         share = _XdistShare(seed, run_id, target, config.stash[RECORDER_KEY])
         config.pluginmanager.register(share, "norce-contracts-xdist")
     schemathesis_ext.register()
+    deferred_coverage.install()  # coverage cases built where each test runs, not by every xdist worker
 
 
 class _XdistShare:

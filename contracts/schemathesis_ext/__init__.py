@@ -5,9 +5,10 @@
 - XML serializer and deserializer (`serializers.py`);
 - the `norce-customer-header` string format and the hooks (`hooks.py`): a valid X-StormConnect-Header
   per case, waivers through `filter_failure`;
-- `after_validate` (`recording.py`): every check result is recorded for the reports;
-- the coverage phase's cases built where a test runs, not by every worker while collecting
-  (`deferred_coverage.py`).
+- `after_validate` (`recording.py`): every check result is recorded for the reports.
+
+Under pytest only, the plugin also defers the coverage phase's cases to where each test runs
+(`deferred_coverage.py`).
 
 `contracts.pytest_plugin` calls `register()` once per process; `schemas.py` loads the vendored descriptions
 for the tests. For the Schemathesis CLI, `SCHEMATHESIS_HOOKS=contracts.schemathesis_ext.cli_hooks`.
@@ -21,7 +22,7 @@ import schemathesis
 
 from contracts.oracle.header import to_json
 from contracts.oracle.strategies.headers import universal_header_objects
-from contracts.schemathesis_ext import checks, deferred_coverage, hooks, recording, serializers
+from contracts.schemathesis_ext import checks, hooks, recording, serializers
 
 HEADER_FORMAT = "norce-customer-header"
 IMPORT_OPERATION_ID_REGEX = r"^Import(Companies|Customers)$"
@@ -49,5 +50,4 @@ def register() -> None:
         schemathesis.hook(hooks.filter_failure)
         schemathesis.hook(hooks.before_add_examples)
         schemathesis.hook("after_validate")(recording.record_validation)
-        deferred_coverage.install()  # coverage cases built where each test runs, not by every worker
         _registered = True
