@@ -124,6 +124,8 @@ def load_timelines(
             if key in document
         }
         tests += [(worker, nodeid, float(start), float(end)) for nodeid, start, end in document["tests"]]
+    if len(workers) > 1:  # under xdist the controller hears of every test again, as its reports come in
+        tests = [test for test in tests if test[0] != "controller"]
     return workers, tests
 
 
