@@ -26,13 +26,14 @@ from contracts.oracle.evidence import Level, Strictness
 from contracts.reports import plugin as reports
 from contracts.reports.events import TrafficEvent
 from contracts.reports.recorder import Recorder, current_recorder
+from contracts.schemathesis_ext import deferred_coverage
 from contracts.schemathesis_ext.case_gate import CaseGate
 from contracts.transport.auth import AuthSession, TokenAnswer, TokenError, TokenProvider
 from contracts.transport.client import NorceClient
 from contracts.transport.embedded import EmbeddedServer
 from contracts.transport.guard import WriteGuard
 from contracts.transport.inventory import RunInventory
-from contracts.transport.ledger import Ledger
+from contracts.transport.ledger import CLEANUP_CONCURRENCY, Ledger
 from contracts.transport.namespace import RunNamespace
 from contracts.transport.target import ConfigError, Target, resolve_target
 from contracts.transport.tenant_policy import TenantWritePolicy
@@ -215,6 +216,7 @@ def pytest_configure(config: pytest.Config) -> None:
         share = _XdistShare(seed, run_id, target, config.stash[RECORDER_KEY])
         config.pluginmanager.register(share, "norce-contracts-xdist")
     schemathesis_ext.register()
+    deferred_coverage.install()  # coverage cases built where each test runs, not by every xdist worker
 
 
 class _XdistShare:
@@ -291,6 +293,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in deselected:
             if item.get_closest_marker("contract") is not None:
                 recorder.test_status(item.nodeid, "deselected", reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """A Schemathesis test's coverage cases are built now, before Hypothesis runs it (deferred_coverage)."""
+    deferred_coverage.build_before_run(getattr(item, "obj", None))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -413,7 +421,7 @@ def ledger(
             observer=pytestconfig.stash[RECORDER_KEY],
         )
         try:
-            book.cleanup(cleaner)
+            book.cleanup(cleaner, concurrency=CLEANUP_CONCURRENCY)
         finally:
             _write_request_log(pytestconfig, norce_settings.report_dir, cleaner, part="cleanup")
             cleaner.close()

@@ -7,6 +7,9 @@
   per case, waivers through `filter_failure`;
 - `after_validate` (`recording.py`): every check result is recorded for the reports.
 
+Under pytest only, the plugin also defers the coverage phase's cases to where each test runs
+(`deferred_coverage.py`).
+
 `contracts.pytest_plugin` calls `register()` once per process; `schemas.py` loads the vendored descriptions
 for the tests. For the Schemathesis CLI, `SCHEMATHESIS_HOOKS=contracts.schemathesis_ext.cli_hooks`.
 """

@@ -17,6 +17,7 @@ import pytest
 
 from contracts.oracle.spec import CONNECT_SPEC
 from contracts.schemathesis_ext.schemas import ACCEPTS, call_headers, cases, load_schema
+from contracts.schemathesis_ext.shards import Shard, in_shard, shard_count, shards
 from contracts.suite.conftest import collection_settings
 from contracts.transport.auth import AuthSession
 from contracts.transport.target import Target
@@ -52,9 +53,19 @@ def test_connect_reads(
     schemathesis_call(case, base_url=target.connect_url, headers=headers)
 
 
+# The coverage phase of an import body is thousands of cases: spread over shards, several workers send them
+# side by side (each case in exactly one shard; contracts/schemathesis_ext/shards.py).
+IMPORT_SHARDS = shards(shard_count(workers=SETTINGS.workers, smoke=SETTINGS.smoke))
+
+
 @pytest.mark.writes
+@pytest.mark.parametrize("shard", IMPORT_SHARDS, ids=[shard.label for shard in IMPORT_SHARDS])
 @cases(schema.include(method="POST"))
-def test_connect_imports(case: Any, target: Target, norce_auth: AuthSession, schemathesis_call: Any) -> None:
+def test_connect_imports(
+    case: Any, shard: Shard, target: Target, norce_auth: AuthSession, schemathesis_call: Any
+) -> None:
+    if not in_shard(case, shard):
+        return  # another shard sends this case
     headers = call_headers(norce_auth, target.connect_auth, "application/json")
     schemathesis_call(case, base_url=target.connect_url, headers=headers)
 

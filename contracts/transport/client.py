@@ -13,6 +13,7 @@ import http.client
 import json as jsonlib
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ CONNECT_OPERATIONS = {
     "job/list": "JobList",
 }
 DRY_RUN_HEADER = "x-norce-contracts-dry-run"
+_STATS_LOCK = threading.Lock()
 
 
 class TrafficObserver(Protocol):
@@ -127,21 +129,23 @@ class ClientStats:
 
 @dataclass
 class Pacer:
-    """Keeps at least 1/rate seconds between request starts."""
+    """Keeps at least 1/rate seconds between request starts, also when several threads send (cleanup does)."""
 
     rate: float | None
     clock: Callable[[], float]
     sleep: Callable[[float], None]
     _last: float | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def wait(self) -> None:
         if self.rate:
-            now = self.clock()
-            if self._last is not None:
-                remaining = self._last + 1.0 / self.rate - now
-                if remaining > 0:
-                    self.sleep(remaining)
-            self._last = self.clock()
+            with self._lock:  # one start at a time: the spacing holds for the process, not per thread
+                now = self.clock()
+                if self._last is not None:
+                    remaining = self._last + 1.0 / self.rate - now
+                    if remaining > 0:
+                        self.sleep(remaining)
+                self._last = self.clock()
 
 
 def verb_rule(operation_id: str) -> str:
@@ -546,7 +550,7 @@ class NorceClient:
             response = self._post_folded_once(url, folded, printable, content, attempt)
             if attempt > self.max_retries or not is_transient(response, repeat_is_harmless=False):
                 return response
-            self.stats.gateway_retries += 1
+            self._count("gateway_retries")
             self.sleep(transient_wait_seconds(response, attempt))
 
     def _post_folded_once(
@@ -697,27 +701,27 @@ class NorceClient:
                         f"{method} {redact_url(url)} failed after {attempt} attempt(s): {type(exc).__name__}"
                         f"{outcome if unknown else ''}"
                     ) from None
-                self.stats.network_retries += 1
+                self._count("network_retries")
                 self.sleep(min(0.25 * 2 ** (attempt - 1), 5.0))
                 continue
             response.read()
             elapsed = self.clock() - started
             self._record(request, response.status_code, started, attempt, None)
             if response.status_code == 429 and attempt <= self.max_retries:
-                self.stats.throttled += 1
+                self._count("throttled")
                 self._note_exchange(request, response, elapsed=elapsed, retried=True)
                 self.sleep(min(retry_after_seconds(response, default=1.0), MAX_RETRY_AFTER))
                 continue
             harmless = not write or self.operation_at(url) in IMPORT_KINDS  # imports: upserts by Code
             if attempt <= self.max_retries and is_transient(response, repeat_is_harmless=harmless):
-                self.stats.gateway_retries += 1
+                self._count("gateway_retries")
                 self._note_exchange(request, response, elapsed=elapsed, retried=True)
                 self.sleep(transient_wait_seconds(response, attempt))
                 continue
             if response.status_code == 401 and not refreshed and self._refresh_after_401(api, request):
                 self._note_exchange(request, response, elapsed=elapsed, retried=True)
                 refreshed = True
-                self.stats.auth_refreshes += 1
+                self._count("auth_refreshes")
                 if own_credentials:  # the request carries its own headers: swap in the fresh token only
                     fresh = self.auth.headers("oauth")["Authorization"]
                     headers = _replaced(headers or {}, {"Authorization": fresh})
@@ -776,7 +780,7 @@ class NorceClient:
     def _record(
         self, request: httpx.Request, status: int | None, started: float, attempt: int, error: str | None
     ) -> None:
-        self.stats.requests += 1
+        self._count("requests")
         url = redact_text(redact_url(str(request.url)), self.secrets)
         elapsed = self.clock() - started
         self.records.append(
@@ -786,6 +790,10 @@ class NorceClient:
         operation = self.operation_at(str(request.url))
         if operation:
             self.observer.note_operation(operation)
+
+    def _count(self, name: str) -> None:
+        with _STATS_LOCK:  # cleanup sends from several threads: no count may be lost
+            setattr(self.stats, name, getattr(self.stats, name) + 1)
 
     def curl(self, request: httpx.Request) -> str:
         return as_curl(request, self.secrets)

@@ -12,6 +12,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -27,6 +28,10 @@ DEFAULT_UPDATED_BY = 1  # "Pass 1 for the default account" (docs/norce-facts.md 
 
 
 SAVE_EVERY = 25  # cleanup progress is written to disk every this many entries
+# Entries a run's cleanup cleans at once (per process): on a slow network each is a few requests one after
+# another, and a worker's cleanup of hundreds of entries took minutes at 80 ms a round trip. --rate still
+# bounds the requests per second.
+CLEANUP_CONCURRENCY = 8
 
 
 class CleanupError(Exception):
@@ -290,37 +295,143 @@ class Ledger:
         return [entry for entry in self.entries if entry.status not in DONE]
 
     # -- cleanup -----------------------------------------------------------------------------------
-    def cleanup(self, client: CallsCustomerService) -> list[LedgerEntry]:
+    def cleanup(self, client: CallsCustomerService, *, concurrency: int = 1) -> list[LedgerEntry]:
         """Undo everything pending; returns the entries handled. Raises CleanupError listing leftovers.
 
         Relations go first; the companies whose last customer Norce keeps are then released together (their
         imports submitted at once and their jobs waited for together, see `_release_customers`); customers
-        and companies are deactivated last."""
+        and companies are deactivated last.
+
+        Each phase's entries are independent of one another, so up to `concurrency` of them are cleaned at
+        once (on a slow network most of cleanup's time is answers in flight; the client's pacer still holds
+        the run's --rate). A company's relations stay one after another: whether a DeleteCompanyCustomer
+        meets the company's last customer depends on those before it. Lookups by code, e-mail or org no are
+        asked once per cleanup (`CachedLookups`): many entries name the same company."""
         order = {"relation": 0, "customer": 1, "company": 2}
         handled = sorted(self.pending, key=lambda entry: order[entry.kind])
         companies = [e for e in self.entries if e.kind == "company"]
-        releases: dict[str, list[LedgerEntry]] = {}
-        for done, entry in enumerate(handled, start=1):
-            if entry.kind != "relation" and releases:
-                _release_all(client, releases)
-                releases = {}
-            try:
-                release = _CLEANERS[entry.kind](client, entry, companies)
-                if release is not None:
-                    releases.setdefault(release, []).append(entry)
-            except Exception as exc:  # one failure must not stop the rest of the cleanup
-                entry.status, entry.detail = FAILED, f"{type(exc).__name__}: {exc}"
-            # Progress is persisted in batches: rewriting the whole ledger per entry made cleanup quadratic,
-            # and a crash mid-batch only means a later `norce-contracts cleanup` redoes some idempotent calls.
-            if done % SAVE_EVERY == 0:
-                self.save()
-        if releases:
-            _release_all(client, releases)
+        cached = CachedLookups(client)
+        progress = _Progress(self.save)
+        for kind in order:
+            batches = _batches([entry for entry in handled if entry.kind == kind])
+            releases = _clean_batches(cached, batches, companies, concurrency, progress)
+            if releases:
+                _release_all(cached, releases)
         self.save()
         leftovers = [entry for entry in handled if entry.status not in DONE]
         if leftovers:
             raise CleanupError(leftovers)
         return handled
+
+
+class _Progress:
+    """Cleanup progress is persisted in batches: rewriting the whole ledger per entry made cleanup quadratic,
+    and a crash mid-batch only means a later `norce-contracts cleanup` redoes some idempotent calls."""
+
+    def __init__(self, save: Callable[[], None]) -> None:
+        self.save, self.done = save, 0
+        self._lock = threading.Lock()
+
+    def one_done(self) -> None:
+        with self._lock:
+            self.done += 1
+            due = self.done % SAVE_EVERY == 0
+        if due:
+            self.save()
+
+
+def _batches(entries: Sequence[LedgerEntry]) -> list[list[LedgerEntry]]:
+    """Entries that may be cleaned side by side, as batches cleaned in order: one per entry, except that a
+    company's relations form one batch (by company code, org no or id, as the ledger knows it)."""
+    grouped: dict[Any, list[LedgerEntry]] = {}
+    for index, entry in enumerate(entries):
+        company = entry.company_code or entry.org_no or entry.company_id if entry.kind == "relation" else None
+        grouped.setdefault(company if company is not None else ("entry", index), []).append(entry)
+    return list(grouped.values())
+
+
+def _clean_batches(
+    client: CallsCustomerService,
+    batches: Sequence[Sequence[LedgerEntry]],
+    companies: list[LedgerEntry],
+    concurrency: int,
+    progress: _Progress,
+) -> dict[str, list[LedgerEntry]]:
+    """Clean each batch (its entries in order), up to `concurrency` batches at once; returns the releases
+    asked for."""
+    releases: dict[str, list[LedgerEntry]] = {}
+    lock = threading.Lock()
+
+    def clean(batch: Sequence[LedgerEntry]) -> None:
+        for entry in batch:
+            try:
+                release = _CLEANERS[entry.kind](client, entry, companies)
+                if release is not None:
+                    with lock:
+                        releases.setdefault(release, []).append(entry)
+            except Exception as exc:  # one failure must not stop the rest of the cleanup
+                entry.status, entry.detail = FAILED, f"{type(exc).__name__}: {exc}"
+            progress.one_done()
+
+    if concurrency <= 1 or len(batches) <= 1:
+        for batch in batches:
+            clean(batch)
+    else:
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="cleanup") as pool:
+            list(pool.map(clean, batches))  # clean() never raises: each entry keeps its own failure
+    return releases
+
+
+LOOKUPS = frozenset({"GetCompanyByCode", "GetCompanyByOrgNo", "GetCustomerByCode", "GetCustomerByEmail"})
+
+
+class CachedLookups:
+    """The cleanup's client, asking each lookup (an entity's id by code, e-mail or org no) once: relations
+    name the same companies over and over, and `_is_run_company` looks up the run's companies by code. An
+    answer stays right for the whole cleanup: cleanup creates nothing, and an entity it deactivates is still
+    found by its code. Threads asking the same lookup at once wait for the first one's answer. Only a 2xx
+    answer is kept (an error is asked again, as before). Everything else goes to the client as it is."""
+
+    def __init__(self, client: CallsCustomerService) -> None:
+        self.client = client
+        self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], Future[httpx.Response]] = {}
+        self._lock = threading.Lock()
+
+    def call(
+        self,
+        operation_id: str,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        accept: str = "application/json",
+    ) -> httpx.Response:
+        if operation_id not in LOOKUPS or json is not None:
+            return self.client.call(operation_id, params=params, json=json, accept=accept)
+        asked = {**(params or {}), "": accept}
+        key = (operation_id, tuple(sorted((str(name), str(value)) for name, value in asked.items())))
+        with self._lock:
+            known = self._answers.get(key)
+            if known is None:
+                mine: Future[httpx.Response] = Future()
+                self._answers[key] = mine
+        if known is not None:
+            if known.exception() is None:  # waits for the first asker's answer
+                return known.result()
+            return self.call(operation_id, params=params, accept=accept)  # it failed: ask again, as before
+        try:
+            response = self.client.call(operation_id, params=params, accept=accept)
+        except BaseException as exc:
+            with self._lock:
+                del self._answers[key]  # not kept: the next asker asks again
+            mine.set_exception(exc)
+            raise
+        if response.status_code // 100 != 2:
+            with self._lock:
+                del self._answers[key]
+        mine.set_result(response)
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)  # import_companies, wait_for_jobs, target: the client's own
 
 
 def _lookup_id(

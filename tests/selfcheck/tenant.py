@@ -51,7 +51,7 @@ class TenantPlan:
 
     allow_writes: bool = True
     strictness: str | None = None  # None: the tenant default (documented)
-    workers: int = 2
+    workers: int | None = 2  # None: the CLI's own choice (norce-contracts run without --workers)
     rate: float | None = None
     keyword: str | None = None
     timeout: float = 1800.0
@@ -147,7 +147,8 @@ def reference_environment() -> dict[str, str]:
 
 def suite_command(base: str, plan: TenantPlan, seed: int, report_dir: Path) -> list[str]:
     argv = [str(CLI), "run", "--target", base, "--seed", str(seed), "--report-dir", str(report_dir)]
-    argv += ["--workers", str(plan.workers)]
+    if plan.workers is not None:
+        argv += ["--workers", str(plan.workers)]
     if plan.allow_writes:
         argv.append("--allow-writes")
     if plan.strictness:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -10,7 +14,7 @@ import pytest
 from contracts.transport.auth import AuthSession, TokenProvider
 from contracts.transport.client import NetworkError, NorceClient
 from contracts.transport.guard import WriteGuard, WriteRefused
-from contracts.transport.ledger import CleanupError, Ledger
+from contracts.transport.ledger import CachedLookups, CleanupError, Ledger
 from contracts.transport.namespace import RunNamespace
 from tests.unit.targets.fakes import CREDENTIALS, FakeClock, FakeNorce, tenant_target
 
@@ -271,3 +275,115 @@ def test_an_import_that_could_touch_someone_elses_entity_is_refused_on_a_tenant(
     with pytest.raises(WriteRefused, match=why):
         send([item], header="{}")
     assert fake.calls == [] and ledger.entries == []
+
+
+def test_cleanup_asks_each_lookup_once(tmp_path: Path) -> None:
+    """Relations name the same company over and over: its id (or its absence) is asked for once."""
+    clock = FakeClock()
+    customers = {NS.code(f"cu{n}"): 100 + n for n in range(3)}
+    company, never_created = NS.code("co"), NS.code("gone")
+    fake = FakeNorce(clock, customers=dict(customers), companies={company: 7})
+    ledger = Ledger(tmp_path / "l.json", namespace=NS)
+    ledger.record_company(code=company)
+    ledger.record_company(code=never_created)
+    for code in customers:
+        ledger.record_relation(company_code=company, customer_code=code)
+        ledger.record_relation(company_code=never_created, customer_code=code)
+    ledger.cleanup(client_for(fake, clock))
+    lookups = [params["code"] for _, op, params in fake.calls if op == "GetCompanyByCode"]
+    assert sorted(lookups) == sorted([company, never_created])
+    assert [op for op, _ in fake.writes()].count("DeleteCompanyCustomer") == 3
+    assert Ledger.load(tmp_path / "l.json").pending == []
+
+
+class Overlapping(httpx.BaseTransport):
+    """A transport that takes a little real time per request and remembers how many were in flight at once,
+    overall and per company for DeleteCompanyCustomer."""
+
+    def __init__(self, fake: FakeNorce) -> None:
+        self.inner = fake.transport
+        self.lock = threading.Lock()
+        self.in_flight, self.peak = 0, 0
+        self.deleting: dict[str, int] = {}
+        self.peak_per_company = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        company = request.url.params.get("companyId") if "DeleteCompanyCustomer" in request.url.path else None
+        with self.lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            if company is not None:
+                self.deleting[company] = self.deleting.get(company, 0) + 1
+                self.peak_per_company = max(self.peak_per_company, self.deleting[company])
+        try:
+            time.sleep(0.005)
+            return self.inner.handle_request(request)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+                if company is not None:
+                    self.deleting[company] -= 1
+
+
+def test_cleanup_side_by_side_does_what_one_at_a_time_does(tmp_path: Path) -> None:
+    """With concurrency, cleanup sends the same writes and ends in the same statuses as one entry at a time;
+    requests overlap, but a company's relations are still deleted one after another."""
+
+    def world() -> tuple[FakeNorce, Ledger, FakeClock]:
+        clock = FakeClock()
+        customers = {NS.code(f"cu{n}"): 100 + n for n in range(12)}
+        companies = {NS.code(f"co{n}"): 10 + n for n in range(4)}
+        fake = FakeNorce(clock, customers=customers, companies=companies, last_customer_of={11, 12, 13})
+        ledger = Ledger(tmp_path / f"l{len(list(tmp_path.iterdir()))}.json", namespace=NS)
+        for code in companies:
+            ledger.record_company(code=code)
+        for index, code in enumerate(customers):
+            ledger.record_customer(code=code)
+            ledger.record_relation(company_code=list(companies)[index % 4], customer_code=code)
+        ledger.record_customer(code=NS.code("never"))
+        return fake, ledger, clock
+
+    one_fake, one_ledger, one_clock = world()
+    one_ledger.cleanup(client_for(one_fake, one_clock))
+    many_fake, many_ledger, many_clock = world()
+    overlapping = Overlapping(many_fake)
+    client = client_for(many_fake, many_clock)
+    client.http = httpx.Client(transport=overlapping)
+    many_ledger.cleanup(client, concurrency=8)
+
+    def key(write: tuple[str, dict[str, str]]) -> str:
+        return f"{write[0]} {sorted(write[1].items())}"
+
+    assert sorted(map(key, many_fake.writes())) == sorted(map(key, one_fake.writes()))
+    assert [e.status for e in many_ledger.entries] == [e.status for e in one_ledger.entries]
+    assert overlapping.peak > 1
+    assert overlapping.peak_per_company == 1
+    looked_up = [params["code"] for _, op, params in many_fake.calls if op == "GetCompanyByCode"]
+    assert sorted(looked_up) == sorted(set(looked_up))  # threads asking at once waited for one answer
+
+
+def test_a_lookup_asked_by_several_threads_at_once_is_sent_once_and_an_error_is_asked_again() -> None:
+    class SlowLookups:
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, str]] = []
+            self.status = 200
+
+        def call(
+            self, operation_id: str, params: Any = None, json: Any = None, accept: str = "application/json"
+        ) -> httpx.Response:
+            self.sent.append((operation_id, str(params)))
+            time.sleep(0.05)  # in flight while the other threads ask
+            return httpx.Response(self.status, json={"Id": 7})
+
+    client = SlowLookups()
+    cached = CachedLookups(client)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: cached.call("GetCompanyByCode", {"code": "c"}), range(8)))
+    assert len(client.sent) == 1 and all(answer.json() == {"Id": 7} for answer in answers)
+    cached.call("InactivateCompany", {"companyId": 7})
+    cached.call("InactivateCompany", {"companyId": 7})
+    assert len(client.sent) == 3  # only lookups are kept
+    client.status = 500
+    cached.call("GetCustomerByCode", {"code": "x"})
+    cached.call("GetCustomerByCode", {"code": "x"})
+    assert len(client.sent) == 5  # an error answer is not kept
