@@ -180,7 +180,7 @@ def test_a_served_batch_attributes_each_catch_and_flags_an_accidental_one(
     from tests.selfcheck import fact_check
 
     for name, (fact_id, operations) in FACT_BATCH.items():
-        entry = replace(catalogue.CATALOGUE[name], fact=fact_id, operations=operations)
+        entry = replace(catalogue.CATALOGUE[name], fact=fact_id, operations=operations, restates=())
         monkeypatch.setitem(catalogue.CATALOGUE, name, entry)
     plan = fact_check.FactRunPlan(
         seed=FAULT_RUN_SEED, workers=2, tenant_workers=1, timeout=FAST_RUN_TIMEOUT, keyword=FACT_BATCH_KEYWORD
