@@ -34,7 +34,7 @@ FILE_NAME = "observations.json"
 DETERMINISTIC, GENERATED = "d", "g"
 MAX_ANSWER_BYTES = 2_000_000  # larger answers are counted, not parsed (their shape is their first items')
 # A path no spec declares (a test asks for NoSuchOperation<run id>): one name, whatever the run called it.
-UNKNOWN_OPERATION = "(undeclared operation)"
+UNKNOWN_OPERATION = "(undeclared)"
 
 Key = tuple[str, ...]
 

@@ -72,7 +72,7 @@ def test_an_undeclared_operation_is_observed_under_one_name_whatever_the_run_cal
     second.mark(("outcome", "NoSuchOperation55ca6b41", "CS-UNKNOWN-OP", "pass"), False)
     documents = [document(*merged_marks([log.as_data()]), [], {}) for log in (first, second)]
     assert compare(*documents).changes == []
-    assert "(undeclared operation) json" in documents[0]["statuses"]
+    assert "(undeclared) json" in documents[0]["statuses"]
     second.answer("GetCustomer", "json", 200, b"null", "application/json", False)
     assert "GetCustomer json" in document(*merged_marks([second.as_data()]), [], {})["statuses"]
 
@@ -168,3 +168,15 @@ def test_the_compare_command_exits_by_the_policy(tmp_path: Path, capsys: pytest.
     assert main([*args, "--fail-on", "deviations"]) == 1
     assert main(["compare", str(base), str(tmp_path / "nothing")]) == 2
     assert "no observations at" in capsys.readouterr().err
+
+
+def test_the_compare_command_loads_neither_httpx_nor_pytest_nor_the_http_client() -> None:
+    # `norce-contracts compare` on a release morning: these imports took seconds on a loaded machine, the
+    # comparison itself a fraction of one.
+    import subprocess
+    import sys
+
+    heavy = ("httpx", "pytest", "schemathesis", "xmlschema", "contracts.transport.client")
+    probe = f"import sys, contracts.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
