@@ -33,7 +33,7 @@ from pathlib import Path
 from contracts.reports.compare import NEW_FAILURE, Change, Comparison, compare
 from contracts.reports.observations import FILE_NAME, read_document
 from emulator import variants as variant_catalogue
-from tests.selfcheck.compare_expectations import EXPECTED, INVISIBLE, NEVER, unexplained
+from tests.selfcheck.compare_expectations import COMBINED, EXPECTED, INVISIBLE, NEVER, unexplained
 from tests.selfcheck.parity import VARIANT_KEYWORDS
 from tests.selfcheck.runner import REPO_ROOT, SuiteRun, read_junit
 from tests.selfcheck.tenant import Tenant, TenantPlan, TenantRun, run_against, served
@@ -261,7 +261,7 @@ def variant_row(name: str, baselines: Baselines, scratch: Path, profile: str) ->
         row.unexplained = unexplained(name, real)
         never = [c for c in real if c.kind in NEVER]
         row.passed = bool(real) and not row.unexplained and not never and row.compared.exit_code == 0
-        row.note = "; ".join(expect.why for expect in EXPECTED.get(name, ()) if expect.why)
+        row.note = "; ".join(expect.why for expect in EXPECTED.get(name, ()) if expect.why) or name
     return row
 
 
@@ -415,9 +415,9 @@ def variant_names(spec: str) -> list[str]:
     if spec == "none":
         return []
     if spec == "each":
-        return sorted(variant_catalogue.CATALOGUE)
+        return [*sorted(variant_catalogue.CATALOGUE), COMBINED]
     names = [name.strip() for name in spec.split(",") if name.strip()]
-    unknown = [name for name in names if name not in variant_catalogue.CATALOGUE]
+    unknown = [name for name in names if name != COMBINED and name not in variant_catalogue.CATALOGUE]
     if unknown:
         raise variant_catalogue.UnknownVariantError(f"unknown variant(s): {', '.join(unknown)}")
     return names

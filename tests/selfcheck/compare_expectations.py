@@ -136,7 +136,14 @@ INVISIBLE: dict[str, str] = {
 NEVER = frozenset({NEW_FAILURE, FIXED_FAILURE, FACT_LOST})
 
 
+COMBINED = "all"  # every variant at once (`norce-emulator serve --variant all`)
+
+
 def unexplained(variant: str, changes: list[Change]) -> list[Change]:
-    """The reported changes none of the variant's expectations covers."""
-    expected = EXPECTED.get(variant, ())
+    """The reported changes none of the variant's expectations covers (for `all`: none of any variant's)."""
+    expected = (
+        tuple(expect for expects in EXPECTED.values() for expect in expects)
+        if variant == COMBINED
+        else EXPECTED.get(variant, ())
+    )
     return [change for change in changes if not any(expect.covers(change) for expect in expected)]
