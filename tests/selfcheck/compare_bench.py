@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,7 @@ class Compared:
     seconds: float
     comparison: Comparison
     output: str = ""
+    cpu_seconds: float = 0.0  # the CLI's own CPU time: on a shared machine its wall time is mostly waiting
 
 
 @dataclass
@@ -94,6 +96,7 @@ class Row:
     unexplained: list[Change] = field(default_factory=list)
     passed: bool = False
     note: str = ""
+    documents: list[Path] = field(default_factory=list)  # the observations files compared
 
 
 KEPT: list[Path] = []  # --keep DIR: every run's reports are kept there and a finished run is not run again
@@ -129,7 +132,7 @@ def scratch_dir(name: str) -> Iterator[Path]:
 
 def compare_command(baseline: Path, current: Path, report_dir: Path) -> Compared:
     """The CLI (exit code, wall time with Python's start-up), then the same comparison in-process."""
-    started = time.monotonic()
+    started, used = time.monotonic(), _children_cpu()
     completed = subprocess.run(
         [str(CONTRACTS_CLI), "compare", str(baseline), str(current), "--report-dir", str(report_dir)],
         cwd=REPO_ROOT,
@@ -138,9 +141,14 @@ def compare_command(baseline: Path, current: Path, report_dir: Path) -> Compared
         timeout=120,
         check=False,
     )
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, _children_cpu() - used
     comparison = compare(read_document(baseline), read_document(current))
-    return Compared(completed.returncode, seconds, comparison, completed.stdout + completed.stderr)
+    return Compared(completed.returncode, seconds, comparison, completed.stdout + completed.stderr, cpu)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def observed(run: TenantRun, report_dir: Path) -> str | None:
@@ -165,17 +173,19 @@ def seed_pair(first: int, second: int, scratch: Path, selection: Selection) -> R
     """Two runs against one served plain emulator, seeds `first` and `second`, compared."""
     row = Row(f"{first}, {second}", selection)
     tenant = Tenant()
-    with served(tenant) as base:
-        runs = []
-        for seed in (first, second):
-            run = run_against(
+    runs = [kept_run(tenant, seed, scratch / str(seed)) for seed in (first, second)]
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(served(tenant)) if None in runs else ""
+        for index, seed in enumerate((first, second)):
+            run = runs[index] or run_against(
                 base, selection.plan(), seed=seed, report_dir=scratch / str(seed), tenant=tenant
             )
             row.error = observed(run, scratch / str(seed))
             if row.error:
                 return row
-            runs.append(run)
+            runs[index] = run
     row.run = runs[-1]
+    row.documents = [scratch / str(seed) / FILE_NAME for seed in (first, second)]
     row.compared = compare_command(scratch / str(first), scratch / str(second), scratch / "compare")
     row.passed = not row.compared.comparison.real and row.compared.exit_code == 0
     return row
@@ -235,12 +245,11 @@ class Baselines:
         return self.runs[selection]
 
 
-def variant_selection(name: str, profile: str) -> Selection:
-    return Selection(profile, VARIANT_KEYWORDS.get(name))
+def variant_selection(name: str, profile: str, keyword: str | None = None) -> Selection:
+    return Selection(profile, VARIANT_KEYWORDS.get(name, keyword))
 
 
-def variant_row(name: str, baselines: Baselines, scratch: Path, profile: str) -> Row:
-    selection = variant_selection(name, profile)
+def variant_row(name: str, baselines: Baselines, scratch: Path, selection: Selection) -> Row:
     row = Row(name, selection)
     baseline_dir, baseline = baselines.get(selection)
     row.error = observed(baseline, baseline_dir)
@@ -252,6 +261,7 @@ def variant_row(name: str, baselines: Baselines, scratch: Path, profile: str) ->
     row.error = observed(row.run, report_dir)
     if row.error:
         return row
+    row.documents = [report_dir / FILE_NAME]
     row.compared = compare_command(baseline_dir, report_dir, scratch / "compare")
     real = row.compared.comparison.real
     if name in INVISIBLE:
@@ -265,8 +275,7 @@ def variant_row(name: str, baselines: Baselines, scratch: Path, profile: str) ->
     return row
 
 
-def fault_row(name: str, baselines: Baselines, scratch: Path, profile: str) -> Row:
-    selection = Selection(profile)
+def fault_row(name: str, baselines: Baselines, scratch: Path, selection: Selection) -> Row:
     row = Row(name, selection)
     baseline_dir, baseline = baselines.get(selection)
     row.error = observed(baseline, baseline_dir)
@@ -278,6 +287,7 @@ def fault_row(name: str, baselines: Baselines, scratch: Path, profile: str) -> R
     row.error = observed(row.run, report_dir)
     if row.error:
         return row
+    row.documents = [report_dir / FILE_NAME]
     row.compared = compare_command(baseline_dir, report_dir, scratch / "compare")
     reported = {c.what for c in row.compared.comparison.real if c.kind == NEW_FAILURE}
     failed = failed_judgements(row.run)
@@ -294,12 +304,14 @@ def failed_judgements(run: TenantRun) -> set[str]:
     return {entry.split("|", 1)[0] for case in run.run.failures for entry in case.judged if entry}
 
 
-def variants_table(names: Sequence[str], baselines: Baselines, profile: str) -> tuple[list[Row], list[str]]:
+def variants_table(
+    names: Sequence[str], baselines: Baselines, profile: str, keyword: str | None = None
+) -> tuple[list[Row], list[str]]:
     rows = []
     for number, name in enumerate(names, start=1):
         with scratch_dir(f"variant-{name}") as scratch:
             started = time.monotonic()
-            row = variant_row(name, baselines, scratch, profile)
+            row = variant_row(name, baselines, scratch, variant_selection(name, profile, keyword))
             rows.append(row)
             _progress(f"variant {number}/{len(names)}", row, started)
     lines = [
@@ -333,27 +345,29 @@ def _variant_line(row: Row) -> str:
     return f"| `{row.name}` | {row.selection.label} | {reported} | {len(comparison.noise)} | {result} |"
 
 
-def faults_table(names: Sequence[str], baselines: Baselines, profile: str) -> tuple[list[Row], list[str]]:
+def faults_table(
+    names: Sequence[str], baselines: Baselines, profile: str, keyword: str | None = None
+) -> tuple[list[Row], list[str]]:
     rows = []
     for number, name in enumerate(names, start=1):
         with scratch_dir(f"fault-{name}") as scratch:
             started = time.monotonic()
-            row = fault_row(name, baselines, scratch, profile)
+            row = fault_row(name, baselines, scratch, Selection(profile, keyword))
             rows.append(row)
             _progress(f"fault {number}/{len(names)}", row, started)
     lines = [
-        f"Each row: the plain baseline (seed {baselines.seed}, `--profile {profile}`) compared with a run "
+        f"Each row: the plain baseline (seed {baselines.seed}, the row's selection) compared with a run "
         "against `norce-emulator serve --fault NAME` (same seed and profile). A row passes when every "
         "judgement the fault run failed is reported as a new failure and the exit code is 1.",
         "",
         f"- **{sum(r.passed for r in rows)}/{len(rows)} pass**",
         "",
-        "| fault | new failures reported | judgements the run failed | exit | result |",
-        "|---|---|---|---:|---|",
+        "| fault | ran | new failures reported | judgements the run failed | exit | result |",
+        "|---|---|---|---|---:|---|",
     ]
     for row in rows:
         if row.compared is None:
-            lines.append(f"| `{row.name}` | - | - | - | FAIL ({row.error}) |")
+            lines.append(f"| `{row.name}` | {row.selection.label} | - | - | - | FAIL ({row.error}) |")
             continue
         new = [c for c in row.compared.comparison.real if c.kind == NEW_FAILURE]
         others = len(row.compared.comparison.real) - len(new)
@@ -361,7 +375,10 @@ def faults_table(names: Sequence[str], baselines: Baselines, profile: str) -> tu
         reported += f" (+{others} other changes)" if others else ""
         failed = ", ".join(sorted(failed_judgements(row.run))) if row.run else "-"
         result = "pass" if row.passed else f"FAIL ({row.note})"
-        lines.append(f"| `{row.name}` | {reported} | {failed} | {row.compared.exit_code} | {result} |")
+        lines.append(
+            f"| `{row.name}` | {row.selection.label} | {reported} | {failed} | {row.compared.exit_code} "
+            f"| {result} |"
+        )
     return rows, lines
 
 
@@ -369,32 +386,50 @@ def faults_table(names: Sequence[str], baselines: Baselines, profile: str) -> tu
 
 
 def sizes_and_times(rows: Sequence[Row], baselines: Baselines) -> list[str]:
-    documents = [(f"baseline {s.label}", d / FILE_NAME) for s, (d, _) in baselines.runs.items()]
-    lines = ["| observations | size |", "|---|---:|"]
-    lines += [
-        f"| {label} | {path.stat().st_size / 1024:.0f} KiB |" for label, path in documents if path.is_file()
+    """The observations files' sizes (by profile) and the comparisons' wall times."""
+    by_profile: dict[str, list[int]] = {}
+    for selection, (report_dir, _) in baselines.runs.items():
+        if (report_dir / FILE_NAME).is_file():
+            by_profile.setdefault(selection.label, []).append((report_dir / FILE_NAME).stat().st_size)
+    for row in rows:
+        for path in row.documents:
+            if path.is_file():
+                by_profile.setdefault(row.selection.label, []).append(path.stat().st_size)
+    lines = [
+        "| observations of runs with | files | smallest | median | largest |",
+        "|---|---:|---:|---:|---:|",
     ]
+    for label, sizes in sorted(by_profile.items()):
+        sizes.sort()
+        lines.append(
+            f"| {label} | {len(sizes)} | {sizes[0] / 1024:.0f} KiB | {sizes[len(sizes) // 2] / 1024:.0f} KiB "
+            f"| {sizes[-1] / 1024:.0f} KiB |"
+        )
     times = sorted(row.compared.seconds for row in rows if row.compared is not None)
-    in_process = _in_process_seconds(documents)
+    cpu = sorted(row.compared.cpu_seconds for row in rows if row.compared is not None)
+    largest = max((path for row in rows for path in row.documents if path.is_file()), key=_size, default=None)
     lines += [
         "",
-        f"- `norce-contracts compare` wall time (CLI, Python start-up included), {len(times)} comparisons: "
+        f"- `norce-contracts compare` (the CLI, Python start-up included), {len(times)} comparisons: wall "
         + (f"median {times[len(times) // 2]:.2f} s, worst {times[-1]:.2f} s" if times else "none")
-        + (
-            f"; the comparison itself (read both files, compare, in-process): {in_process:.3f} s"
-            if in_process
-            else ""
-        ),
+        + (f"; CPU (user + system) median {cpu[len(cpu) // 2]:.2f} s, worst {cpu[-1]:.2f} s" if cpu else ""),
     ]
+    if largest is not None:
+        seconds = _in_process_seconds(largest)
+        lines.append(
+            f"- The comparison itself (read two files, compare; in-process) of the largest file "
+            f"({_size(largest) / 1024:.0f} KiB) with itself: {seconds:.3f} s"
+        )
     return lines
 
 
-def _in_process_seconds(documents: Sequence[tuple[str, Path]]) -> float | None:
-    paths = [path for _, path in documents if path.is_file()]
-    if not paths:
-        return None
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
+def _in_process_seconds(path: Path) -> float:
     started = time.monotonic()
-    compare(read_document(paths[0]), read_document(paths[-1]))
+    compare(read_document(path), read_document(path))
     return time.monotonic() - started
 
 
@@ -450,13 +485,13 @@ def table(args: argparse.Namespace) -> tuple[bool, list[str]]:
         baselines = Baselines(scratch, args.seed)
         names = variant_names(args.variants)
         if names:
-            variant_rows, variant_lines = variants_table(names, baselines, args.profile)
+            variant_rows, variant_lines = variants_table(names, baselines, args.profile, args.keyword)
             rows += variant_rows
             passed &= all(r.passed for r in variant_rows)
             lines += ["### Conforming variants", "", *variant_lines, ""]
         faults = fault_names(args.faults)
         if faults:
-            fault_rows, fault_lines = faults_table(faults, baselines, args.profile)
+            fault_rows, fault_lines = faults_table(faults, baselines, args.profile, args.fault_keyword)
             rows += fault_rows
             passed &= all(r.passed for r in fault_rows)
             lines += ["### Seeded faults", "", *fault_lines, ""]
@@ -489,6 +524,10 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile", default=SMOKE, choices=["full", SMOKE], help="variant and fault runs' profile"
     )
+    parser.add_argument(
+        "-k", dest="keyword", help="the variant runs' selection (a keyword of parity.VARIANT_KEYWORDS wins)"
+    )
+    parser.add_argument("--fault-keyword", help="the fault runs' selection (default: the whole profile)")
     parser.add_argument(
         "--seed", type=int, default=1, help="the seed of the baseline, variant and fault runs"
     )
