@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import platform
 import resource
@@ -235,14 +236,17 @@ class Baselines:
 
     def get(self, selection: Selection) -> tuple[Path, TenantRun]:
         if selection not in self.runs:
-            report_dir = self.scratch / f"baseline-{selection.profile}-{selection.keyword or 'all'}".replace(
-                " ", "_"
-            )
+            report_dir = self.scratch / f"baseline-{selection.profile}-{_short(selection.keyword)}"
             started = time.monotonic()
             run = run_once(Tenant(), selection, self.seed, report_dir)
             print(f"compare-bench: baseline {selection.label}: {time.monotonic() - started:.0f}s", flush=True)
             self.runs[selection] = (report_dir, run)
         return self.runs[selection]
+
+
+def _short(keyword: str | None) -> str:
+    """A directory name for a selection (a keyword is longer than a file name may be)."""
+    return hashlib.sha256(keyword.encode()).hexdigest()[:12] if keyword else "all"
 
 
 def variant_selection(name: str, profile: str, keyword: str | None = None) -> Selection:
