@@ -180,3 +180,13 @@ def test_the_compare_command_loads_neither_httpx_nor_pytest_nor_the_http_client(
     probe = f"import sys, contracts.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_a_job_seen_still_running_or_not_is_timing_not_a_change() -> None:
+    # With 80 ms more per answer every poll found the job finished: StatusId 1 was never seen.
+    running = observations(("JobGet", 200, {"StatusId": 1}, False), ("JobGet", 200, {"StatusId": 2}, False))
+    finished = observations(("JobGet", 200, {"StatusId": 2}, False))
+    comparison = compare(running, finished)
+    assert comparison.real == [] and [c.what for c in comparison.noise] == ["StatusId=1"]
+    failed = observations(("JobGet", 200, {"StatusId": 3}, False))
+    assert (ENUM_APPEARED, "StatusId=3") in {(c.kind, c.what) for c in compare(finished, failed).real}
