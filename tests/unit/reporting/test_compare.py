@@ -190,3 +190,7 @@ def test_a_job_seen_still_running_or_not_is_timing_not_a_change() -> None:
     assert comparison.real == [] and [c.what for c in comparison.noise] == ["StatusId=1"]
     failed = observations(("JobGet", 200, {"StatusId": 3}, False))
     assert (ENUM_APPEARED, "StatusId=3") in {(c.kind, c.what) for c in compare(finished, failed).real}
+    # Job/List lists other tests' jobs (on a tenant, other users'): what it shows depends on what ran before.
+    listed = observations(("JobList", 200, [{"StatusId": 2}], False))
+    listed_later = observations(("JobList", 200, [{"StatusId": 2}, {"StatusId": 4}], False))
+    assert compare(listed, listed_later).real == []
