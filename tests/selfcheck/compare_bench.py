@@ -60,6 +60,43 @@ FAULTS = (
 )
 
 
+# Named selections, so a table row names its selection in a word (the legend under the table spells it out).
+# `surfaces`: the tests that meet most variants' surfaces (1.1 semantics, shapes, auth, lookups, the import
+# wire, header rules, import semantics); `catchers`: the catching tests of the ten FAULTS.
+SELECTIONS = {
+    "surfaces": " or ".join(
+        (
+            "test_customer_service_semantics",
+            "test_customer_service_shapes",
+            "test_auth",
+            "test_company_lookups",
+            "test_get_customer_family",
+            "test_import_wire",
+            "test_header_rules",
+            "test_import_semantics",
+        )
+    ),
+    "catchers": " or ".join(
+        (
+            "test_import_read_back",
+            "test_import_semantics",
+            "test_header_rule_effects",
+            "test_header_rules",
+            "test_customer_service_customer_writes",
+            "test_customer_service_company_writes",
+            "test_company_lookups",
+            "test_list_companies_by_org_no",
+            "test_customer_service_shapes",
+        )
+    ),
+}
+
+
+def keyword_of(value: str | None) -> str | None:
+    """A -k value: a named selection's keyword, or the value itself."""
+    return SELECTIONS.get(value, value) if value else None
+
+
 @dataclass(frozen=True)
 class Selection:
     """What a run of the table runs: a profile and, where the smoke profile leaves a variant's trigger out,
@@ -73,7 +110,9 @@ class Selection:
 
     @property
     def label(self) -> str:
-        return f"`--profile {self.profile}`" + (f" `-k '{self.keyword}'`" if self.keyword else "")
+        named = next((name for name, keyword in SELECTIONS.items() if keyword == self.keyword), None)
+        shown = f"<{named}>" if named else f"'{self.keyword}'"
+        return f"`--profile {self.profile}`" + (f" `-k {shown}`" if self.keyword else "")
 
 
 @dataclass
@@ -489,17 +528,23 @@ def table(args: argparse.Namespace) -> tuple[bool, list[str]]:
         baselines = Baselines(scratch, args.seed)
         names = variant_names(args.variants)
         if names:
-            variant_rows, variant_lines = variants_table(names, baselines, args.profile, args.keyword)
+            variant_rows, variant_lines = variants_table(
+                names, baselines, args.profile, keyword_of(args.keyword)
+            )
             rows += variant_rows
             passed &= all(r.passed for r in variant_rows)
             lines += ["### Conforming variants", "", *variant_lines, ""]
         faults = fault_names(args.faults)
         if faults:
-            fault_rows, fault_lines = faults_table(faults, baselines, args.profile, args.fault_keyword)
+            fault_rows, fault_lines = faults_table(
+                faults, baselines, args.profile, keyword_of(args.fault_keyword)
+            )
             rows += fault_rows
             passed &= all(r.passed for r in fault_rows)
             lines += ["### Seeded faults", "", *fault_lines, ""]
         lines += ["### Sizes and times", "", *sizes_and_times(rows, baselines)]
+    lines += ["", "Named selections (`-k <name>`):", ""]
+    lines += [f"- `<{name}>`: `-k '{keyword}'`" for name, keyword in SELECTIONS.items()]
     return passed, lines
 
 
@@ -529,9 +574,15 @@ def parser() -> argparse.ArgumentParser:
         "--profile", default=SMOKE, choices=["full", SMOKE], help="variant and fault runs' profile"
     )
     parser.add_argument(
-        "-k", dest="keyword", help="the variant runs' selection (a keyword of parity.VARIANT_KEYWORDS wins)"
+        "-k",
+        dest="keyword",
+        help=f"the variant runs' selection: a keyword or one of {', '.join(SELECTIONS)} "
+        "(a variant's keyword in parity.VARIANT_KEYWORDS wins)",
     )
-    parser.add_argument("--fault-keyword", help="the fault runs' selection (default: the whole profile)")
+    parser.add_argument(
+        "--fault-keyword",
+        help="the fault runs' selection: a keyword or a named one (default: the whole profile)",
+    )
     parser.add_argument(
         "--seed", type=int, default=1, help="the seed of the baseline, variant and fault runs"
     )
