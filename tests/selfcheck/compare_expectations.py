@@ -93,9 +93,11 @@ EXPECTED: dict[str, tuple[Expect, ...]] = {
     "gateway-errors-html": (Expect(ANSWER, why="404/405/413/415 as text/html pages"),),
     "unknown-operation-html-404": (
         Expect(ANSWER, UNDECLARED, why="WCF's HTML page for an unknown operation"),
+        Expect(DEVIATIONS, NO_OPERATION, ("CS-UNKNOWN-OPERATION",), "what an unknown operation answers"),
     ),
     "unknown-operation-400": (
         Expect(ANSWER, UNDECLARED, why="400 UnknownOperation for an unknown operation"),
+        Expect(DEVIATIONS, NO_OPERATION, ("CS-UNKNOWN-OPERATION",), "what an unknown operation answers"),
     ),
     "obs-fold-unfolded": (Expect(ANSWER, IMPORTS + JOBS, why="a folded header unfolded and served"),),
     "obs-fold-plain-text-400": (Expect(ANSWER, IMPORTS, why="a folded header refused as text/plain"),),
