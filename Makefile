@@ -45,6 +45,8 @@ lint: $(STAMP)
 	$(BIN)/python -m contracts.oracle.speclint openapi/connect-customer-4.0.yaml openapi/customer-service-1.1.yaml
 	$(BIN)/mypy
 
+# BENCH_ARGS="--only compare": the release-to-release table (seed pairs, every variant, ten faults through
+# norce-contracts compare; about two hours). Opt-in like "--only parity".
 bench: $(STAMP)
 	$(BIN)/python -m tests.selfcheck.bench $(BENCH_ARGS)
 

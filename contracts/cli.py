@@ -11,21 +11,23 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
-
-import httpx
-import pytest
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from contracts.oracle.evidence import Level
 from contracts.reports.compare import compare, fails, parse_policy
 from contracts.reports.compare_report import write_comparison
 from contracts.reports.observations import read_document
-from contracts.transport.auth import AuthSession, TokenError, TokenProvider
-from contracts.transport.client import NorceClient
-from contracts.transport.embedded import load_app_factory, load_http_protocol
 from contracts.transport.guard import WriteGuard, WriteRefused
-from contracts.transport.ledger import CLEANUP_CONCURRENCY, CleanupError, Ledger
 from contracts.transport.target import EMULATOR, ConfigError, Target, resolve_target
+
+if TYPE_CHECKING:
+    import pytest
+
+    from contracts.transport.ledger import Ledger
+
+# httpx, pytest and the HTTP client are imported by the commands that use them: `norce-contracts compare`
+# loads none of them (on a release morning it answers in a fraction of a second, not after seconds of
+# imports).
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE = 0, 1, 2
 SUITE_DIR = Path(__file__).resolve().parent / "suite"  # shipped with the package: runs when installed
@@ -181,6 +183,10 @@ def check_reachable(target: Target) -> float | None:
     """Any HTTP answer counts as reachable; a connection failure is a configuration error. Returns the
     fastest round trip seen (one connection where the hosts are one: no handshake in the later ones), or
     None for the embedded emulator."""
+    import httpx
+
+    from contracts.transport.embedded import load_app_factory, load_http_protocol
+
     if target.is_emulator:
         load_app_factory(target.emulator_app)  # the embedded server starts later; fail early on a bad import
         load_http_protocol(target.emulator_http_protocol)
@@ -223,6 +229,8 @@ def _pytest_target_args(args: argparse.Namespace) -> list[str]:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    import pytest
+
     target = resolve_target(target_options(args))
     guard = WriteGuard(target, allow_writes=args.allow_writes)
     if args.allow_writes and guard.refusal:
@@ -296,6 +304,8 @@ def command_compare(args: argparse.Namespace) -> int:
 
 
 def _exit_code(pytest_code: int | pytest.ExitCode) -> int:
+    import pytest
+
     code = int(pytest_code)
     if code == pytest.ExitCode.OK:
         return EXIT_OK
@@ -322,6 +332,8 @@ def ledger_files(paths: Sequence[Path]) -> list[Path]:
 
 def command_cleanup(args: argparse.Namespace) -> int:
     """Finish the cleanup of every ledger named; list what is left and exit 1 if anything is."""
+    from contracts.transport.ledger import Ledger
+
     leftovers = 0
     for path in ledger_files(args.ledger):
         try:
@@ -334,6 +346,10 @@ def command_cleanup(args: argparse.Namespace) -> int:
 
 def _clean_one(args: argparse.Namespace, path: Path, book: Ledger) -> int:
     """Clean one ledger; returns how many of its entries are still on the target."""
+    from contracts.transport.auth import AuthSession, TokenProvider
+    from contracts.transport.client import NorceClient
+    from contracts.transport.ledger import CLEANUP_CONCURRENCY, CleanupError
+
     if not book.pending:
         print(f"norce-contracts: nothing left to clean in {path}")
         return 0
@@ -370,6 +386,8 @@ def _clean_one(args: argparse.Namespace, path: Path, book: Ledger) -> int:
 
 
 def command_dry_run(args: argparse.Namespace) -> int:
+    import pytest
+
     target = resolve_target(target_options(args))
     guard = WriteGuard(target, allow_writes=args.allow_writes, dry_run=True)
     print(f"target: {target.label}")
@@ -396,11 +414,22 @@ COMMANDS = {
 }
 
 
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors reported as one line; a token error only where a command loaded the client raising it."""
+    errors: list[type[Exception]] = [UsageError, ConfigError, WriteRefused]
+    auth = sys.modules.get("contracts.transport.auth")
+    if auth is not None:
+        errors.append(auth.TokenError)
+    return tuple(errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
-    except (UsageError, ConfigError, WriteRefused, TokenError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _user_errors()):
+            raise
         print(f"norce-contracts: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

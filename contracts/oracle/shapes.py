@@ -18,6 +18,10 @@ from contracts.oracle.media import XmlUnreadable, local_name, parse_xml
 
 # Members whose values are an enumeration: a new value is worth a line in the comparison.
 ENUM_MEMBERS = frozenset({"StatusId", "SeverityId", "StatusCode", "Key", "token_type", "TypeId", "Type"})
+# Members that are an enumeration only inside a list of this name: an ErrorMessage's `Messages[].Key` is an
+# error key (CustomerNotFound), while Customer.Key, Company.Key and Account.Key are GUIDs, different in
+# every run (two runs of one release would differ in thousands of values).
+ENUM_ONLY_IN = {"Key": "Messages"}
 MAX_DEPTH = 8
 MAX_ITEMS = 50  # items of one list looked at (the shape of a 3,000-item list is the shape of its first 50)
 
@@ -53,13 +57,24 @@ def _walk(value: Any, path: str, depth: int) -> Iterator[tuple[str, Any]]:
             yield from _walk(item, f"{path}[]", depth + 1)
 
 
+def _is_enum(name: str, list_name: str | None) -> bool:
+    """`name` holds an enumeration where it sits: `list_name` is the list whose item holds it, if any."""
+    if name not in ENUM_MEMBERS:
+        return False
+    within = ENUM_ONLY_IN.get(name)
+    return within is None or within == list_name
+
+
 def json_shape(data: Any) -> tuple[Shape, Enums]:
     shape: Shape = set()
     enums: Enums = set()
     for path, value in _walk(data, "", 0):
         shape.add((path or "$", json_type(value)))
-        name = path.rsplit(".", 1)[-1].removesuffix("[]")
-        if name in ENUM_MEMBERS and isinstance(value, (str, int)) and not isinstance(value, bool):
+        parts = path.split(".")
+        name = parts[-1].removesuffix("[]")
+        holder = parts[-2] if len(parts) > 1 and parts[-2].endswith("[]") else None
+        list_name = holder.removesuffix("[]") if holder is not None else None
+        if _is_enum(name, list_name) and isinstance(value, (str, int)) and not isinstance(value, bool):
             enums.add((name, str(value)))
     return shape, enums
 
@@ -78,7 +93,10 @@ def xml_shape(content: bytes) -> tuple[Shape, Enums]:
         here = f"{path}/{name}" if path else name
         children = list(element)
         shape.add((here, "element" if children else "text"))
-        if name in ENUM_MEMBERS and not children and (element.text or "").strip():
+        # An XML list item is an element of its own (Messages/KeyValue/Key): the list is two names up.
+        above = here.split("/")
+        list_name = above[-3] if len(above) > 2 else None
+        if _is_enum(name, list_name) and not children and (element.text or "").strip():
             enums.add((name, element.text.strip()))
         if depth < MAX_DEPTH:
             for child in children[:MAX_ITEMS]:

@@ -17,7 +17,8 @@ Policy: a new failure always fails the comparison (exit 1); other kinds fail it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from typing import Any
 
 from contracts.oracle.evidence import JUDGEMENTS
@@ -58,6 +59,12 @@ TIMING_ABSOLUTE_SECONDS = 2.0
 TIMING_RELATIVE = 0.5
 DETERMINISTIC = "d"
 WORST = ("failure", "deviation", "pass")
+# Enumeration values that come and go with timing and order, not with a release. A job's StatusId 1
+# (Initialized: still running) is seen only by a poll that comes before the job finishes (with 80 ms more per
+# answer, a run saw no job still running); Job/List lists every job on the target, other tests' and on a
+# tenant other users', so which statuses it shows depends on what ran before the call. Listed with the
+# noise; how long jobs take is compared by their p95, what a run's own jobs end with by Job/Get.
+TIMING_DEPENDENT = ("JobGet StatusId=1", "JobList StatusId=*")
 
 
 @dataclass(frozen=True)
@@ -142,16 +149,21 @@ def _judgement_changes(baseline: Mapping[str, Any], current: Mapping[str, Any]) 
             before = _outcome(before_ops.get(judgement, {}))
             after = _outcome(after_ops.get(judgement, {}))
             level = JUDGEMENTS[judgement].level.label if judgement in JUDGEMENTS else "-"
-            detail = f"{level}; was {before[0] if before else 'not judged'}, now {after[0] if after else 'not judged'}"
+            was, now = before[0] if before else "not judged", after[0] if after else "not judged"
+            detail = f"{level}; was {was}, now {now}"
             if after and after[0] == "failure" and (not before or before[0] != "failure"):
                 changes.append(Change(NEW_FAILURE, operation, judgement, detail))
             elif before and before[0] == "failure" and (not after or after[0] != "failure"):
                 noise = DETERMINISTIC not in before[1] or after is None
                 changes.append(Change(FIXED_FAILURE, operation, judgement, detail, noise))
             elif after and after[0] == "deviation" and (not before or before[0] == "pass"):
-                changes.append(Change(NEW_DEVIATION, operation, judgement, detail, DETERMINISTIC not in after[1]))
+                changes.append(
+                    Change(NEW_DEVIATION, operation, judgement, detail, DETERMINISTIC not in after[1])
+                )
             elif before and before[0] == "deviation" and after and after[0] == "pass":
-                changes.append(Change(GONE_DEVIATION, operation, judgement, detail, DETERMINISTIC not in before[1]))
+                changes.append(
+                    Change(GONE_DEVIATION, operation, judgement, detail, DETERMINISTIC not in before[1])
+                )
     return changes
 
 
@@ -184,8 +196,17 @@ def _nested_presence(
     for where in sorted(set(baseline) | set(current)):
         before, after = baseline.get(where, {}), current.get(where, {})
         for member in sorted(set(before) | set(after)):
-            changes += _presence(appeared, gone, where, before.get(member, {}), after.get(member, {}), f"{member}=")
+            changes += _presence(
+                appeared, gone, where, before.get(member, {}), after.get(member, {}), f"{member}="
+            )
     return changes
+
+
+def _timing_is_noise(change: Change) -> Change:
+    seen = f"{change.where.split(' ')[0]} {change.what}"
+    if not change.noise and any(fnmatchcase(seen, pattern) for pattern in TIMING_DEPENDENT):
+        return replace(change, noise=True, detail="seen or not by when the call came: timing, not a change")
+    return change
 
 
 def _job_changes(baseline: Mapping[str, Any], current: Mapping[str, Any]) -> list[Change]:
@@ -200,7 +221,9 @@ def _job_changes(baseline: Mapping[str, Any], current: Mapping[str, Any]) -> lis
 
 
 def compare(baseline: Mapping[str, Any], current: Mapping[str, Any]) -> Comparison:
-    comparison = Comparison(baseline_meta=dict(baseline.get("meta", {})), current_meta=dict(current.get("meta", {})))
+    comparison = Comparison(
+        baseline_meta=dict(baseline.get("meta", {})), current_meta=dict(current.get("meta", {}))
+    )
     changes = _judgement_changes(baseline.get("judgements", {}), current.get("judgements", {}))
     for where in sorted(set(baseline.get("statuses", {})) | set(current.get("statuses", {}))):
         changes += _presence(
@@ -211,9 +234,14 @@ def compare(baseline: Mapping[str, Any], current: Mapping[str, Any]) -> Comparis
             current.get("statuses", {}).get(where, {}),
         )
     changes += _member_changes(baseline.get("members", {}), current.get("members", {}))
-    changes += _nested_presence(ENUM_APPEARED, ENUM_DISAPPEARED, baseline.get("enums", {}), current.get("enums", {}))
+    enums = _nested_presence(
+        ENUM_APPEARED, ENUM_DISAPPEARED, baseline.get("enums", {}), current.get("enums", {})
+    )
+    changes += [_timing_is_noise(change) for change in enums]
     changes += _job_changes(baseline.get("jobs", {}), current.get("jobs", {}))
-    lost = set(baseline.get("facts", {}).get("exercised", [])) - set(current.get("facts", {}).get("exercised", []))
+    lost = set(baseline.get("facts", {}).get("exercised", [])) - set(
+        current.get("facts", {}).get("exercised", [])
+    )
     changes += [Change(FACT_LOST, "facts", fact_id) for fact_id in sorted(lost)]
     comparison.changes = sorted(changes, key=lambda c: (c.noise, ORDER.index(c.kind), c.where, c.what))
     return comparison

@@ -17,6 +17,7 @@ controller merges them into the document.
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 import threading
@@ -25,14 +26,30 @@ from pathlib import Path
 from typing import Any
 
 from contracts.oracle.shapes import answer_shape
+from contracts.oracle.spec import CONNECT_SPEC, CUSTOMER_SERVICE_SPEC, load_spec
 
 VERSION = 1
 KIND = "norce-contracts observations"
 FILE_NAME = "observations.json"
 DETERMINISTIC, GENERATED = "d", "g"
 MAX_ANSWER_BYTES = 2_000_000  # larger answers are counted, not parsed (their shape is their first items')
+# A path no spec declares (a test asks for NoSuchOperation<run id>): one name, whatever the run called it.
+UNKNOWN_OPERATION = "(undeclared)"
 
 Key = tuple[str, ...]
+
+
+@functools.cache
+def declared_operations() -> frozenset[str]:
+    return frozenset(
+        op for path in (CONNECT_SPEC, CUSTOMER_SERVICE_SPEC) for op in load_spec(path).operation_ids()
+    )
+
+
+def operation_label(operation: str) -> str:
+    """The operation as observations name it: its operationId, or one name for every undeclared one (the
+    name a test makes up for it carries the run's id, so it would differ from run to run)."""
+    return operation if not operation or operation in declared_operations() else UNKNOWN_OPERATION
 
 
 def _flag(generated: bool) -> str:
@@ -52,6 +69,8 @@ class ObservationLog:
         self._lock = threading.Lock()
 
     def mark(self, key: Key, generated: bool) -> None:
+        if len(key) > 1:  # every kind of observation names its operation second
+            key = (key[0], operation_label(key[1]), *key[2:])
         flag = _flag(generated)
         with self._lock:
             found = self.marks.get(key)
@@ -59,7 +78,13 @@ class ObservationLog:
                 self.marks[key] = _merge_flags(found or "", flag)
 
     def answer(
-        self, operation: str, media: str, status: int | None, content: bytes, content_type: str, generated: bool
+        self,
+        operation: str,
+        media: str,
+        status: int | None,
+        content: bytes,
+        content_type: str,
+        generated: bool,
     ) -> None:
         code = "none" if status is None else str(status)
         self.mark(("status", operation, media, code), generated)
@@ -77,7 +102,10 @@ class ObservationLog:
 
     def as_data(self) -> dict[str, Any]:
         with self._lock:
-            return {"marks": [[*key, flags] for key, flags in sorted(self.marks.items())], "jobs": self.job_seconds}
+            return {
+                "marks": [[*key, flags] for key, flags in sorted(self.marks.items())],
+                "jobs": self.job_seconds,
+            }
 
 
 def merged_marks(parts: Iterable[Mapping[str, Any]]) -> tuple[dict[Key, str], list[float]]:

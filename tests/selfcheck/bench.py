@@ -468,9 +468,14 @@ SECTIONS = (
     ),
     ("side-by-side", "Our suite vs plain `schemathesis run`", "fault sample through schemathesis run"),
     ("parity", "Parity", "each variant recorded and replayed with norce-emulator parity (about two hours)"),
+    (
+        "compare",
+        "Release to release (compare)",
+        "seed pairs, every variant and ten faults through norce-contracts compare (about two hours)",
+    ),
 )
 # Sections measured only when named with --only (too long for every `make bench`); a full run keeps them.
-OPT_IN = frozenset({"parity"})
+OPT_IN = frozenset({"parity", "compare"})
 
 
 def parity_table() -> list[str]:
@@ -479,6 +484,12 @@ def parity_table() -> list[str]:
     return parity.render_table(
         parity.run_table(parity.cases("each"), parity.TABLE_KEYWORD), parity.TABLE_KEYWORD
     )
+
+
+def compare_table() -> list[str]:
+    from tests.selfcheck import compare_bench
+
+    return compare_bench.table(compare_bench.parser().parse_args([]))[1]
 
 
 def kept_section(title: str) -> list[str]:
@@ -545,6 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "latency": slow_network,
         "side-by-side": lambda: side_by_side(names, args.budget),
         "parity": parity_table,
+        "compare": compare_table,
     }
     chosen = args.only or [key for key, _, _ in SECTIONS if key not in OPT_IN]
     # The Machine section dates every section without a re-measure stamp, so `--only` never rewrites it.
