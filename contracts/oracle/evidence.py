@@ -424,6 +424,12 @@ JUDGEMENTS = _table(
     ),
     Judgement("JOB-LIST", R, "Job/List lists the jobs", "Q6 (the docs name the operation only)"),
     Judgement(
+        "JOB-NOT-FOUND-FORM",
+        R,
+        "an unknown job id: Job/Get answers 200 null (empty in XML), Job/GetLog an empty list",
+        "Q5, Q6 (the docs do not say)",
+    ),
+    Judgement(
         "IMP-ONE-STORE",
         R,
         "an import updates the customer 1.1 created with that Code, and 1.1 reads the change back",
@@ -579,6 +585,10 @@ for _rule, (_level, _basis) in HEADER_RULE_LEVELS.items():
 # in NOT_RUN with the reason), every test exists. `python -m contracts.reports.trace` prints what a run
 # observed, to compare.
 JUDGEMENT_TESTS: dict[str, tuple[str, ...]] = {
+    "JOB-NOT-FOUND-FORM": (
+        "contracts/suite/test_job_service.py::test_job_get_of_an_unknown_id_answers_no_job",
+        "contracts/suite/test_job_service.py::test_job_log_of_an_unknown_id_is_empty",
+    ),
     "IMP-ONE-STORE": ("contracts/suite/test_one_store.py::test_an_import_updates_the_customer_1_1_created",),
     "AUTH-401-FORM": (
         "contracts/suite/test_auth.py::test_401_body_is_in_the_negotiated_type",
