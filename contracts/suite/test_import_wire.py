@@ -64,6 +64,31 @@ def imported(
     return job, missing
 
 
+def judge_imported(
+    norce: NorceClient,
+    operation: str,
+    response: httpx.Response,
+    items: list[dict[str, Any]],
+    *,
+    judgement: str,
+    what: str,
+    body: str,
+    seed: int,
+    count_totals: bool = True,
+) -> None:
+    """The shared verdict of these tests: no server error; `judgement` holds when the import is accepted and
+    every item reads back (and, with `count_totals`, the job counted them all)."""
+    context = explain(norce, response, operation=operation, seed=seed)
+    judge("not_a_server_error", response.status_code < 500, f"{what}{context}", operation=operation)
+    refused = f"{what}: refused{context}"
+    if not judge(judgement, response.status_code == 200, refused, operation=operation, media_type=body):
+        return
+    job, missing = imported(norce, operation, response, items, seed)
+    counted = not count_totals or job.get("Totals") == len(items)
+    detail = f"{what}: job {compact(job)}; not imported: {missing}{context}"
+    judge(judgement, not missing and counted, detail, operation=operation, media_type=body)
+
+
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_items_sent_back_to_back_are_all_imported(
     norce: NorceClient, run_namespace: RunNamespace, norce_seed: int, operation: str, body: str
@@ -72,26 +97,9 @@ def test_items_sent_back_to_back_are_all_imported(
     separators; XML one root element per item), is accepted and every item imported (IMP-FRAMING, Q2)."""
     items = [new_entity(operation, run_namespace) for _ in range(3)]
     response = send(norce, operation, encode_streamed(operation, items, body), insert_header(operation), body)
-    context = explain(norce, response, operation=operation, seed=norce_seed)
-    judge(
-        "not_a_server_error", response.status_code < 500, f"items back to back{context}", operation=operation
-    )
-    accepted = judge(
-        "IMP-FRAMING",
-        response.status_code == 200,
-        f"{len(items)} items back to back were refused{context}",
-        operation=operation,
-        media_type=body,
-    )
-    if not accepted:
-        return
-    job, missing = imported(norce, operation, response, items, norce_seed)
-    judge(
-        "IMP-FRAMING",
-        not missing and job.get("Totals") == len(items),
-        f"{len(items)} items back to back: job {compact(job)}; not imported: {missing}{context}",
-        operation=operation,
-        media_type=body,
+    what = f"{len(items)} items back to back"
+    judge_imported(
+        norce, operation, response, items, judgement="IMP-FRAMING", what=what, body=body, seed=norce_seed
     )
 
 
@@ -105,24 +113,9 @@ def test_a_chunked_body_is_imported(
     items = [new_entity(operation, run_namespace) for _ in range(2)]
     content = encode_body(operation, items, body)
     response = send(norce, operation, content, insert_header(operation), body, chunked=True)
-    context = explain(norce, response, operation=operation, seed=norce_seed)
-    judge("not_a_server_error", response.status_code < 500, f"a chunked body{context}", operation=operation)
-    accepted = judge(
-        "IMP-FRAMING",
-        response.status_code == 200,
-        f"a chunked body of {len(items)} items was refused{context}",
-        operation=operation,
-        media_type=body,
-    )
-    if not accepted:
-        return
-    job, missing = imported(norce, operation, response, items, norce_seed)
-    judge(
-        "IMP-FRAMING",
-        not missing and job.get("Totals") == len(items),
-        f"a chunked body of {len(items)} items: job {compact(job)}; not imported: {missing}{context}",
-        operation=operation,
-        media_type=body,
+    what = f"a chunked body of {len(items)} items"
+    judge_imported(
+        norce, operation, response, items, judgement="IMP-FRAMING", what=what, body=body, seed=norce_seed
     )
 
 
@@ -142,26 +135,17 @@ def test_the_header_name_is_read_whatever_its_case(
     response = send(
         norce, operation, encode_body(operation, [item], body), insert_header(operation), body, name
     )
-    context = explain(norce, response, operation=operation, seed=norce_seed)
-    judge(
-        "not_a_server_error", response.status_code < 500, f"header named {name}{context}", operation=operation
-    )
-    accepted = judge(
-        "HDR-NAME-CASE",
-        response.status_code == 200,
-        f"the header named {name!r} was not read{context}",
-        operation=operation,
-        media_type=body,
-    )
-    if not accepted:
-        return
-    job, missing = imported(norce, operation, response, [item], norce_seed)
-    judge(
-        "HDR-NAME-CASE",
-        not missing,
-        f"the header named {name!r}: the item was not written; job {compact(job)}{context}",
-        operation=operation,
-        media_type=body,
+    what = f"the header named {name!r}"
+    judge_imported(
+        norce,
+        operation,
+        response,
+        [item],
+        judgement="HDR-NAME-CASE",
+        what=what,
+        body=body,
+        seed=norce_seed,
+        count_totals=False,
     )
 
 
