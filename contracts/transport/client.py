@@ -15,7 +15,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -191,7 +191,7 @@ NESTED_IDENTITIES: dict[str, dict[str, tuple[str, ...]]] = {
 
 IMPORT_ENTITY_KINDS = {"ImportCustomers": "customer", "ImportCompanies": "company"}
 NESTED_ENTITY_KINDS = {"Companies": "company", "Customers": "customer"}
-OwnedIds = frozenset[tuple[str, int]]  # (entity kind, Id) of entities a 1.1 answer showed to be the run's
+OwnedIds = Set[tuple[str, int]]  # (entity kind, Id) of entities a 1.1 answer showed to be the run's
 
 
 def owned_entity_ids(body: Any, namespace: RunNamespace, depth: int = 0) -> set[tuple[str, int]]:
@@ -471,7 +471,7 @@ class NorceClient:
         if self.target.is_emulator or self.namespace is None:
             return
         for index, item in enumerate(items or []):
-            problem = foreign_identity(operation, item, self.namespace, frozenset(self.owned_ids))
+            problem = foreign_identity(operation, item, self.namespace, self.owned_ids)
             if problem is not None:
                 raise WriteRefused(
                     f"{operation} item {index} refused: {problem} (on a shared tenant every identity an "
