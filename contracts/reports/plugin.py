@@ -397,6 +397,12 @@ def write_observations(events: list[Any], summary: RunSummary, report_dir: Path)
     return write_document(document(marks, jobs, exercised, meta), report_dir)
 
 
+def _violation_media(error: BaseException | None) -> str:
+    """The media type a violation was judged in (a test parametrized by body type names none of its own)."""
+    media = getattr(error, "media_type", "") or ""
+    return short_media_type(media) if media else ""
+
+
 def _record_failed_test(
     item: pytest.Item, report: pytest.TestReport, recorder: Recorder, error: BaseException | None
 ) -> None:
@@ -423,7 +429,7 @@ def _record_failed_test(
             test_name=item.name,
             message=recorder.redact_message(message),
             operation=operation,
-            media_type=str(properties.get("media_type", "")),
+            media_type=str(properties.get("media_type", "")) or _violation_media(error),
             rule_id=judgement_id or (str(properties["rule_id"]) if properties.get("rule_id") else None),
             curl=recorder.redact(curl),
             chain=recorder.redact_message(chain_text(exchanges, breaking, secrets)),

@@ -448,3 +448,15 @@ def test_nothing_sent():
         for case in root.iter("testcase")
     }
     assert found == {"test_two_operations": ["ImportCustomers,JobGet"], "test_nothing_sent": []}
+
+
+def test_a_failure_names_the_media_type_its_violation_was_judged_in() -> None:
+    """A test parametrized by body type carries no media_type property: the failure file's heading takes
+    the one `judge` was given, so `[xml]` and `[json]` failures are told apart."""
+    from contracts.reports.plugin import _violation_media
+    from contracts.reports.verdicts import ContractViolation
+
+    violation = ContractViolation("IMP-ONE-STORE", "detail", "ImportCustomers", media_type="application/xml")
+    assert _violation_media(violation) == "xml"
+    assert _violation_media(ContractViolation("IMP-ONE-STORE", "detail", "ImportCustomers")) == ""
+    assert _violation_media(AssertionError("set-up")) == ""
